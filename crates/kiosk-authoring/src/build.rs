@@ -1,0 +1,291 @@
+//! Builds a bundle: copies every referenced file into `blobs/<sha256>`, writes the
+//! canonical `manifest.json`, then signs it into `manifest.sig`.
+//!
+//! The bundle is assembled in `<out>.partial` and renamed to `<out>` only when
+//! complete, so a folder named like the output is always a whole bundle.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::{Signer, SigningKey};
+use jiff::Timestamp;
+use kiosk_core::blob::{BlobHasher, BlobId, BlobRef, MediaType};
+use kiosk_core::content::{
+    Attract, Brand, Brochure, BrochureFile, Chapter, ContentError, ContentPack, Scene, Social, is_slug,
+};
+use kiosk_core::locale::Localized;
+use kiosk_core::manifest::{FORMAT, Manifest};
+
+use crate::source::{Source, SourceError};
+
+/// What to stamp on the release and the key to sign it with.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Channel, e.g. `wtc-booths`.
+    pub channel: String,
+    /// Version; must grow with every release of the channel.
+    pub version: u64,
+    /// Build time, read by the caller.
+    pub created_at: Timestamp,
+    /// Expiry, if any.
+    pub expires_at: Option<Timestamp>,
+    /// The signing key.
+    pub key: SigningKey,
+}
+
+impl BuildOptions {
+    /// Options without expiry.
+    pub fn new(channel: &str, version: u64, created_at: Timestamp, key: SigningKey) -> Self {
+        Self { channel: channel.to_owned(), version, created_at, expires_at: None, key }
+    }
+}
+
+/// How far a build has come, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// All files found: how many, and their bytes together.
+    Planned {
+        /// Files (each distinct path once).
+        files: usize,
+        /// Their bytes together.
+        bytes: u64,
+    },
+    /// More bytes hashed and copied.
+    Copied(u64),
+}
+
+/// A finished bundle.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// SHA-256 of `manifest.json`.
+    pub manifest_sha256: BlobId,
+    /// Where it is.
+    pub dir: PathBuf,
+}
+
+/// Why a build failed; each message names the file or key to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The author's folder is not valid.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// A referenced file is of a type a release may not carry.
+    #[error("{0}: a release may carry only SVG, PNG, JPEG, WebP, MP4, WebM and PDF files")]
+    UnsupportedFile(PathBuf),
+    /// The content breaks a rule.
+    #[error("content: {0}")]
+    Content(#[from] ContentError),
+    /// The channel name is not a slug.
+    #[error("channel {0:?} must be lowercase letters, digits and '-'")]
+    BadChannel(String),
+    /// The output exists already.
+    #[error("{0} exists already: choose a new folder for the bundle")]
+    OutputExists(PathBuf),
+    /// Reading or writing failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The reason.
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Io { path: path.to_owned(), source }
+}
+
+/// Builds and signs a bundle from `source_dir` into `out_dir` (which must not exist).
+pub fn build_bundle(
+    source_dir: &Path,
+    out_dir: &Path,
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Built, BuildError> {
+    if !is_slug(&options.channel) {
+        return Err(BuildError::BadChannel(options.channel.clone()));
+    }
+    if out_dir.exists() {
+        return Err(BuildError::OutputExists(out_dir.to_owned()));
+    }
+    let source = Source::read(source_dir)?;
+
+    // First pass: resolve every path and add up the sizes, without reading.
+    let mut planned: BTreeMap<PathBuf, u64> = BTreeMap::new();
+    assemble(&source, &mut |path| {
+        let size = std::fs::metadata(path).map_err(io(path))?.len();
+        planned.insert(path.to_owned(), size);
+        Ok(BlobId::of(path.as_os_str().as_encoded_bytes()))
+    })?;
+    progress(Progress::Planned { files: planned.len(), bytes: planned.values().sum() });
+
+    let partial = partial_dir(out_dir);
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial).map_err(io(&partial))?;
+    }
+    let blob_dir = partial.join("blobs");
+    std::fs::create_dir_all(&blob_dir).map_err(io(&blob_dir))?;
+
+    // Second pass: copy each file into the blob folder, hashing as it goes.
+    let mut copied: BTreeMap<PathBuf, BlobRef> = BTreeMap::new();
+    let content = assemble(&source, &mut |path| {
+        if let Some(blob) = copied.get(path) {
+            return Ok(blob.sha256.clone());
+        }
+        let blob = copy_into_blobs(path, &blob_dir, progress)?;
+        let id = blob.sha256.clone();
+        copied.insert(path.to_owned(), blob);
+        Ok(id)
+    })?;
+
+    let mut blobs: Vec<BlobRef> = copied.into_values().collect();
+    blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    blobs.dedup_by(|a, b| a.sha256 == b.sha256);
+    content.check(&blobs)?;
+
+    let manifest = Manifest {
+        format: FORMAT,
+        channel: options.channel.clone(),
+        version: options.version,
+        created_at: options.created_at,
+        expires_at: options.expires_at,
+        blobs,
+        content,
+    };
+    let bytes = manifest.encode();
+    write_synced(&partial.join("manifest.json"), &bytes)?;
+    write_synced(&partial.join("manifest.sig"), &options.key.sign(&bytes).to_bytes())?;
+    std::fs::rename(&partial, out_dir).map_err(io(out_dir))?;
+    Ok(Built { manifest_sha256: BlobId::of(&bytes), manifest, dir: out_dir.to_owned() })
+}
+
+fn partial_dir(out_dir: &Path) -> PathBuf {
+    let mut name = out_dir.file_name().unwrap_or_default().to_owned();
+    name.push(".partial");
+    out_dir.with_file_name(name)
+}
+
+fn copy_into_blobs(
+    path: &Path,
+    blob_dir: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<BlobRef, BuildError> {
+    let media_type = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(MediaType::from_extension)
+        .ok_or_else(|| BuildError::UnsupportedFile(path.to_owned()))?;
+    let incoming = blob_dir.join(".incoming");
+    let mut input = File::open(path).map_err(io(path))?;
+    let mut output = File::create(&incoming).map_err(io(&incoming))?;
+    let mut hasher = BlobHasher::new();
+    let mut buffer = vec![0u8; 256 * 1024];
+    loop {
+        let n = input.read(&mut buffer).map_err(io(path))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        output.write_all(&buffer[..n]).map_err(io(&incoming))?;
+        progress(Progress::Copied(n as u64));
+    }
+    output.sync_all().map_err(io(&incoming))?;
+    let facts = hasher.finish();
+    let target = blob_dir.join(facts.sha256.as_str());
+    std::fs::rename(&incoming, &target).map_err(io(&target))?;
+    Ok(BlobRef { sha256: facts.sha256, size: facts.size, media_type })
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {
+    let mut file = File::create(path).map_err(io(path))?;
+    file.write_all(bytes).map_err(io(path))?;
+    file.sync_all().map_err(io(path))
+}
+
+type Resolver<'a> = dyn FnMut(&Path) -> Result<BlobId, BuildError> + 'a;
+
+/// Builds the content pack, turning each path into a blob id with `blob`.
+fn assemble(source: &Source, blob: &mut Resolver<'_>) -> Result<ContentPack, BuildError> {
+    let pack_toml = source.root.join("pack.toml");
+    let mut file = |toml: &Path, key: &str, value: &str| -> Result<BlobId, BuildError> {
+        let path = source.resolve(toml, key, value)?;
+        blob(&path)
+    };
+    let pack = &source.pack;
+    let brand = Brand {
+        title: pack.brand.title.clone(),
+        tagline: pack.brand.tagline.clone(),
+        badge: file(&pack_toml, "brand.badge", &pack.brand.badge)?,
+        logo: pack.brand.logo.as_deref().map(|v| file(&pack_toml, "brand.logo", v)).transpose()?,
+    };
+    let attract = Attract {
+        headline: pack.attract.headline.clone(),
+        video: pack.attract.video.as_deref().map(|v| file(&pack_toml, "attract.video", v)).transpose()?,
+        images: pack
+            .attract
+            .images
+            .iter()
+            .map(|v| file(&pack_toml, "attract.images", v))
+            .collect::<Result<_, _>>()?,
+    };
+
+    let mut chapters = Vec::new();
+    for (toml, chapter) in &source.chapters {
+        let mut scenes = Vec::new();
+        for scene in &chapter.scenes {
+            let key = |k: &str| format!("scenes[{}].{k}", scene.id);
+            scenes.push(Scene {
+                id: scene.id.clone(),
+                title: scene.title.clone(),
+                body: scene.body.clone(),
+                highlights: scene.highlights.clone(),
+                image: scene.image.as_deref().map(|v| file(toml, &key("image"), v)).transpose()?,
+                video: scene.video.as_deref().map(|v| file(toml, &key("video"), v)).transpose()?,
+            });
+        }
+        chapters.push(Chapter {
+            id: chapter.id.clone(),
+            title: chapter.title.clone(),
+            summary: chapter.summary.clone(),
+            cover: file(toml, "cover", &chapter.cover)?,
+            accent: chapter.accent.clone(),
+            scenes,
+        });
+    }
+
+    let brochures_toml = source.root.join("brochures.toml");
+    let mut brochures = Vec::new();
+    for brochure in &source.brochures.brochures {
+        let key = |k: &str| format!("brochures[{}].{k}", brochure.id);
+        let mut files = Localized::default();
+        for (locale, path) in brochure.file.iter() {
+            let blob = file(&brochures_toml, &key(&format!("file.{locale}")), path)?;
+            files.insert(
+                locale.clone(),
+                BrochureFile { blob, file_name: format!("{}-{locale}.pdf", brochure.id) },
+            );
+        }
+        brochures.push(Brochure {
+            id: brochure.id.clone(),
+            title: brochure.title.clone(),
+            summary: brochure.summary.clone(),
+            cover: brochure.cover.as_deref().map(|v| file(&brochures_toml, &key("cover"), v)).transpose()?,
+            file: files,
+        });
+    }
+
+    Ok(ContentPack {
+        default_locale: pack.default_locale.clone(),
+        locales: pack.locales.clone(),
+        brand,
+        attract,
+        chapters,
+        brochures,
+        social: Social { hashtags: source.social.hashtags.clone(), channels: source.social.channels.clone() },
+        ui: pack.ui.clone(),
+    })
+}

@@ -1,0 +1,82 @@
+//! A small valid pack for the tests of this crate.
+
+use std::collections::BTreeMap;
+
+use crate::blob::{BlobId, BlobRef, MediaType};
+use crate::content::*;
+use crate::locale::{LocaleTag, Localized};
+
+pub(crate) fn blob(bytes: &[u8], media_type: MediaType) -> BlobRef {
+    BlobRef { sha256: BlobId::of(bytes), size: bytes.len() as u64, media_type }
+}
+
+pub(crate) fn sample_pack() -> (ContentPack, Vec<BlobRef>) {
+    let badge = blob(b"<svg>badge</svg>", MediaType::Svg);
+    let cover = blob(b"<svg>cover</svg>", MediaType::Svg);
+    let film = blob(b"film", MediaType::Mp4);
+    let pdf = blob(b"%PDF-1.7 guide", MediaType::Pdf);
+    let ui = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    };
+    let pack = ContentPack {
+        default_locale: LocaleTag::new("vi").unwrap(),
+        locales: vec![
+            LocaleInfo { tag: LocaleTag::new("vi").unwrap(), name: "Tiếng Việt".into() },
+            LocaleInfo { tag: LocaleTag::new("en").unwrap(), name: "English".into() },
+        ],
+        brand: Brand {
+            title: Localized::from_pairs([("vi", "Bình Dương".into()), ("en", "Binh Duong".into())]),
+            tagline: Localized::from_pairs([("vi", "Thành phố thông minh".into())]),
+            badge: badge.sha256.clone(),
+            logo: None,
+        },
+        attract: Attract {
+            headline: Localized::from_pairs([
+                ("vi", "Chạm để khám phá".into()),
+                ("en", "Touch to explore".into()),
+            ]),
+            video: Some(film.sha256.clone()),
+            images: vec![cover.sha256.clone()],
+        },
+        chapters: vec![Chapter {
+            id: "award".into(),
+            title: Localized::from_pairs([("vi", "Giải thưởng".into()), ("en", "The award".into())]),
+            summary: Localized::from_pairs([("vi", "TOP 1 ICF".into())]),
+            cover: cover.sha256.clone(),
+            accent: Some("#E8A317".into()),
+            scenes: vec![Scene {
+                id: "new-york".into(),
+                title: Localized::from_pairs([("vi", "New York".into())]),
+                body: Localized::from_pairs([("vi", "Đoạn một.\n\nĐoạn hai.".into())]),
+                highlights: Localized::from_pairs([("vi", vec!["26/10/2023".into()])]),
+                image: Some(cover.sha256.clone()),
+                video: Some(film.sha256.clone()),
+            }],
+        }],
+        brochures: vec![Brochure {
+            id: "invest-guide".into(),
+            title: Localized::from_pairs([("vi", "Cẩm nang".into()), ("en", "Guide".into())]),
+            summary: Localized::from_pairs([("vi", "Đầu tư".into())]),
+            cover: Some(cover.sha256.clone()),
+            file: Localized::from_pairs([(
+                "vi",
+                BrochureFile { blob: pdf.sha256.clone(), file_name: "invest-guide-vi.pdf".into() },
+            )]),
+        }],
+        social: Social {
+            hashtags: vec!["#BinhDuong2023".into()],
+            channels: vec![SocialChannel {
+                name: "Facebook".into(),
+                handle: "@sample".into(),
+                url: "https://example.com/binhduong".into(),
+            }],
+        },
+        ui: Localized::from_pairs([
+            ("vi", ui(&[("back", "Quay lại"), ("home", "Trang chủ")])),
+            ("en", ui(&[("back", "Back")])),
+        ]),
+    };
+    let mut blobs = vec![badge, cover, film, pdf];
+    blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    (pack, blobs)
+}

@@ -1,0 +1,39 @@
+//! The pure domain of the Bình Dương kiosk.
+//!
+//! Everything here is a plain function of its inputs: no file, clock, network or
+//! thread is touched, so every rule can be tested with a table and cannot fail for
+//! reasons outside its arguments. The edges (the device crate, the app, the command
+//! line) read files and clocks and hand the results in.
+//!
+//! # Layout
+//! - [`locale`]: locale tags and texts in many languages, with fallback.
+//! - [`blob`]: blobs named by their SHA-256, and the facts checked about them.
+//! - [`content`]: the story, brochures and social cards a pack carries.
+//! - [`localized`]: one language's view of a pack, every fallback applied.
+//! - [`manifest`]: the signed description of a release and its canonical encoding.
+//! - [`keys`]: the text form of Ed25519 keys.
+//! - [`verify`]: the checks a bundle must pass before a device trusts it.
+//! - [`qr`]: QR codes as SVG.
+//!
+//! # Example
+//! ```
+//! use kiosk_core::locale::{Localized, LocaleTag};
+//!
+//! let title = Localized::from_pairs([("vi", "Xin chào"), ("en", "Hello")]);
+//! let ko = LocaleTag::new("ko").unwrap();
+//! let vi = LocaleTag::new("vi").unwrap();
+//! // Korean is missing, so the default language answers.
+//! assert_eq!(title.get(&ko, &vi), Some(&"Xin chào"));
+//! ```
+
+pub mod blob;
+pub mod content;
+pub mod keys;
+pub mod locale;
+pub mod localized;
+pub mod manifest;
+pub mod qr;
+pub mod verify;
+
+#[cfg(test)]
+mod fixtures;

@@ -1,0 +1,215 @@
+//! One language's view of a [`ContentPack`], with every fallback applied, so the
+//! interface never has to choose between languages itself.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::blob::BlobId;
+use crate::content::{Brochure, Chapter, ContentPack, Scene};
+use crate::locale::{LocaleTag, Localized};
+
+/// The pack in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedPack {
+    /// The language asked for if the pack offers it, otherwise the default.
+    pub locale: LocaleTag,
+    /// Brand title.
+    pub title: String,
+    /// Brand tagline.
+    pub tagline: String,
+    /// Attract headline.
+    pub attract_headline: String,
+    /// Chapters in order.
+    pub chapters: Vec<LocalizedChapter>,
+    /// Brochures in order; only those with a PDF in this language or the default.
+    pub brochures: Vec<LocalizedBrochure>,
+    /// Interface words: this language's, completed by the default's.
+    pub ui: BTreeMap<String, String>,
+}
+
+/// A chapter in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedChapter {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Cover picture.
+    pub cover: BlobId,
+    /// Accent colour.
+    pub accent: Option<String>,
+    /// Scenes in order.
+    pub scenes: Vec<LocalizedScene>,
+}
+
+/// A scene in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedScene {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Paragraphs.
+    pub body: Vec<String>,
+    /// Chips.
+    pub highlights: Vec<String>,
+    /// Picture.
+    pub image: Option<BlobId>,
+    /// Film.
+    pub video: Option<BlobId>,
+}
+
+/// A brochure in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedBrochure {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Cover picture.
+    pub cover: Option<BlobId>,
+    /// The locale of the PDF offered (the default's when this language has none).
+    pub file_locale: LocaleTag,
+    /// The PDF.
+    pub blob: BlobId,
+    /// Its file name.
+    pub file_name: String,
+}
+
+impl ContentPack {
+    /// Whether the pack offers this language.
+    pub fn offers(&self, locale: &LocaleTag) -> bool {
+        self.locales.iter().any(|l| &l.tag == locale)
+    }
+
+    /// The pack in `requested`, or in the default language when it is not offered.
+    pub fn localize(&self, requested: &LocaleTag) -> LocalizedPack {
+        let locale = if self.offers(requested) { requested.clone() } else { self.default_locale.clone() };
+        let default = &self.default_locale;
+        let text = |t: &Localized<String>| t.get(&locale, default).cloned().unwrap_or_default();
+
+        let mut ui = self.ui.exact(default).cloned().unwrap_or_default();
+        if let Some(own) = self.ui.exact(&locale) {
+            ui.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+
+        LocalizedPack {
+            title: text(&self.brand.title),
+            tagline: text(&self.brand.tagline),
+            attract_headline: text(&self.attract.headline),
+            chapters: self.chapters.iter().map(|c| localize_chapter(c, &locale, default)).collect(),
+            brochures: self.brochures.iter().filter_map(|b| localize_brochure(b, &locale, default)).collect(),
+            ui,
+            locale,
+        }
+    }
+}
+
+fn localize_chapter(chapter: &Chapter, locale: &LocaleTag, default: &LocaleTag) -> LocalizedChapter {
+    let text = |t: &Localized<String>| t.get(locale, default).cloned().unwrap_or_default();
+    LocalizedChapter {
+        id: chapter.id.clone(),
+        title: text(&chapter.title),
+        summary: text(&chapter.summary),
+        cover: chapter.cover.clone(),
+        accent: chapter.accent.clone(),
+        scenes: chapter.scenes.iter().map(|s| localize_scene(s, locale, default)).collect(),
+    }
+}
+
+fn localize_scene(scene: &Scene, locale: &LocaleTag, default: &LocaleTag) -> LocalizedScene {
+    let body = scene.body.get(locale, default).map(String::as_str).unwrap_or_default();
+    LocalizedScene {
+        id: scene.id.clone(),
+        title: scene.title.get(locale, default).cloned().unwrap_or_default(),
+        body: paragraphs(body),
+        highlights: scene.highlights.get(locale, default).cloned().unwrap_or_default(),
+        image: scene.image.clone(),
+        video: scene.video.clone(),
+    }
+}
+
+fn localize_brochure(
+    brochure: &Brochure,
+    locale: &LocaleTag,
+    default: &LocaleTag,
+) -> Option<LocalizedBrochure> {
+    let file_locale = if brochure.file.has(locale) { locale } else { default };
+    let file = brochure.file.exact(file_locale)?;
+    Some(LocalizedBrochure {
+        id: brochure.id.clone(),
+        title: brochure.title.get(locale, default).cloned().unwrap_or_default(),
+        summary: brochure.summary.get(locale, default).cloned().unwrap_or_default(),
+        cover: brochure.cover.clone(),
+        file_locale: file_locale.clone(),
+        blob: file.blob.clone(),
+        file_name: file.file_name.clone(),
+    })
+}
+
+/// Splits a text into paragraphs at blank lines, joining the lines within each.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::sample_pack;
+
+    fn tag(s: &str) -> LocaleTag {
+        LocaleTag::new(s).unwrap()
+    }
+
+    #[test]
+    fn gives_the_requested_language() {
+        let (pack, _) = sample_pack();
+        let en = pack.localize(&tag("en"));
+        assert_eq!(en.locale, tag("en"));
+        assert_eq!(en.chapters[0].title, "The award");
+        assert_eq!(en.ui["back"], "Back");
+    }
+
+    #[test]
+    fn falls_back_to_the_default_for_missing_texts_and_languages() {
+        let (pack, _) = sample_pack();
+        let ja = pack.localize(&tag("ja"));
+        assert_eq!(ja.locale, tag("vi"), "a language the pack does not offer gives the default");
+        let en = pack.localize(&tag("en"));
+        assert_eq!(en.chapters[0].scenes[0].highlights, vec!["26/10/2023".to_owned()], "no English chips");
+        assert_eq!(en.ui["home"], "Trang chủ", "a missing interface word comes from the default");
+    }
+
+    #[test]
+    fn offers_the_default_pdf_when_a_language_has_none() {
+        let (pack, _) = sample_pack();
+        let en = pack.localize(&tag("en"));
+        assert_eq!(en.brochures[0].file_locale, tag("vi"));
+    }
+
+    #[test]
+    fn splits_paragraphs_at_blank_lines() {
+        assert_eq!(paragraphs("a\nb\n\n\n c \n"), vec!["a b".to_owned(), "c".to_owned()]);
+        assert!(paragraphs("  \n").is_empty());
+    }
+}

@@ -1,0 +1,119 @@
+//! Serves brochure PDFs to visitors' phones on the booth network.
+//!
+//! One stable URL per brochure and language, `/brochures/<id>/<locale>.pdf`, the
+//! same across releases. Nothing else answers: no listing, no other file, only GET
+//! and HEAD. Every GET of a whole PDF is recorded in the store.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::Timestamp;
+use kiosk_core::locale::LocaleTag;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::current_release::CurrentRelease;
+use crate::store::{BrochureDownload, Store};
+
+/// The download URL of a brochure in a language.
+pub fn brochure_url(base_url: &str, brochure_id: &str, locale: &LocaleTag) -> String {
+    format!("{base_url}/brochures/{brochure_id}/{locale}.pdf")
+}
+
+#[derive(Clone)]
+struct BrochureState {
+    release: CurrentRelease,
+    store: Arc<Mutex<Store>>,
+}
+
+/// Serves brochures on `listener` in the background until `shutdown` completes.
+/// Downloads are recorded through `store` (its own connection to the device store).
+pub fn serve_brochures(
+    listener: TcpListener,
+    release: CurrentRelease,
+    store: Store,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<SocketAddr> {
+    let addr = listener.local_addr()?;
+    let app = Router::new()
+        .route("/brochures/{id}/{file}", get(serve_brochure))
+        .fallback(not_found)
+        .with_state(BrochureState { release, store: Arc::new(Mutex::new(store)) });
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            tracing::error!(%error, "brochure server stopped");
+        }
+    });
+    Ok(addr)
+}
+
+async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not found\n")
+        .into_response()
+}
+
+async fn serve_brochure(
+    State(state): State<BrochureState>,
+    Path((id, file)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let Some((path, file_name, locale)) = find_pdf(&state.release, &id, &file) else {
+        return not_found().await;
+    };
+    let records = request.method() == Method::GET && starts_at_zero(request.headers().get(header::RANGE));
+    let response = match ServeFile::new_with_mime(path, &mime::APPLICATION_PDF).oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    if !response.status().is_success() {
+        return response;
+    }
+    if records {
+        let download =
+            BrochureDownload { brochure_id: id, locale: locale.to_string(), downloaded_at: Timestamp::now() };
+        let store = state.store.clone();
+        let recorded = tokio::task::spawn_blocking(move || {
+            store.lock().unwrap_or_else(|p| p.into_inner()).record_brochure_download(&download)
+        })
+        .await;
+        match recorded {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::error!(%error, "brochure download not recorded"),
+            Err(error) => tracing::error!(%error, "brochure download not recorded"),
+        }
+    }
+    let mut response = response;
+    let headers = response.headers_mut();
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).expect("file names are checked"),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The PDF for `/brochures/<id>/<locale>.pdf` in the active release.
+fn find_pdf(release: &CurrentRelease, id: &str, file: &str) -> Option<(PathBuf, String, LocaleTag)> {
+    let locale = LocaleTag::new(file.strip_suffix(".pdf")?).ok()?;
+    let release = release.get();
+    let brochure = release.manifest.content.brochures.iter().find(|b| b.id == id)?;
+    let pdf = brochure.file.exact(&locale)?;
+    let (path, _) = release.blob_path(&pdf.blob)?;
+    Some((path, pdf.file_name.clone(), locale))
+}
+
+/// Whether a request reads the file from its start (no `Range`, or one from byte 0),
+/// so that a phone fetching a PDF in pieces counts once.
+fn starts_at_zero(range: Option<&HeaderValue>) -> bool {
+    range.and_then(|r| r.to_str().ok()).is_none_or(|r| r.trim().starts_with("bytes=0-"))
+}

@@ -1,0 +1,381 @@
+//! The device's config file (`kiosk --config FILE`), as in `kiosk-config/*.toml`.
+//!
+//! Every value is checked while the TOML is read, so a mistake is reported with the
+//! file, line, column and key, and what would be right. Unknown keys are errors too:
+//! a misspelt key must not silently fall back to a default.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::VerifyingKey;
+use kiosk_core::content::is_slug;
+use kiosk_core::keys::parse_public_key;
+use kiosk_core::locale::LocaleTag;
+use serde::Deserialize;
+
+/// A config that cannot be used; the message says exactly what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("{path}: cannot read the config: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The reason.
+        source: std::io::Error,
+    },
+    /// Bad TOML, an unknown key or a bad value (with line and column).
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message: line, column, key and the problem.
+        message: String,
+    },
+    /// A trusted key that cannot be read.
+    #[error("{path}: content.trusted_keys[{index}] = {value:?}: {problem}")]
+    TrustedKey {
+        /// The config file.
+        path: PathBuf,
+        /// Position in the list.
+        index: usize,
+        /// As written.
+        value: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+/// What the screen is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// A touch kiosk at a booth.
+    Kiosk,
+}
+
+/// The whole config file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceConfig {
+    /// What the screen is for.
+    pub mode: Mode,
+    /// Where the store, releases and blobs live (relative to the config file);
+    /// default `$XDG_DATA_HOME/binhduong-kiosk`.
+    pub data_dir: Option<PathBuf>,
+    /// Content and trust.
+    pub content: ContentConfig,
+    /// Touch behaviour.
+    #[serde(default)]
+    pub kiosk: KioskConfig,
+    /// The window.
+    #[serde(default)]
+    pub window: WindowConfig,
+    /// Leaving kiosk mode.
+    pub staff: StaffConfig,
+    /// Brochure downloads on the booth network.
+    #[serde(default)]
+    pub brochures: BrochureConfig,
+}
+
+/// `[content]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentConfig {
+    /// The channel this screen follows, e.g. `wtc-booths`.
+    pub channel: Channel,
+    /// Public keys whose signatures this device trusts: paths to `.pub` files
+    /// (relative to the config file) or inline `ed25519-public <hex>` lines.
+    pub trusted_keys: Vec<String>,
+}
+
+/// `[kiosk]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    /// Seconds without a touch before the attract loop returns (10–3600).
+    #[serde(default = "default_idle")]
+    pub idle_timeout_secs: IdleTimeout,
+    /// The language a new visitor starts in; default: the content's own default.
+    pub start_locale: Option<LocaleTag>,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        Self { idle_timeout_secs: default_idle(), start_locale: None }
+    }
+}
+
+fn default_idle() -> IdleTimeout {
+    IdleTimeout(90)
+}
+
+/// `[window]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowConfig {
+    /// Full screen and locked down (the normal case); `false` opens a normal
+    /// window, for staff preparing content.
+    #[serde(default = "yes")]
+    pub fullscreen: bool,
+    /// Size of the window when not full screen.
+    #[serde(default = "default_width")]
+    pub width: u32,
+    /// Size of the window when not full screen.
+    #[serde(default = "default_height")]
+    pub height: u32,
+}
+
+impl Default for WindowConfig {
+    fn default() -> Self {
+        Self { fullscreen: true, width: default_width(), height: default_height() }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_width() -> u32 {
+    1920
+}
+fn default_height() -> u32 {
+    1080
+}
+
+/// `[staff]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffConfig {
+    /// The staff PIN, hashed with `kioskctl pin hash`.
+    pub pin_hash: PinHash,
+}
+
+/// `[brochures]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrochureConfig {
+    /// Address and port phones download from, e.g. `0.0.0.0:8088`.
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// The address put in QR codes, e.g. `http://kiosk.local:8088`; default: this
+    /// kiosk's LAN address and the port above.
+    pub public_base_url: Option<BaseUrl>,
+}
+
+impl Default for BrochureConfig {
+    fn default() -> Self {
+        Self { listen: default_listen(), public_base_url: None }
+    }
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([0, 0, 0, 0], 8088))
+}
+
+/// A channel name: lowercase letters, digits and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Channel(pub String);
+
+impl TryFrom<String> for Channel {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        if is_slug(&value) {
+            Ok(Self(value))
+        } else {
+            Err(format!("channel {value:?} must be lowercase letters, digits and '-', like \"wtc-booths\""))
+        }
+    }
+}
+
+/// Seconds of idleness, 10 to 3600.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct IdleTimeout(pub u32);
+
+impl TryFrom<i64> for IdleTimeout {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, String> {
+        if (10..=3600).contains(&value) {
+            Ok(Self(value as u32))
+        } else {
+            Err(format!("idle_timeout_secs = {value} must be between 10 and 3600 seconds"))
+        }
+    }
+}
+
+/// An Argon2 PHC string, as `kioskctl pin hash` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct PinHash(pub String);
+
+impl TryFrom<String> for PinHash {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        match argon2::PasswordHash::new(&value) {
+            Ok(hash) if hash.algorithm.as_str().starts_with("argon2") => Ok(Self(value)),
+            _ => Err("pin_hash must be an Argon2 hash: run `kioskctl pin hash` and paste its output".into()),
+        }
+    }
+}
+
+/// An `http://` or `https://` base address without a trailing `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct BaseUrl(pub String);
+
+impl TryFrom<String> for BaseUrl {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        let trimmed = value.trim_end_matches('/');
+        let rest = trimmed.strip_prefix("http://").or_else(|| trimmed.strip_prefix("https://"));
+        match rest {
+            Some(host) if !host.is_empty() && !host.contains(['?', '#', ' ']) => Ok(Self(trimmed.to_owned())),
+            _ => Err(format!("public_base_url {value:?} must look like \"http://192.168.1.20:8088\"")),
+        }
+    }
+}
+
+/// A config read from a file, with its keys loaded and paths resolved.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its values.
+    pub config: DeviceConfig,
+    /// The data folder, absolute.
+    pub data_dir: PathBuf,
+    /// The trusted keys, parsed.
+    pub trusted_keys: Vec<VerifyingKey>,
+}
+
+impl DeviceConfig {
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: path.to_owned(),
+            message: e.to_string().trim_end().replace('\n', "\n    "),
+        })
+    }
+}
+
+impl LoadedConfig {
+    /// Reads, checks and resolves a config file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        let config = DeviceConfig::parse(&text, path)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let data_dir = match &config.data_dir {
+            Some(dir) => base.join(dir),
+            None => default_data_dir(),
+        };
+        let trusted_keys = load_trusted_keys(&config.content.trusted_keys, base, path)?;
+        Ok(Self { path: path.to_owned(), config, data_dir, trusted_keys })
+    }
+}
+
+fn load_trusted_keys(entries: &[String], base: &Path, path: &Path) -> Result<Vec<VerifyingKey>, ConfigError> {
+    let fail = |index: usize, value: &str, problem: String| ConfigError::TrustedKey {
+        path: path.to_owned(),
+        index,
+        value: value.to_owned(),
+        problem,
+    };
+    if entries.is_empty() {
+        return Err(fail(
+            0,
+            "",
+            "list at least one public key (a .pub file made by `kioskctl keys generate`)".into(),
+        ));
+    }
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| {
+            let text = if entry.starts_with("ed25519-") {
+                entry.clone()
+            } else {
+                std::fs::read_to_string(base.join(entry))
+                    .map_err(|e| fail(index, entry, format!("cannot read it: {e}")))?
+            };
+            parse_public_key(&text).map_err(|e| fail(index, entry, e.to_string()))
+        })
+        .collect()
+}
+
+/// `$XDG_DATA_HOME/binhduong-kiosk`, or `~/.local/share/binhduong-kiosk`.
+pub fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("binhduong-kiosk")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PIN: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$n3+vJ1Ov0JYcBc8pgQtBGoJ5J8DWqgC3CYcN7Q0h8vI";
+
+    fn config(extra: &str) -> String {
+        format!(
+            "mode = \"kiosk\"\n[content]\nchannel = \"wtc-booths\"\ntrusted_keys = [\"ed25519-public {}\"]\n[staff]\npin_hash = \"{PIN}\"\n{extra}",
+            "d".repeat(64)
+        )
+    }
+
+    fn error(text: &str) -> String {
+        DeviceConfig::parse(text, Path::new("booth.toml")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_a_minimal_config_with_defaults() {
+        let c = DeviceConfig::parse(&config(""), Path::new("booth.toml")).unwrap();
+        assert_eq!(c.kiosk.idle_timeout_secs, IdleTimeout(90));
+        assert_eq!(c.brochures.listen.port(), 8088);
+        assert!(c.window.fullscreen);
+    }
+
+    #[test]
+    fn names_file_line_and_key_of_each_mistake() {
+        let cases = [
+            (config("[kiosk]\nidle_timout_secs = 5\n"), "unknown field `idle_timout_secs`"),
+            (config("[kiosk]\nidle_timeout_secs = 5\n"), "between 10 and 3600"),
+            (config("[brochures]\nlisten = \"everywhere\"\n"), "listen"),
+            (config("[brochures]\npublic_base_url = \"ftp://x\"\n"), "must look like"),
+            (config("").replace("wtc-booths", "WTC Booths"), "channel \"WTC Booths\""),
+            (config("").replace(PIN, "1234"), "kioskctl pin hash"),
+            (config("").replace("\"kiosk\"", "\"tv\""), "unknown variant `tv`"),
+        ];
+        for (text, expected) in cases {
+            let message = error(&text);
+            assert!(message.starts_with("booth.toml: "), "{message}");
+            assert!(message.contains("line "), "{message}");
+            assert!(message.contains(expected), "{message} should mention {expected}");
+        }
+    }
+
+    #[test]
+    fn resolves_key_files_next_to_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key();
+        std::fs::write(dir.path().join("dev.pub"), kiosk_core::keys::public_key_text(&key)).unwrap();
+        let path = dir.path().join("booth.toml");
+        let text = config("").replace(&format!("ed25519-public {}", "d".repeat(64)), "dev.pub");
+        std::fs::write(&path, text.replace("mode =", "data_dir = \"data\"\nmode =")).unwrap();
+        let loaded = LoadedConfig::load(&path).unwrap();
+        assert_eq!(loaded.trusted_keys, vec![key]);
+        assert_eq!(loaded.data_dir, dir.path().join("data"));
+
+        std::fs::write(
+            &path,
+            config("").replace(&format!("ed25519-public {}", "d".repeat(64)), "missing.pub"),
+        )
+        .unwrap();
+        let err = LoadedConfig::load(&path).unwrap_err().to_string();
+        assert!(err.contains("content.trusted_keys[0] = \"missing.pub\": cannot read it"), "{err}");
+    }
+}

@@ -1,0 +1,275 @@
+//! The payloads the kiosk interface receives (`ui/kiosk/src/backend/types.ts`
+//! mirrors them): the active release in one language, with blob names turned into
+//! URLs and brochure links into QR codes.
+
+use kiosk_core::blob::BlobId;
+use kiosk_core::locale::LocaleTag;
+use kiosk_core::qr::qr_svg;
+use serde::Serialize;
+
+use crate::brochure_server::brochure_url;
+use crate::library::ActiveRelease;
+
+/// What the interface needs once, at start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Session {
+    /// Languages offered.
+    pub locales: Vec<LocaleInfo>,
+    /// The language a new visitor starts in.
+    pub default_locale: String,
+    /// Seconds without a touch before the attract loop.
+    pub idle_timeout_secs: u32,
+    /// The release shown.
+    pub release: ReleaseInfo,
+}
+
+/// A language offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocaleInfo {
+    /// Tag.
+    pub tag: String,
+    /// Name in itself.
+    pub name: String,
+}
+
+/// Which release is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReleaseInfo {
+    /// Channel.
+    pub channel: String,
+    /// Version.
+    pub version: u64,
+}
+
+/// The pack in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedContent {
+    /// The language given.
+    pub locale: String,
+    /// Brand.
+    pub brand: Brand,
+    /// Attract loop.
+    pub attract: Attract,
+    /// Chapters.
+    pub chapters: Vec<Chapter>,
+    /// Brochures.
+    pub brochures: Vec<Brochure>,
+    /// Social.
+    pub social: Social,
+    /// Interface words.
+    pub ui: std::collections::BTreeMap<String, String>,
+}
+
+/// Brand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Brand {
+    /// Title.
+    pub title: String,
+    /// Tagline.
+    pub tagline: String,
+    /// Badge picture.
+    pub badge_url: String,
+    /// Logo picture.
+    pub logo_url: Option<String>,
+}
+
+/// Attract loop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attract {
+    /// Headline.
+    pub headline: String,
+    /// Film.
+    pub video_url: Option<String>,
+    /// Pictures.
+    pub image_urls: Vec<String>,
+}
+
+/// A chapter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chapter {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Cover picture.
+    pub cover_url: String,
+    /// Accent colour.
+    pub accent: Option<String>,
+    /// Scenes.
+    pub scenes: Vec<Scene>,
+}
+
+/// A scene.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Scene {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Paragraphs.
+    pub body: Vec<String>,
+    /// Chips.
+    pub highlights: Vec<String>,
+    /// Picture.
+    pub image_url: Option<String>,
+    /// Film.
+    pub video_url: Option<String>,
+}
+
+/// A brochure with its download link as a QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Brochure {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Cover picture.
+    pub cover_url: Option<String>,
+    /// Where phones download it.
+    pub download_url: String,
+    /// QR code of `download_url`.
+    pub qr_svg: String,
+    /// File name.
+    pub file_name: String,
+    /// Size in bytes.
+    pub size_bytes: u64,
+}
+
+/// Social.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Social {
+    /// Hashtags.
+    pub hashtags: Vec<String>,
+    /// Channels.
+    pub channels: Vec<SocialChannel>,
+}
+
+/// A social channel with its QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SocialChannel {
+    /// Name.
+    pub name: String,
+    /// Handle.
+    pub handle: String,
+    /// Address.
+    pub url: String,
+    /// QR code of `url`.
+    pub qr_svg: String,
+}
+
+/// How the view turns blobs and brochures into URLs.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// Media server base (`MediaServer::base_url`).
+    pub media_base: String,
+    /// Brochure server base as phones see it.
+    pub brochure_base: String,
+}
+
+impl Urls {
+    fn blob(&self, id: &BlobId) -> String {
+        format!("{}/blobs/{id}", self.media_base)
+    }
+}
+
+/// The session for `release`; `start_locale` is used when the pack offers it.
+pub fn session(release: &ActiveRelease, start_locale: Option<&LocaleTag>, idle_timeout_secs: u32) -> Session {
+    let content = &release.manifest.content;
+    let default_locale = start_locale.filter(|l| content.offers(l)).unwrap_or(&content.default_locale);
+    Session {
+        locales: content
+            .locales
+            .iter()
+            .map(|l| LocaleInfo { tag: l.tag.to_string(), name: l.name.clone() })
+            .collect(),
+        default_locale: default_locale.to_string(),
+        idle_timeout_secs,
+        release: ReleaseInfo { channel: release.manifest.channel.clone(), version: release.manifest.version },
+    }
+}
+
+/// The release in `locale` (the default when not offered or not a tag).
+pub fn localized_content(release: &ActiveRelease, locale: &str, urls: &Urls) -> LocalizedContent {
+    let content = &release.manifest.content;
+    let requested = LocaleTag::new(locale).unwrap_or_else(|_| content.default_locale.clone());
+    let pack = content.localize(&requested);
+    let qr = |text: &str| {
+        qr_svg(text).unwrap_or_else(|error| {
+            tracing::warn!(%error, url = text, "no QR code for this address");
+            String::new()
+        })
+    };
+    LocalizedContent {
+        locale: pack.locale.to_string(),
+        brand: Brand {
+            title: pack.title,
+            tagline: pack.tagline,
+            badge_url: urls.blob(&content.brand.badge),
+            logo_url: content.brand.logo.as_ref().map(|id| urls.blob(id)),
+        },
+        attract: Attract {
+            headline: pack.attract_headline,
+            video_url: content.attract.video.as_ref().map(|id| urls.blob(id)),
+            image_urls: content.attract.images.iter().map(|id| urls.blob(id)).collect(),
+        },
+        chapters: pack
+            .chapters
+            .into_iter()
+            .map(|c| Chapter {
+                cover_url: urls.blob(&c.cover),
+                id: c.id,
+                title: c.title,
+                summary: c.summary,
+                accent: c.accent,
+                scenes: c
+                    .scenes
+                    .into_iter()
+                    .map(|s| Scene {
+                        id: s.id,
+                        title: s.title,
+                        body: s.body,
+                        highlights: s.highlights,
+                        image_url: s.image.as_ref().map(|id| urls.blob(id)),
+                        video_url: s.video.as_ref().map(|id| urls.blob(id)),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        brochures: pack
+            .brochures
+            .into_iter()
+            .map(|b| {
+                let download_url = brochure_url(&urls.brochure_base, &b.id, &b.file_locale);
+                Brochure {
+                    qr_svg: qr(&download_url),
+                    size_bytes: release.manifest.blob(&b.blob).map_or(0, |blob| blob.size),
+                    cover_url: b.cover.as_ref().map(|id| urls.blob(id)),
+                    download_url,
+                    id: b.id,
+                    title: b.title,
+                    summary: b.summary,
+                    file_name: b.file_name,
+                }
+            })
+            .collect(),
+        social: Social {
+            hashtags: content.social.hashtags.clone(),
+            channels: content
+                .social
+                .channels
+                .iter()
+                .map(|c| SocialChannel {
+                    name: c.name.clone(),
+                    handle: c.handle.clone(),
+                    url: c.url.clone(),
+                    qr_svg: qr(&c.url),
+                })
+                .collect(),
+        },
+        ui: pack.ui,
+    }
+}

@@ -1,0 +1,40 @@
+//! Everything a kiosk screen does without a window: its config, its store, its
+//! library of verified releases, and the two small HTTP servers (media for its own
+//! webview, brochures for visitors' phones).
+//!
+//! The app (`src-tauri`) and the command line (`kioskctl`) are thin layers over
+//! this crate; the rules themselves live in `kiosk-core`.
+//!
+//! # Layout
+//! - [`config`]: the device's TOML config, checked with file, line and key.
+//! - [`store`]: SQLite (WAL, append-only migrations): trusted versions, downloads.
+//! - [`bundle_folder`]: reading and verifying a bundle folder.
+//! - [`library`]: releases on disk, import, choosing and activating one.
+//! - [`current_release`]: the release on screen, shared and swappable.
+//! - [`media_server`]: blobs for the webview on loopback, with a per-launch secret.
+//! - [`brochure_server`]: brochure PDFs for phones on the booth network.
+//! - [`lan_address`]: the address QR codes point at.
+//! - [`kiosk_view`]: the payloads the interface receives.
+//! - [`staff_pin`]: hashing and checking the staff PIN.
+//!
+//! # Example
+//! ```no_run
+//! use kiosk_device::library::{Library, Trust};
+//!
+//! let library = Library::open("/var/lib/binhduong-kiosk".as_ref())?;
+//! let trust = Trust { keys: vec![], channel: "wtc-booths".into() };
+//! let release = library.start(&trust, None, jiff::Timestamp::now())?;
+//! println!("showing version {}", release.manifest.version);
+//! # Ok::<(), kiosk_device::library::LibraryError>(())
+//! ```
+
+pub mod brochure_server;
+pub mod bundle_folder;
+pub mod config;
+pub mod current_release;
+pub mod kiosk_view;
+pub mod lan_address;
+pub mod library;
+pub mod media_server;
+pub mod staff_pin;
+pub mod store;

@@ -1,0 +1,351 @@
+//! The device's release library: every release it has trusted, their blobs in one
+//! content-addressed pool, and which release is active.
+//!
+//! ```text
+//! <data_dir>/
+//!   kiosk.sqlite                       the store (trusted versions, downloads)
+//!   blobs/<sha256>                     every blob of every kept release, once
+//!   releases/<channel>/<version>/      manifest.json + manifest.sig
+//!   active.json                        {"channel": …, "version": …}, replaced atomically
+//!   incoming/<any name>/               bundle folders to import at start
+//! ```
+//!
+//! A release enters the library only after it verified completely, and every blob
+//! is written to a temporary name, synced and renamed, so a crash at any point
+//! leaves either the old state or the new one. Activation is one atomic rename.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::VerifyingKey;
+use jiff::Timestamp;
+use kiosk_core::blob::{BlobHasher, BlobId, BlobRef};
+use kiosk_core::manifest::Manifest;
+use kiosk_core::verify::{TrustPolicy, TrustedRelease, VerifiedManifest, check_blob};
+use serde::{Deserialize, Serialize};
+
+use crate::bundle_folder::{BundleError, BundlePaths, verify_blobs, verify_manifest_files};
+use crate::store::{Store, StoreError};
+
+/// The channel of the content built into the app.
+pub const BUILT_IN_CHANNEL: &str = "default";
+
+/// A failure of the library, naming what failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    /// The bundle did not verify.
+    #[error(transparent)]
+    Bundle(#[from] BundleError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Disk I/O failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The reason.
+        source: std::io::Error,
+    },
+    /// Nothing valid to show.
+    #[error("no valid release for channel {channel:?} nor built-in content in {data_dir}")]
+    NoContent {
+        /// The device's channel.
+        channel: String,
+        /// The data folder.
+        data_dir: PathBuf,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LibraryError + '_ {
+    move |source| LibraryError::Io { path: path.to_owned(), source }
+}
+
+/// The release a device shows, verified completely.
+#[derive(Debug, Clone)]
+pub struct ActiveRelease {
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// SHA-256 of its `manifest.json`.
+    pub manifest_sha256: BlobId,
+    /// The pinned key that signed it.
+    pub key_id: String,
+    /// The pool its blobs live in.
+    pub blob_dir: PathBuf,
+}
+
+impl ActiveRelease {
+    /// The file of a blob this release lists; `None` for any other name.
+    pub fn blob_path(&self, id: &BlobId) -> Option<(PathBuf, &BlobRef)> {
+        self.manifest.blob(id).map(|blob| (self.blob_dir.join(id.as_str()), blob))
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ActivePointer {
+    channel: String,
+    version: u64,
+}
+
+/// What the device trusts: its keys and channel.
+#[derive(Debug, Clone)]
+pub struct Trust {
+    /// Pinned public keys.
+    pub keys: Vec<VerifyingKey>,
+    /// The device's channel.
+    pub channel: String,
+}
+
+/// The library in a data folder.
+#[derive(Debug)]
+pub struct Library {
+    root: PathBuf,
+    store: Store,
+}
+
+impl Library {
+    /// Opens the library, creating its folders and store.
+    pub fn open(data_dir: &Path) -> Result<Self, LibraryError> {
+        for dir in [
+            data_dir.to_owned(),
+            data_dir.join("blobs"),
+            data_dir.join("releases"),
+            data_dir.join("incoming"),
+        ] {
+            std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        }
+        let store = Store::open(&data_dir.join("kiosk.sqlite"))?;
+        Ok(Self { root: data_dir.to_owned(), store })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folder where bundles to import are dropped.
+    pub fn incoming_dir(&self) -> PathBuf {
+        self.root.join("incoming")
+    }
+
+    fn blob_dir(&self) -> PathBuf {
+        self.root.join("blobs")
+    }
+
+    fn release_dir(&self, channel: &str, version: u64) -> PathBuf {
+        self.root.join("releases").join(channel).join(version.to_string())
+    }
+
+    /// Verifies the bundle in `dir` completely and adds it to the library.
+    /// Nothing of a bundle that fails any check becomes part of a release.
+    pub fn import(
+        &self,
+        dir: &Path,
+        keys: &[VerifyingKey],
+        channel: &str,
+        now: Timestamp,
+    ) -> Result<VerifiedManifest, LibraryError> {
+        let trusted = self.store.trusted_release(channel)?;
+        let policy = TrustPolicy { keys, channel, trusted: trusted.as_ref(), now };
+        let paths = BundlePaths::in_dir(dir);
+        let verified = verify_manifest_files(&paths, &policy)?;
+        for blob in &verified.manifest.blobs {
+            self.copy_blob(&paths.blobs, blob)?;
+        }
+
+        let target = self.release_dir(channel, verified.manifest.version);
+        if !target.exists() {
+            let parent = target.parent().expect("release dirs have a parent");
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            let partial = parent.join(format!(".{}.partial", verified.manifest.version));
+            let _ = std::fs::remove_dir_all(&partial);
+            std::fs::create_dir_all(&partial).map_err(io(&partial))?;
+            copy_synced(&paths.manifest, &partial.join("manifest.json"))?;
+            copy_synced(&paths.signature, &partial.join("manifest.sig"))?;
+            std::fs::rename(&partial, &target).map_err(io(&target))?;
+            sync_dir(parent)?;
+        }
+        let release = TrustedRelease {
+            version: verified.manifest.version,
+            manifest_sha256: verified.manifest_sha256.clone(),
+        };
+        self.store.trust_release(channel, &release, now)?;
+        Ok(verified)
+    }
+
+    /// Copies one blob into the pool through a temporary file, checking it on the way.
+    fn copy_blob(&self, from_dir: &Path, blob: &BlobRef) -> Result<(), LibraryError> {
+        let source = from_dir.join(blob.sha256.as_str());
+        let target = self.blob_dir().join(blob.sha256.as_str());
+        let reject =
+            |rejection| LibraryError::Bundle(BundleError::Rejected { place: source.clone(), rejection });
+        let mut input = match File::open(&source) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(reject(check_blob(blob, None).unwrap_err()));
+            }
+            Err(e) => return Err(io(&source)(e)),
+        };
+        let temp = self.blob_dir().join(format!(".{}.incoming", blob.sha256));
+        let mut output = (!target.exists()).then(|| File::create(&temp)).transpose().map_err(io(&temp))?;
+        let mut hasher = BlobHasher::new();
+        let mut buffer = vec![0u8; 256 * 1024];
+        loop {
+            let n = input.read(&mut buffer).map_err(io(&source))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            if let Some(out) = output.as_mut() {
+                out.write_all(&buffer[..n]).map_err(io(&temp))?;
+            }
+        }
+        if let Err(rejection) = check_blob(blob, Some(&hasher.finish())) {
+            let _ = std::fs::remove_file(&temp);
+            return Err(reject(rejection));
+        }
+        if let Some(out) = output {
+            out.sync_all().map_err(io(&temp))?;
+            std::fs::rename(&temp, &target).map_err(io(&target))?;
+        }
+        Ok(())
+    }
+
+    /// Versions of `channel` in the library, newest first.
+    pub fn versions(&self, channel: &str) -> Vec<u64> {
+        let mut versions: Vec<u64> = std::fs::read_dir(self.root.join("releases").join(channel))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        versions.sort_unstable_by(|a, b| b.cmp(a));
+        versions
+    }
+
+    /// The newest release of `channel` that verifies completely now; each one that
+    /// does not is logged with its reason and passed over.
+    pub fn newest_valid(
+        &self,
+        keys: &[VerifyingKey],
+        channel: &str,
+        now: Timestamp,
+    ) -> Option<ActiveRelease> {
+        for version in self.versions(channel) {
+            let paths = BundlePaths::in_dir(&self.release_dir(channel, version));
+            let policy = TrustPolicy { keys, channel, trusted: None, now };
+            let checked = verify_manifest_files(&paths, &policy)
+                .and_then(|verified| verify_blobs(&verified.manifest, &self.blob_dir()).map(|()| verified));
+            match checked {
+                Ok(verified) => {
+                    return Some(ActiveRelease {
+                        manifest: verified.manifest,
+                        manifest_sha256: verified.manifest_sha256,
+                        key_id: verified.key_id,
+                        blob_dir: self.blob_dir(),
+                    });
+                }
+                Err(error) => tracing::warn!(channel, version, %error, "stored release refused"),
+            }
+        }
+        None
+    }
+
+    /// Records `release` as the active one, atomically.
+    pub fn activate(&self, release: &ActiveRelease) -> Result<(), LibraryError> {
+        let pointer =
+            ActivePointer { channel: release.manifest.channel.clone(), version: release.manifest.version };
+        let path = self.root.join("active.json");
+        let temp = self.root.join(".active.json.tmp");
+        let mut file = File::create(&temp).map_err(io(&temp))?;
+        file.write_all(&serde_json::to_vec(&pointer).expect("pointer serializes")).map_err(io(&temp))?;
+        file.sync_all().map_err(io(&temp))?;
+        std::fs::rename(&temp, &path).map_err(io(&path))?;
+        sync_dir(&self.root)
+    }
+
+    /// The active release as last recorded: `(channel, version)`.
+    pub fn active_pointer(&self) -> Option<(String, u64)> {
+        let bytes = std::fs::read(self.root.join("active.json")).ok()?;
+        let pointer: ActivePointer = serde_json::from_slice(&bytes).ok()?;
+        Some((pointer.channel, pointer.version))
+    }
+
+    /// Start-up: imports bundles waiting in `incoming/` (removing those imported,
+    /// renaming refused ones to `<name>.rejected` after logging why), imports the
+    /// built-in bundle, then activates the newest valid release of the device's
+    /// channel, or else the newest valid built-in content.
+    pub fn start(
+        &self,
+        trust: &Trust,
+        built_in: Option<&Path>,
+        now: Timestamp,
+    ) -> Result<ActiveRelease, LibraryError> {
+        self.import_incoming(trust, now);
+        if let Some(dir) = built_in {
+            if let Err(error) = self.import(dir, &trust.keys, BUILT_IN_CHANNEL, now) {
+                tracing::error!(%error, "built-in content refused");
+            }
+        }
+        let release = self
+            .newest_valid(&trust.keys, &trust.channel, now)
+            .or_else(|| self.newest_valid(&trust.keys, BUILT_IN_CHANNEL, now))
+            .ok_or_else(|| LibraryError::NoContent {
+                channel: trust.channel.clone(),
+                data_dir: self.root.clone(),
+            })?;
+        self.activate(&release)?;
+        tracing::info!(
+            channel = release.manifest.channel,
+            version = release.manifest.version,
+            key = release.key_id,
+            blobs = release.manifest.blobs.len(),
+            "content active"
+        );
+        Ok(release)
+    }
+
+    fn import_incoming(&self, trust: &Trust, now: Timestamp) {
+        let incoming = self.incoming_dir();
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&incoming)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| Some(entry.ok()?.path()))
+            .filter(|path| {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or(".");
+                path.is_dir() && !name.starts_with('.') && !name.ends_with(".rejected")
+            })
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            match self.import(&dir, &trust.keys, &trust.channel, now) {
+                Ok(verified) => {
+                    tracing::info!(bundle = %dir.display(), version = verified.manifest.version, "bundle imported");
+                    if let Err(error) = std::fs::remove_dir_all(&dir) {
+                        tracing::warn!(bundle = %dir.display(), %error, "imported bundle could not be removed");
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(bundle = %dir.display(), %error, "bundle refused; the current content stays");
+                    let mut rejected = dir.clone().into_os_string();
+                    rejected.push(".rejected");
+                    let _ = std::fs::rename(&dir, rejected);
+                }
+            }
+        }
+    }
+}
+
+fn copy_synced(from: &Path, to: &Path) -> Result<(), LibraryError> {
+    std::fs::copy(from, to).map_err(io(to))?;
+    File::open(to).and_then(|f| f.sync_all()).map_err(io(to))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), LibraryError> {
+    File::open(dir).and_then(|f| f.sync_all()).map_err(io(dir))
+}

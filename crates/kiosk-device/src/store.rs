@@ -1,0 +1,212 @@
+//! The device's SQLite store: what it trusted and what visitors did.
+//!
+//! WAL mode, so a reader never blocks the writer and a crash loses nothing that
+//! was committed. The schema grows by appending to [`MIGRATIONS`], never by
+//! editing a migration that has shipped; `PRAGMA user_version` counts those applied.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+use kiosk_core::blob::BlobId;
+use kiosk_core::verify::TrustedRelease;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// The schema, one step per entry, applied in order. Append only.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: releases trusted per channel, and brochure downloads.
+    "CREATE TABLE trusted_releases (
+        channel TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        trusted_at TEXT NOT NULL
+    );
+    CREATE TABLE brochure_downloads (
+        id INTEGER PRIMARY KEY,
+        brochure_id TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        downloaded_at TEXT NOT NULL
+    );",
+];
+
+/// A failure of the store, naming the operation.
+#[derive(Debug, thiserror::Error)]
+#[error("device store: {context}: {source}")]
+pub struct StoreError {
+    context: &'static str,
+    source: rusqlite::Error,
+}
+
+fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    move |source| StoreError { context, source }
+}
+
+/// One recorded brochure download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrochureDownload {
+    /// The brochure's id.
+    pub brochure_id: String,
+    /// The language of the PDF.
+    pub locale: String,
+    /// When.
+    pub downloaded_at: Timestamp,
+}
+
+/// The open store.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(ctx("open"))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(ctx("enable WAL"))?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(ctx("set synchronous"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(ctx("set busy timeout"))?;
+        let mut store = Self { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let applied: usize = self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(ctx("read schema version"))?;
+        if applied > MIGRATIONS.len() {
+            return Err(StoreError {
+                context: "schema is newer than this program; update the kiosk",
+                source: rusqlite::Error::InvalidQuery,
+            });
+        }
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+            let tx = self.conn.transaction().map_err(ctx("begin migration"))?;
+            tx.execute_batch(sql).map_err(ctx("apply migration"))?;
+            tx.pragma_update(None, "user_version", index + 1).map_err(ctx("record schema version"))?;
+            tx.commit().map_err(ctx("commit migration"))?;
+        }
+        Ok(())
+    }
+
+    /// The newest release trusted on `channel`.
+    pub fn trusted_release(&self, channel: &str) -> Result<Option<TrustedRelease>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT version, manifest_sha256 FROM trusted_releases WHERE channel = ?1",
+                [channel],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
+            )
+            .optional()
+            .map_err(ctx("read trusted release"))
+            .map(|found| {
+                found.and_then(|(version, sha)| {
+                    Some(TrustedRelease {
+                        version: version as u64,
+                        manifest_sha256: BlobId::parse(&sha).ok()?,
+                    })
+                })
+            })
+    }
+
+    /// Records that `release` is trusted on `channel`, if it is newer than what is.
+    pub fn trust_release(
+        &self,
+        channel: &str,
+        release: &TrustedRelease,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO trusted_releases (channel, version, manifest_sha256, trusted_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (channel) DO UPDATE SET version = excluded.version,
+                   manifest_sha256 = excluded.manifest_sha256, trusted_at = excluded.trusted_at
+                 WHERE excluded.version > trusted_releases.version",
+                params![channel, release.version as i64, release.manifest_sha256.as_str(), at.to_string()],
+            )
+            .map(|_| ())
+            .map_err(ctx("record trusted release"))
+    }
+
+    /// Records a brochure download.
+    pub fn record_brochure_download(&self, download: &BrochureDownload) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO brochure_downloads (brochure_id, locale, downloaded_at) VALUES (?1, ?2, ?3)",
+                params![download.brochure_id, download.locale, download.downloaded_at.to_string()],
+            )
+            .map(|_| ())
+            .map_err(ctx("record brochure download"))
+    }
+
+    /// All brochure downloads, oldest first.
+    pub fn brochure_downloads(&self) -> Result<Vec<BrochureDownload>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT brochure_id, locale, downloaded_at FROM brochure_downloads ORDER BY id")
+            .map_err(ctx("list brochure downloads"))?;
+        let rows = stmt
+            .query_map([], |row| {
+                let at: String = row.get(2)?;
+                Ok(BrochureDownload {
+                    brochure_id: row.get(0)?,
+                    locale: row.get(1)?,
+                    downloaded_at: at.parse().unwrap_or(Timestamp::UNIX_EPOCH),
+                })
+            })
+            .map_err(ctx("list brochure downloads"))?;
+        rows.collect::<Result<_, _>>().map_err(ctx("list brochure downloads"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_keeps_data_across_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.sqlite");
+        let at = Timestamp::from_second(1_700_000_000).unwrap();
+        {
+            let store = Store::open(&path).unwrap();
+            store
+                .record_brochure_download(&BrochureDownload {
+                    brochure_id: "invest-guide".into(),
+                    locale: "en".into(),
+                    downloaded_at: at,
+                })
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let version: usize = store.conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+        let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(store.brochure_downloads().unwrap()[0].downloaded_at, at);
+    }
+
+    #[test]
+    fn trust_only_moves_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let at = Timestamp::UNIX_EPOCH;
+        let release = |version| TrustedRelease { version, manifest_sha256: BlobId::of(&[version as u8]) };
+        assert_eq!(store.trusted_release("c").unwrap(), None);
+        store.trust_release("c", &release(5), at).unwrap();
+        store.trust_release("c", &release(3), at).unwrap();
+        assert_eq!(store.trusted_release("c").unwrap(), Some(release(5)));
+        store.trust_release("c", &release(7), at).unwrap();
+        assert_eq!(store.trusted_release("c").unwrap(), Some(release(7)));
+        assert_eq!(store.trusted_release("other").unwrap(), None);
+    }
+
+    #[test]
+    fn refuses_a_store_from_a_newer_program() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.sqlite");
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let err = Store::open(&path).unwrap_err().to_string();
+        assert!(err.contains("newer than this program"), "{err}");
+    }
+}

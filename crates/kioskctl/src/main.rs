@@ -1,0 +1,61 @@
+//! `kioskctl`: the command line for keys, bundles and device set-up.
+//!
+//! ```text
+//! kioskctl keys generate --out DIR [--name NAME]
+//! kioskctl bundle build SOURCE_DIR --channel NAME --version N --key SECRET_KEY --out DIR [--expires-in-days N]
+//! kioskctl bundle verify DIR --public-key FILE [--public-key FILE …] [--channel NAME]
+//! kioskctl pin hash [PIN]
+//! ```
+//!
+//! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`.
+
+mod bundle;
+mod keys;
+mod pin;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Keys, bundles and device set-up for the Bình Dương kiosk.
+#[derive(Debug, Parser)]
+#[command(name = "kioskctl", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Signing keys.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Signed content bundles.
+    #[command(subcommand)]
+    Bundle(bundle::BundleCommand),
+    /// The staff PIN.
+    #[command(subcommand)]
+    Pin(pin::PinCommand),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keys(command) => keys::run(command),
+        Command::Bundle(command) => bundle::run(command),
+        Command::Pin(command) => pin::run(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("kioskctl: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

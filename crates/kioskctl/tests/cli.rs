@@ -1,0 +1,192 @@
+//! `kioskctl` as an author and a technician use it: real processes, real files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use kiosk_tests::write_content_folder;
+
+fn kioskctl<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kioskctl")).args(args).output().expect("kioskctl runs")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+struct Setup {
+    work: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let work = tempfile::tempdir().unwrap();
+        let out = kioskctl(&["keys", "generate", "--out", s(&work.path().join("keys"))]);
+        assert!(out.status.success(), "{}", text(&out));
+        write_content_folder(&work.path().join("source"), "cli");
+        Self { work }
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.work.path().join(name)
+    }
+
+    fn build(&self, name: &str, channel: &str, version: &str, extra: &[&str]) -> Output {
+        let source = self.path("source");
+        let key = self.path("keys/content.key");
+        let out = self.path(name);
+        let mut args = vec![
+            "bundle", "build", s(&source), "--channel", channel, "--version", version, "--key", s(&key), "--out",
+            s(&out),
+        ];
+        args.extend_from_slice(extra);
+        kioskctl(&args)
+    }
+
+    fn verify(&self, name: &str, extra: &[&str]) -> Output {
+        let dir = self.path(name);
+        let key = self.path("keys/content.pub");
+        let mut args = vec!["bundle", "verify", s(&dir), "--public-key", s(&key)];
+        args.extend_from_slice(extra);
+        kioskctl(&args)
+    }
+}
+
+#[test]
+fn builds_then_verifies_a_bundle() {
+    let setup = Setup::new();
+    let built = setup.build("bundle", "wtc-booths", "3", &[]);
+    assert!(built.status.success(), "{}", text(&built));
+    assert!(text(&built).contains("channel wtc-booths, version 3"), "{}", text(&built));
+    let verified = setup.verify("bundle", &["--channel", "wtc-booths"]);
+    assert!(verified.status.success(), "{}", text(&verified));
+    assert!(text(&verified).starts_with("valid: channel wtc-booths, version 3"), "{}", text(&verified));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(setup.path("keys/content.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the secret key is readable by its owner only");
+    }
+}
+
+/// Each kind of tampering is refused with its own one-line reason.
+#[test]
+fn refuses_each_kind_of_tampering_with_its_own_reason() {
+    let setup = Setup::new();
+    assert!(setup.build("good", "wtc-booths", "3", &[]).status.success());
+    let copy = |name: &str| {
+        let to = setup.path(name);
+        std::fs::create_dir_all(to.join("blobs")).unwrap();
+        for entry in ["manifest.json", "manifest.sig"] {
+            std::fs::copy(setup.path("good").join(entry), to.join(entry)).unwrap();
+        }
+        for blob in std::fs::read_dir(setup.path("good/blobs")).unwrap() {
+            let blob = blob.unwrap().path();
+            std::fs::copy(&blob, to.join("blobs").join(blob.file_name().unwrap())).unwrap();
+        }
+        to
+    };
+    let first_blob = |dir: &Path| {
+        let mut blobs: Vec<_> = std::fs::read_dir(dir.join("blobs")).unwrap().map(|e| e.unwrap().path()).collect();
+        blobs.sort();
+        blobs.remove(0)
+    };
+
+    let edited = copy("edited");
+    let manifest = std::fs::read_to_string(edited.join("manifest.json")).unwrap();
+    std::fs::write(edited.join("manifest.json"), manifest.replace("Bình Dương", "Somewhere Else")).unwrap();
+
+    let corrupt = copy("corrupt");
+    let blob = first_blob(&corrupt);
+    let mut bytes = std::fs::read(&blob).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x20;
+    std::fs::write(&blob, bytes).unwrap();
+
+    let truncated = copy("truncated");
+    let blob = first_blob(&truncated);
+    let bytes = std::fs::read(&blob).unwrap();
+    std::fs::write(&blob, &bytes[..bytes.len() / 2]).unwrap();
+
+    let missing = copy("missing");
+    std::fs::remove_file(first_blob(&missing)).unwrap();
+
+    let no_sig = copy("no-sig");
+    std::fs::remove_file(no_sig.join("manifest.sig")).unwrap();
+
+    let short_sig = copy("short-sig");
+    std::fs::write(short_sig.join("manifest.sig"), [0u8; 10]).unwrap();
+
+    let garbage = copy("garbage");
+    std::fs::write(garbage.join("manifest.json"), b"{\"channel\": \"wtc-booths\", oops").unwrap();
+
+    let other_key = setup.path("other-keys");
+    assert!(kioskctl(&["keys", "generate", "--out", s(&other_key)]).status.success());
+    let foreign = kioskctl(&[
+        "bundle", "build", s(&setup.path("source")), "--channel", "wtc-booths", "--version", "3",
+        "--key", s(&other_key.join("content.key")), "--out", s(&setup.path("foreign")),
+    ]);
+    assert!(foreign.status.success());
+
+    assert!(setup.build("expired", "wtc-booths", "3", &["--expires-in-days", "0"]).status.success());
+    assert!(setup.build("boards", "bulletin-boards", "3", &[]).status.success());
+
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("edited", &[], &["bad-signature", "manifest.json was altered"]),
+        ("foreign", &[], &["bad-signature", "unknown key"]),
+        ("corrupt", &[], &["blob-hash", "is corrupt"]),
+        ("truncated", &[], &["blob-size", "bytes, the manifest says"]),
+        ("missing", &[], &["blob-missing", "is missing"]),
+        ("no-sig", &[], &["manifest.sig"]),
+        ("short-sig", &[], &["signature-malformed", "10 bytes"]),
+        ("garbage", &[], &["bad-signature"]),
+        ("expired", &[], &["expired", "expired at"]),
+        ("boards", &["--channel", "wtc-booths"], &["wrong-channel", "\"bulletin-boards\""]),
+    ];
+    for (name, extra, expected) in cases {
+        let out = setup.verify(name, extra);
+        let said = text(&out);
+        assert!(!out.status.success(), "{name} must be refused");
+        assert_eq!(said.trim_end().lines().count(), 1, "{name}: one line, got {said:?}");
+        for needle in *expected {
+            assert!(said.contains(needle), "{name}: {said:?} should contain {needle:?}");
+        }
+    }
+    // A corrupt blob names the blob at fault.
+    let said = text(&setup.verify("corrupt", &[]));
+    let name = first_blob(&setup.path("corrupt")).file_name().unwrap().to_str().unwrap().to_owned();
+    assert!(said.contains(&name), "{said}");
+}
+
+#[test]
+fn a_bad_content_folder_is_named_with_file_and_line() {
+    let setup = Setup::new();
+    let story = setup.path("source/story/01-award.toml");
+    let text_before = std::fs::read_to_string(&story).unwrap();
+    std::fs::write(&story, text_before.replace("accent = ", "acent = ")).unwrap();
+    let out = setup.build("b1", "wtc-booths", "1", &[]);
+    let said = text(&out);
+    assert!(!out.status.success());
+    assert!(said.contains("01-award.toml") && said.contains("line 3") && said.contains("acent"), "{said}");
+
+    std::fs::write(&story, text_before.replace("images/cover.svg", "../../etc/passwd")).unwrap();
+    let said = text(&setup.build("b2", "wtc-booths", "1", &[]));
+    assert!(said.contains("image = \"../../etc/passwd\"") && said.contains("without '..'"), "{said}");
+
+    std::fs::write(&story, text_before.replace("images/cover.svg", "images/absent.svg")).unwrap();
+    let said = text(&setup.build("b3", "wtc-booths", "1", &[]));
+    assert!(said.contains("no such file in the content folder"), "{said}");
+}
+
+#[test]
+fn hashes_a_staff_pin() {
+    let out = kioskctl(&["pin", "hash", "2023"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("$argon2id$"));
+    let out = kioskctl(&["pin", "hash", "12"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("4 to 12 digits"));
+}

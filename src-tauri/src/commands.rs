@@ -1,0 +1,78 @@
+//! The commands the interface calls; each is a few lines over `kiosk-device`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kiosk_core::locale::LocaleTag;
+use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::kiosk_view::{self, LocalizedContent, Session, Urls};
+use kiosk_device::staff_pin::pin_matches;
+
+/// What the commands share.
+pub struct AppState {
+    release: CurrentRelease,
+    urls: Urls,
+    start_locale: Option<LocaleTag>,
+    idle_timeout_secs: u32,
+    pin_hash: String,
+    staff_unlocked: AtomicBool,
+}
+
+impl AppState {
+    /// Gathers the state.
+    pub fn new(
+        release: CurrentRelease,
+        urls: Urls,
+        start_locale: Option<LocaleTag>,
+        idle_timeout_secs: u32,
+        pin_hash: String,
+    ) -> Self {
+        Self {
+            release,
+            urls,
+            start_locale,
+            idle_timeout_secs,
+            pin_hash,
+            staff_unlocked: AtomicBool::new(false),
+        }
+    }
+}
+
+/// Languages, idle timeout and release, once at start.
+#[tauri::command]
+pub fn session(state: tauri::State<'_, AppState>) -> Session {
+    kiosk_view::session(&state.release.get(), state.start_locale.as_ref(), state.idle_timeout_secs)
+}
+
+/// The content in one language.
+#[tauri::command]
+pub fn content(state: tauri::State<'_, AppState>, locale: String) -> LocalizedContent {
+    kiosk_view::localized_content(&state.release.get(), &locale, &state.urls)
+}
+
+/// Checks the staff PIN; a right one allows `leave_kiosk`.
+#[tauri::command]
+pub async fn unlock_staff(state: tauri::State<'_, AppState>, pin: String) -> Result<bool, ()> {
+    let hash = state.pin_hash.clone();
+    let ok = tauri::async_runtime::spawn_blocking(move || pin_matches(&pin, &hash)).await.unwrap_or(false);
+    tracing::info!(ok, "staff PIN entered");
+    state.staff_unlocked.store(ok, Ordering::SeqCst);
+    Ok(ok)
+}
+
+/// Closes the app, only after a right PIN.
+#[tauri::command]
+pub fn leave_kiosk(app: tauri::AppHandle, state: tauri::State<'_, AppState>) {
+    if state.staff_unlocked.load(Ordering::SeqCst) {
+        tracing::info!("staff left kiosk mode");
+        app.exit(0);
+    } else {
+        tracing::warn!("leave_kiosk refused: staff PIN not entered");
+    }
+}
+
+/// Logs media the webview could not show, with the reason.
+#[tauri::command]
+pub fn report_media_error(url: String, reason: String) {
+    let blob = url.rsplit('/').next().unwrap_or_default().to_owned();
+    tracing::warn!(blob, reason, "media skipped: the webview could not play it");
+}

@@ -1,0 +1,65 @@
+//! The kiosk app: a full-screen, locked-down window over the kiosk crates.
+//!
+//! This crate holds no business logic. It reads the config, starts the device's
+//! library and servers (`kiosk-device`), opens the window and answers the
+//! interface's few commands.
+//!
+//! # Layout
+//! - [`startup`]: config, logging, content and servers, in order.
+//! - [`built_in`]: the default bundle embedded at build time.
+//! - [`window`]: the kiosk window and its lockdown.
+//! - [`commands`]: the commands the interface calls.
+
+pub mod built_in;
+pub mod commands;
+pub mod startup;
+pub mod window;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// `kiosk --config FILE`
+#[derive(Debug, Parser)]
+#[command(name = "kiosk", version, about = "The Bình Dương Smart City kiosk")]
+pub struct Args {
+    /// The device config (see kiosk-config/).
+    #[arg(long)]
+    pub config: PathBuf,
+}
+
+/// Runs the app until the window closes or staff leave kiosk mode.
+pub fn run() -> ExitCode {
+    let args = Args::parse();
+    startup::init_logging();
+    let prepared = match startup::prepare(&args) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("kiosk: {error:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let app = tauri::Builder::default()
+        .manage(prepared.state)
+        .invoke_handler(tauri::generate_handler![
+            commands::session,
+            commands::content,
+            commands::unlock_staff,
+            commands::leave_kiosk,
+            commands::report_media_error,
+        ])
+        .setup(move |app| {
+            window::open_kiosk_window(app.handle(), &prepared.window)?;
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    match app {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("kiosk: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

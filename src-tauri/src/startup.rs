@@ -1,0 +1,85 @@
+//! Start-up, in order: logging, config, content, servers.
+
+use anyhow::{Context, Result};
+use kiosk_device::config::LoadedConfig;
+use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::kiosk_view::Urls;
+use kiosk_device::lan_address::brochure_base_url;
+use kiosk_device::library::{Library, Trust};
+use kiosk_device::store::Store;
+
+use crate::Args;
+use crate::commands::AppState;
+use crate::window::WindowPlan;
+
+/// What the window and the commands need.
+pub struct Prepared {
+    /// Shared with every command.
+    pub state: AppState,
+    /// How to open the window.
+    pub window: WindowPlan,
+}
+
+/// Logs to standard error; `RUST_LOG` narrows or widens (default `info`).
+pub fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Reads the config, activates the newest valid content and starts the servers.
+pub fn prepare(args: &Args) -> Result<Prepared> {
+    let loaded = LoadedConfig::load(&args.config)?;
+    let config = &loaded.config;
+    tracing::info!(config = %loaded.path.display(), data_dir = %loaded.data_dir.display(), "starting");
+
+    let library = Library::open(&loaded.data_dir)?;
+    let built_in = crate::built_in::write_built_in_bundle(&loaded.data_dir)
+        .inspect_err(|error| tracing::error!(%error, "built-in content could not be written"))
+        .ok();
+    let trust = Trust { keys: loaded.trusted_keys.clone(), channel: config.content.channel.0.clone() };
+    let release = library.start(&trust, built_in.as_deref(), jiff::Timestamp::now())?;
+    let release = CurrentRelease::new(release);
+
+    let media = tauri::async_runtime::block_on(kiosk_device::media_server::start_media_server(
+        release.clone(),
+        std::future::pending(),
+    ))
+    .context("starting the media server on 127.0.0.1")?;
+
+    let listen = config.brochures.listen;
+    let brochure_base =
+        brochure_base_url(config.brochures.public_base_url.as_ref().map(|u| u.0.as_str()), listen);
+    let store = Store::open(&library.data_dir().join("kiosk.sqlite"))?;
+    let served = tauri::async_runtime::block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        kiosk_device::brochure_server::serve_brochures(
+            listener,
+            release.clone(),
+            store,
+            std::future::pending(),
+        )
+    });
+    match served {
+        Ok(addr) => tracing::info!(%addr, qr_base = brochure_base, "brochure downloads served"),
+        Err(error) => tracing::error!(%listen, %error, "brochure downloads unavailable: cannot listen"),
+    }
+
+    Ok(Prepared {
+        state: AppState::new(
+            release,
+            Urls { media_base: media.base_url, brochure_base },
+            config.kiosk.start_locale.clone(),
+            config.kiosk.idle_timeout_secs.0,
+            config.staff.pin_hash.0.clone(),
+        ),
+        window: WindowPlan {
+            fullscreen: config.window.fullscreen,
+            width: config.window.width,
+            height: config.window.height,
+        },
+    })
+}

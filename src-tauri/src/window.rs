@@ -1,0 +1,79 @@
+//! The kiosk window: full screen, undecorated, on top, and locked down.
+//!
+//! Lockdown, layer by layer: the capability file lets this window call only the
+//! kiosk's own commands; the CSP (tauri.conf.json) admits scripts from the app
+//! only and media from loopback only; navigation to any other origin is refused
+//! here; the script below removes the context menu, text selection, pinch and
+//! keyboard zoom, drag and drop and reload keys; devtools exist only in debug
+//! builds with the `devtools` feature.
+
+use tauri::{AppHandle, Url, WebviewUrl, WebviewWindowBuilder};
+
+/// Label of the kiosk window (the capability file names it).
+pub const KIOSK_WINDOW: &str = "kiosk";
+
+const LOCKDOWN_SCRIPT: &str = include_str!("lockdown.js");
+
+/// How to open the window, from the config.
+#[derive(Debug, Clone)]
+pub struct WindowPlan {
+    /// Full screen and locked (`false`: a normal window for preparing content).
+    pub fullscreen: bool,
+    /// Width when not full screen.
+    pub width: u32,
+    /// Height when not full screen.
+    pub height: u32,
+}
+
+/// Opens the kiosk window.
+pub fn open_kiosk_window(app: &AppHandle, plan: &WindowPlan) -> tauri::Result<()> {
+    WebviewWindowBuilder::new(app, KIOSK_WINDOW, WebviewUrl::App("index.html".into()))
+        .title("Bình Dương — Smart City")
+        .fullscreen(plan.fullscreen)
+        .decorations(!plan.fullscreen)
+        .always_on_top(plan.fullscreen)
+        .resizable(!plan.fullscreen)
+        .inner_size(f64::from(plan.width), f64::from(plan.height))
+        .zoom_hotkeys_enabled(false)
+        .disable_drag_drop_handler()
+        .initialization_script(LOCKDOWN_SCRIPT)
+        .on_navigation(is_app_url)
+        .build()?;
+    Ok(())
+}
+
+/// Whether the webview may go to `url`: the app's own pages only.
+fn is_app_url(url: &Url) -> bool {
+    let allowed = match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => {
+            url.host_str() == Some("tauri.localhost") || (cfg!(debug_assertions) && is_dev_server(url))
+        }
+        "about" => url.as_str() == "about:blank",
+        _ => false,
+    };
+    if !allowed {
+        tracing::warn!(%url, "navigation blocked");
+    }
+    allowed
+}
+
+fn is_dev_server(url: &Url) -> bool {
+    matches!(url.host_str(), Some("localhost") | Some("127.0.0.1")) && url.port() == Some(1420)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_app_itself_is_reachable() {
+        let ok = |s: &str| is_app_url(&Url::parse(s).unwrap());
+        assert!(ok("tauri://localhost/index.html"));
+        assert!(ok("http://tauri.localhost/index.html"));
+        assert!(!ok("https://example.com/"));
+        assert!(!ok("http://127.0.0.1:8088/brochures/x/vi.pdf"));
+        assert!(!ok("file:///etc/passwd"));
+        assert!(!ok("tauri://evil/"));
+    }
+}

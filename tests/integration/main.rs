@@ -1,0 +1,7 @@
+//! Behaviour across the kiosk crates, one module per area. Network tests bind
+//! 127.0.0.1 only.
+
+mod brochure_server;
+mod default_content;
+mod library;
+mod media_server;

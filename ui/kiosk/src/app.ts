@@ -1,0 +1,238 @@
+import type { KioskBackend } from "./backend/backend";
+import type { LocalizedContent, Session } from "./backend/types";
+import { translator } from "./i18n";
+import { IdleTimer } from "./idle";
+import { h } from "./ui/dom";
+import type { Route, View, ViewContext } from "./view";
+import { renderAttract } from "./views/attract";
+import { renderBadge } from "./views/badge";
+import { renderBrochures } from "./views/brochures";
+import { renderChapter } from "./views/chapter";
+import { renderHome } from "./views/home";
+import { StaffDoor } from "./views/staff";
+import { renderTopbar } from "./views/topbar";
+
+/** The pack as loaded: the session and the content in each of its languages. */
+export interface Pack {
+  session: Session;
+  contents: Map<string, LocalizedContent>;
+}
+
+const LEAVE_MS = 360;
+
+/**
+ * The app's state and router: which screen, which language, where "back" leads.
+ * It owns the shell (top bar, badge, staff door) and swaps one view at a time.
+ */
+export class App {
+  private route: Route = { screen: "attract" };
+  private history: Route[] = [];
+  private locale: string;
+  private view: View | null = null;
+
+  private readonly viewHost = h("main", { class: "views" });
+  private readonly topbarHost = h("div", { class: "topbar-host" });
+  private readonly badgeHost = h("div", { class: "badge-host" });
+  private readonly staff: StaffDoor;
+  private readonly idle: IdleTimer;
+  private readonly reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  constructor(
+    root: HTMLElement,
+    private readonly backend: KioskBackend,
+    private pack: Pack,
+  ) {
+    this.locale = this.defaultLocale();
+    root.replaceChildren(h("div", { class: "backdrop", attrs: { "aria-hidden": "true" } }), this.viewHost, this.topbarHost, this.badgeHost);
+    this.staff = new StaffDoor(root, {
+      backend,
+      t: (k) => this.t(k),
+      release: () => this.pack.session.release,
+    });
+    this.idle = new IdleTimer(pack.session.idle_timeout_secs, () => this.onIdle());
+  }
+
+  start(): void {
+    this.show({ screen: "attract" }, "fade");
+  }
+
+  // --- navigation ------------------------------------------------------------------
+
+  go(route: Route): void {
+    if (this.route.screen !== "attract") this.history.push(this.route);
+    this.show(route, "forward");
+  }
+
+  back(): void {
+    const prev = this.history.pop();
+    this.show(prev ?? { screen: "home" }, "backward");
+  }
+
+  home(): void {
+    this.history = [];
+    const from = this.route.screen;
+    this.show({ screen: "home" }, from === "home" ? "none" : from === "attract" ? "fade" : "backward");
+  }
+
+  setLocale(tag: string): void {
+    if (tag === this.locale || !this.pack.contents.has(tag)) return;
+    this.locale = tag;
+    this.show(this.route, "none");
+  }
+
+  private onIdle(): void {
+    this.staff.close();
+    this.history = [];
+    this.locale = this.defaultLocale();
+    this.show({ screen: "attract" }, "fade");
+    void this.refresh();
+  }
+
+  /** Re-read the pack while nobody is looking (a new release may have arrived). */
+  private async refresh(): Promise<void> {
+    try {
+      const pack = await loadPack(this.backend);
+      if (this.route.screen !== "attract") {
+        this.pack = pack;
+        return;
+      }
+      const changed = JSON.stringify([...pack.contents.values()]) !== JSON.stringify([...this.pack.contents.values()]) ||
+        JSON.stringify(pack.session) !== JSON.stringify(this.pack.session);
+      this.pack = pack;
+      this.idle.setTimeout(pack.session.idle_timeout_secs);
+      this.locale = this.defaultLocale();
+      if (changed) this.show({ screen: "attract" }, "none");
+    } catch (e) {
+      console.warn("[kiosk] could not refresh the pack; keeping the one shown", e);
+    }
+  }
+
+  // --- rendering -------------------------------------------------------------------
+
+  private get content(): LocalizedContent {
+    return this.pack.contents.get(this.locale) ?? this.pack.contents.values().next().value!;
+  }
+
+  private t(key: string): string {
+    return translator(this.content)(key);
+  }
+
+  private defaultLocale(): string {
+    const { session, contents } = this.pack;
+    if (contents.has(session.default_locale)) return session.default_locale;
+    return contents.keys().next().value ?? session.default_locale;
+  }
+
+  private context(): ViewContext {
+    const { session, contents } = this.pack;
+    const ordered = session.locales.map((l) => contents.get(l.tag)).filter((c): c is LocalizedContent => !!c);
+    return {
+      session,
+      content: this.content,
+      contents: ordered,
+      t: translator(this.content),
+      go: (r) => this.go(r),
+      replace: (r) => {
+        this.route = r;
+      },
+      reducedMotion: this.reducedMotion.matches,
+    };
+  }
+
+  private renderView(route: Route, ctx: ViewContext): View {
+    switch (route.screen) {
+      case "attract":
+        return renderAttract(ctx, () => this.home());
+      case "home":
+        return renderHome(ctx);
+      case "chapter": {
+        const chapter = ctx.content.chapters.find((c) => c.id === route.chapterId);
+        if (!chapter) return renderHome(ctx);
+        return renderChapter(ctx, chapter, route.scene ?? 0);
+      }
+      case "brochures":
+        return renderBrochures(ctx);
+    }
+  }
+
+  private show(route: Route, transition: "forward" | "backward" | "fade" | "none"): void {
+    if (route.screen === "chapter" && !this.content.chapters.some((c) => c.id === route.chapterId)) {
+      route = { screen: "home" };
+    }
+    this.route = route;
+    const ctx = this.context();
+
+    document.documentElement.lang = this.locale;
+    document.body.dataset.screen = route.screen;
+    document.body.dataset.locales = ctx.session.locales.length > 2 ? "many" : "few";
+
+    if (route.screen === "attract") this.idle.stop();
+    else this.idle.start();
+
+    // The old view stops its films now and fades out without hooks or testids.
+    const old = this.view;
+    if (old) {
+      old.destroy?.();
+      const el = old.el;
+      el.classList.add("view-leaving");
+      el.setAttribute("inert", "");
+      el.removeAttribute("data-testid");
+      for (const n of Array.from(el.querySelectorAll("[data-testid]"))) n.removeAttribute("data-testid");
+      if (transition === "none" || ctx.reducedMotion) el.remove();
+      else window.setTimeout(() => el.remove(), LEAVE_MS);
+    }
+
+    const view = this.renderView(route, ctx);
+    view.el.classList.add("view");
+    if (transition !== "none" && !ctx.reducedMotion) view.el.classList.add(`view-enter-${transition}`);
+    this.view = view;
+    this.viewHost.appendChild(view.el);
+
+    this.renderShell(ctx);
+  }
+
+  private renderShell(ctx: ViewContext): void {
+    const { session, content, t } = ctx;
+    if (this.route.screen === "attract") {
+      this.topbarHost.replaceChildren();
+    } else {
+      this.topbarHost.replaceChildren(
+        renderTopbar({
+          session,
+          content,
+          t,
+          locale: this.locale,
+          screen: this.route.screen,
+          canGoBack: this.route.screen !== "home",
+          onHome: () => this.home(),
+          onBack: () => this.back(),
+          onBrochures: () => {
+            if (this.route.screen !== "brochures") this.go({ screen: "brochures" });
+          },
+          onLocale: (tag) => this.setLocale(tag),
+        }),
+      );
+    }
+    const badgeUrl = content.brand.badge_url;
+    if (this.badgeHost.dataset.url !== badgeUrl) {
+      this.badgeHost.dataset.url = badgeUrl;
+      this.badgeHost.replaceChildren(renderBadge(badgeUrl));
+    }
+  }
+}
+
+/** Reads the session and the content in every language it lists. A language whose
+ *  content cannot be read is left out; at least one must load. */
+export async function loadPack(backend: KioskBackend): Promise<Pack> {
+  const session = await backend.session();
+  const results = await Promise.allSettled(session.locales.map((l) => backend.content(l.tag)));
+  const contents = new Map<string, LocalizedContent>();
+  results.forEach((r, i) => {
+    const tag = session.locales[i].tag;
+    if (r.status === "fulfilled") contents.set(tag, r.value);
+    else console.warn(`[kiosk] content for ${tag} could not be read`, r.reason);
+  });
+  if (contents.size === 0) throw new Error("no content in any language");
+  const locales = session.locales.filter((l) => contents.has(l.tag));
+  return { session: { ...session, locales }, contents };
+}

@@ -1,0 +1,134 @@
+import type { KioskBackend } from "./backend";
+import pack from "./mock-pack.json";
+import { mockQrSvg } from "./mock-qr";
+import type { LocaleInfo, LocalizedContent, Session } from "./types";
+
+/**
+ * A backend for design work in a plain browser. It serves a fixed snapshot of the
+ * default content pack (mock-pack.json, made by scripts/gen-mock-pack.py from
+ * media/*.toml) in Vietnamese and English, with media under /media/ (served by the
+ * Vite dev and preview servers). Query parameters, for screenshots and manual tests:
+ *   ?idle=<seconds>   idle timeout (default 90)
+ *   ?locale=<tag>     default locale (default: the pack's)
+ *   ?locales=5        add ko / ja / zh (interface words only; texts fall back), to
+ *                     try the language switcher with five languages
+ * The staff PIN of the mock is 1234.
+ */
+
+type Texts = Record<string, string>;
+type Lists = Record<string, string[]>;
+
+const MOCK_PIN = "1234";
+/** Sample: a kiosk's own brochure server on the booth network. */
+const LAN_BASE = "http://192.168.10.2:8080";
+
+const EXTRA_LOCALES: LocaleInfo[] = [
+  { tag: "ko", name: "한국어" },
+  { tag: "ja", name: "日本語" },
+  { tag: "zh", name: "中文" },
+];
+const EXTRA_UI: Record<string, Texts> = {
+  ko: { touch_to_explore: "터치하여 둘러보기", home: "홈", back: "뒤로", brochures: "브로슈어", language: "언어" },
+  ja: { touch_to_explore: "タッチして探索", home: "ホーム", back: "戻る", brochures: "パンフレット", language: "言語" },
+  zh: { touch_to_explore: "触摸探索", home: "首页", back: "返回", brochures: "宣传册", language: "语言" },
+};
+
+const params = () => new URLSearchParams(window.location.search);
+
+function locales(): LocaleInfo[] {
+  const base = pack.locales as LocaleInfo[];
+  return params().get("locales") === "5" ? [...base, ...EXTRA_LOCALES] : base;
+}
+
+/** The text in `locale`, else in the default locale (as the app does). */
+function pick(t: Texts | undefined, locale: string): string {
+  if (!t) return "";
+  return t[locale] ?? t[pack.default_locale] ?? "";
+}
+function pickList(t: Lists | undefined, locale: string): string[] {
+  if (!t) return [];
+  return t[locale] ?? t[pack.default_locale] ?? [];
+}
+
+function content(locale: string): LocalizedContent {
+  const ui = pack.ui as Record<string, Texts>;
+  return {
+    locale,
+    brand: {
+      title: pick(pack.brand.title, locale),
+      tagline: pick(pack.brand.tagline, locale),
+      badge_url: pack.brand.badge,
+      logo_url: pack.brand.logo,
+    },
+    attract: {
+      headline: pick(pack.attract.headline, locale),
+      video_url: pack.attract.video,
+      image_urls: pack.attract.images,
+    },
+    chapters: pack.chapters.map((c) => ({
+      id: c.id,
+      title: pick(c.title, locale),
+      summary: pick(c.summary, locale),
+      cover_url: c.cover,
+      accent: c.accent,
+      scenes: c.scenes.map((s) => ({
+        id: s.id,
+        title: pick(s.title, locale),
+        body: pickList(s.body, locale),
+        highlights: pickList(s.highlights, locale),
+        image_url: s.image,
+        video_url: s.video,
+      })),
+    })),
+    brochures: pack.brochures.map((b) => {
+      const fileLocale = locale in b.file ? locale : pack.default_locale;
+      const download = `${LAN_BASE}/b/${b.id}/${fileLocale}.pdf`;
+      return {
+        id: b.id,
+        title: pick(b.title, locale),
+        summary: pick(b.summary, locale),
+        cover_url: b.cover,
+        download_url: download,
+        qr_svg: mockQrSvg(download),
+        file_name: `${b.id}-${fileLocale}.pdf`,
+        size_bytes: (b.size as Record<string, number>)[fileLocale] ?? 0,
+      };
+    }),
+    social: {
+      hashtags: pack.social.hashtags,
+      channels: pack.social.channels.map((c) => ({ ...c, qr_svg: mockQrSvg(c.url) })),
+    },
+    ui: { ...ui[pack.default_locale], ...(ui[locale] ?? {}), ...(EXTRA_UI[locale] ?? {}) },
+  };
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const mockBackend: KioskBackend = {
+  async session(): Promise<Session> {
+    const p = params();
+    const idle = Number(p.get("idle"));
+    const all = locales();
+    const wanted = p.get("locale");
+    return {
+      locales: all,
+      default_locale: all.some((l) => l.tag === wanted) ? wanted! : pack.default_locale,
+      idle_timeout_secs: idle > 0 ? idle : 90,
+      release: { channel: "stable", version: 42 },
+    };
+  },
+  async content(locale) {
+    await delay(20);
+    return content(locale);
+  },
+  async unlockStaff(pin) {
+    await delay(150);
+    return pin === MOCK_PIN;
+  },
+  async leaveKiosk() {
+    console.info("[mock] leaveKiosk: the app would now leave kiosk mode");
+  },
+  async reportMediaError(url, reason) {
+    console.info(`[mock] reportMediaError ${url}: ${reason}`);
+  },
+};

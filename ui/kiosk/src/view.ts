@@ -1,0 +1,31 @@
+import type { LocalizedContent, Session } from "./backend/types";
+
+export type ScreenName = "attract" | "home" | "chapter" | "brochures";
+
+/** Where the visitor is. A chapter route also names the scene shown. */
+export interface Route {
+  screen: ScreenName;
+  chapterId?: string;
+  scene?: number;
+}
+
+/** What a view may read and do; views never reach into the app directly. */
+export interface ViewContext {
+  session: Session;
+  /** The pack in the current language. */
+  content: LocalizedContent;
+  /** The pack in every language, in the order of session.locales (attract loop). */
+  contents: LocalizedContent[];
+  /** The words of the interface (a missing key shows the key name). */
+  t(key: string): string;
+  go(route: Route): void;
+  /** Record a change inside the view (e.g. the scene) without re-rendering it. */
+  replace(route: Route): void;
+  reducedMotion: boolean;
+}
+
+export interface View {
+  el: HTMLElement;
+  /** Stop films and timers; the element is about to leave. */
+  destroy?(): void;
+}
