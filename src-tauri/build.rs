@@ -1,5 +1,5 @@
-//! Builds the default content bundle from `media/` (signed with the development
-//! key, or with `KIOSK_BUILT_IN_KEY` for production builds) for the app to embed,
+//! Builds the default content bundle from `media/` (or `KIOSK_BUILT_IN_MEDIA`), signed with the development
+//! key or `KIOSK_BUILT_IN_KEY` for production builds, for the app to embed,
 //! and declares the app's commands for Tauri's permission system.
 
 use std::path::PathBuf;
@@ -20,13 +20,15 @@ fn main() {
 
 fn build_default_bundle() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("..");
-    let media = root.join("media");
+    let media =
+        std::env::var_os("KIOSK_BUILT_IN_MEDIA").map(PathBuf::from).unwrap_or_else(|| root.join("media"));
     let key = std::env::var_os("KIOSK_BUILT_IN_KEY")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("kiosk-config/dev-keys/content-dev.key"));
     println!("cargo:rerun-if-changed={}", media.display());
     println!("cargo:rerun-if-changed={}", key.display());
     println!("cargo:rerun-if-env-changed=KIOSK_BUILT_IN_KEY");
+    println!("cargo:rerun-if-env-changed=KIOSK_BUILT_IN_MEDIA");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
 
     // The version grows with every build, so a device that kept an older built-in

@@ -20,6 +20,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MEDIA="$(dirname "$HERE")"
 OUT="$MEDIA/videos"
 PY="${PYTHON:-python3}"
+export PYTHONDONTWRITEBYTECODE=1
 FPS=30
 WIDTH=1280
 HEIGHT=720

@@ -23,9 +23,13 @@ async fn booth() -> Booth {
     let release = library.start(&trust, None, now()).unwrap();
     let store_path = data.join("kiosk.sqlite");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr =
-        serve_brochures(listener, CurrentRelease::new(release), Store::open(&store_path).unwrap(), std::future::pending())
-            .unwrap();
+    let addr = serve_brochures(
+        listener,
+        CurrentRelease::new(release),
+        Store::open(&store_path).unwrap(),
+        std::future::pending(),
+    )
+    .unwrap();
     Booth { _work: work, base: format!("http://{addr}"), store_path }
 }
 
@@ -41,7 +45,8 @@ async fn a_phone_downloads_a_brochure_and_the_download_is_recorded() {
     let body = response.bytes().await.unwrap();
     assert_eq!(body, tiny_pdf("en b"));
 
-    let head = reqwest::Client::new().head(format!("{}/brochures/guide/vi.pdf", booth.base)).send().await.unwrap();
+    let head =
+        reqwest::Client::new().head(format!("{}/brochures/guide/vi.pdf", booth.base)).send().await.unwrap();
     assert_eq!(head.status(), 200);
     assert_eq!(head.headers()["content-length"], tiny_pdf("vi b").len().to_string());
 

@@ -10,16 +10,19 @@ use kiosk_tests::{key, now, repo_root};
 fn built() -> (tempfile::TempDir, kiosk_authoring::Built) {
     let work = tempfile::tempdir().unwrap();
     let options = kiosk_authoring::BuildOptions::new("default", 1, now(), key(1));
-    let built =
-        kiosk_authoring::build_bundle(&repo_root().join("media"), &work.path().join("b"), &options, &mut |_| {}).unwrap();
+    let built = kiosk_authoring::build_bundle(
+        &repo_root().join("media"),
+        &work.path().join("b"),
+        &options,
+        &mut |_| {},
+    )
+    .unwrap();
     (work, built)
 }
 
 fn ui_keys() -> Vec<String> {
     let doc = std::fs::read_to_string(repo_root().join("docs/ui-strings.md")).unwrap();
-    doc.lines()
-        .filter_map(|line| line.strip_prefix("| `")?.split('`').next().map(str::to_owned))
-        .collect()
+    doc.lines().filter_map(|line| line.strip_prefix("| `")?.split('`').next().map(str::to_owned)).collect()
 }
 
 #[test]
@@ -35,16 +38,24 @@ fn media_builds_into_a_complete_bilingual_pack() {
         let pack = content.localize(locale);
         assert_eq!(&pack.locale, locale);
         for chapter in &content.chapters {
-            assert!(chapter.title.has(locale) && chapter.summary.has(locale), "chapter {} in {locale}", chapter.id);
+            assert!(
+                chapter.title.has(locale) && chapter.summary.has(locale),
+                "chapter {} in {locale}",
+                chapter.id
+            );
             for scene in &chapter.scenes {
                 let place = format!("{}/{} in {locale}", chapter.id, scene.id);
                 assert!(scene.title.has(locale) && scene.body.has(locale), "{place}");
             }
         }
         for key in ui_keys() {
-            assert!(content.ui.exact(locale).is_some_and(|ui| ui.contains_key(&key)), "ui key {key} in {locale}");
+            assert!(
+                content.ui.exact(locale).is_some_and(|ui| ui.contains_key(&key)),
+                "ui key {key} in {locale}"
+            );
         }
-        let pdfs: BTreeSet<_> = content.brochures.iter().filter(|b| b.file.has(locale)).map(|b| &b.id).collect();
+        let pdfs: BTreeSet<_> =
+            content.brochures.iter().filter(|b| b.file.has(locale)).map(|b| &b.id).collect();
         assert!(pdfs.len() >= 3, "at least 3 brochures in {locale}");
     }
 }

@@ -31,18 +31,25 @@ fn a_refused_bundle_changes_nothing_and_is_set_aside() {
     let good = build_test_bundle(work.path(), "good", "wtc-booths", 5, &key(1));
     library.import(&good.dir, &trust().keys, "wtc-booths", now()).unwrap();
 
-    let cases: Vec<(&str, Box<dyn Fn(&std::path::Path)>)> = vec![
+    type Damage = Box<dyn Fn(&std::path::Path)>;
+    let cases: Vec<(&str, Damage)> = vec![
         ("signed-by-stranger", Box::new(|_| {})),
-        ("corrupt-blob", Box::new(|dir| {
-            let blob = std::fs::read_dir(dir.join("blobs")).unwrap().next().unwrap().unwrap().path();
-            let mut bytes = std::fs::read(&blob).unwrap();
-            bytes[0] ^= 1;
-            std::fs::write(blob, bytes).unwrap();
-        })),
-        ("missing-blob", Box::new(|dir| {
-            let blob = std::fs::read_dir(dir.join("blobs")).unwrap().next().unwrap().unwrap().path();
-            std::fs::remove_file(blob).unwrap();
-        })),
+        (
+            "corrupt-blob",
+            Box::new(|dir| {
+                let blob = std::fs::read_dir(dir.join("blobs")).unwrap().next().unwrap().unwrap().path();
+                let mut bytes = std::fs::read(&blob).unwrap();
+                bytes[0] ^= 1;
+                std::fs::write(blob, bytes).unwrap();
+            }),
+        ),
+        (
+            "missing-blob",
+            Box::new(|dir| {
+                let blob = std::fs::read_dir(dir.join("blobs")).unwrap().next().unwrap().unwrap().path();
+                std::fs::remove_file(blob).unwrap();
+            }),
+        ),
         ("garbage-manifest", Box::new(|dir| std::fs::write(dir.join("manifest.json"), b"{oops").unwrap())),
     ];
     for (i, (name, damage)) in cases.into_iter().enumerate() {

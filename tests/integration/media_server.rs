@@ -29,7 +29,9 @@ async fn serves_listed_blobs_with_ranges_behind_the_secret() {
     assert_eq!(part.status(), 206);
     assert_eq!(part.bytes().await.unwrap(), film_bytes[4..10]);
 
-    let wrong_secret = server.blob_url(&film).replace(&server.base_url, &format!("http://{}/{}", server.addr, "0".repeat(48)));
+    let wrong_secret = server
+        .blob_url(&film)
+        .replace(&server.base_url, &format!("http://{}/{}", server.addr, "0".repeat(48)));
     assert_eq!(client.get(wrong_secret).send().await.unwrap().status(), 404);
     let unlisted = server.blob_url(&kiosk_core::blob::BlobId::of(b"not in the release"));
     assert_eq!(client.get(unlisted).send().await.unwrap().status(), 404);

@@ -37,7 +37,10 @@ pub fn write_content_folder(dir: &Path, tag: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     };
-    write("images/badge.svg", format!("<svg xmlns='http://www.w3.org/2000/svg'><!--{tag}--></svg>").as_bytes());
+    write(
+        "images/badge.svg",
+        format!("<svg xmlns='http://www.w3.org/2000/svg'><!--{tag}--></svg>").as_bytes(),
+    );
     write("images/cover.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><circle r='5'/></svg>");
     write("videos/film.mp4", format!("not really a film {tag}").as_bytes());
     write("brochures/guide/vi.pdf", &tiny_pdf(&format!("vi {tag}")));
@@ -69,7 +72,8 @@ en = "Touch to explore"
 back = "Quay lại"
 [ui.en]
 back = "Back"
-"##.as_bytes(),
+"##
+        .as_bytes(),
     );
     write(
         "story/01-award.toml",
@@ -92,7 +96,8 @@ en = "New York, 26 Oct 2023"
 [scenes.body]
 vi = "Đoạn một.\n\nĐoạn hai."
 en = "Paragraph one.\n\nParagraph two."
-"##.as_bytes(),
+"##
+        .as_bytes(),
     );
     write(
         "story/02-invest.toml",
@@ -111,7 +116,8 @@ vi = "Liên hệ"
 en = "Contact"
 [scenes.body]
 vi = "invest@example.vn (mẫu)"
-"##.as_bytes(),
+"##
+        .as_bytes(),
     );
     write(
         "brochures.toml",
@@ -127,7 +133,8 @@ en = "Why Bình Dương."
 [brochures.file]
 vi = "brochures/guide/vi.pdf"
 en = "brochures/guide/en.pdf"
-"##.as_bytes(),
+"##
+        .as_bytes(),
     );
     write(
         "social.toml",
@@ -136,7 +143,8 @@ en = "brochures/guide/en.pdf"
 name = "Facebook"
 handle = "@binhduong (sample)"
 url = "https://www.facebook.com/binhduong.sample"
-"##.as_bytes(),
+"##
+        .as_bytes(),
     );
 }
 

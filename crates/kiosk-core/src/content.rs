@@ -249,13 +249,13 @@ impl ContentPack {
             let place = format!("chapter {:?}", chapter.id);
             need(format!("{place} title"), chapter.title.has(default))?;
             need(format!("{place} summary"), chapter.summary.has(default))?;
-            if let Some(accent) = &chapter.accent {
-                if !is_hex_colour(accent) {
-                    return Err(fail(
-                        &format!("{place} accent"),
-                        format!("{accent:?} is not a colour like \"#1DA57A\""),
-                    ));
-                }
+            if let Some(accent) = &chapter.accent
+                && !is_hex_colour(accent)
+            {
+                return Err(fail(
+                    &format!("{place} accent"),
+                    format!("{accent:?} is not a colour like \"#1DA57A\""),
+                ));
             }
             if chapter.scenes.is_empty() {
                 return Err(fail(&place, "has no scenes".into()));

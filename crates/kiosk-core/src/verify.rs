@@ -192,10 +192,10 @@ pub fn verify_manifest(
             return Err(Rejection::VersionConflict { version: manifest.version });
         }
     }
-    if let Some(expires_at) = manifest.expires_at {
-        if expires_at <= policy.now {
-            return Err(Rejection::Expired { expires_at, now: policy.now });
-        }
+    if let Some(expires_at) = manifest.expires_at
+        && expires_at <= policy.now
+    {
+        return Err(Rejection::Expired { expires_at, now: policy.now });
     }
     if let Some(pair) = manifest.blobs.windows(2).find(|w| w[0].sha256 >= w[1].sha256) {
         return Err(Rejection::Invalid(format!("blobs are not sorted and unique at {}", pair[1].sha256)));
@@ -297,7 +297,8 @@ mod tests {
         let garbage = b"{\"format\":1,".to_vec();
         let garbage_sig = key(1).sign(&garbage).to_bytes().to_vec();
 
-        let cases: Vec<(&str, Vec<u8>, Vec<u8>, Option<&TrustedRelease>)> = vec![
+        type Case<'a> = (&'a str, Vec<u8>, Vec<u8>, Option<&'a TrustedRelease>);
+        let cases: Vec<Case<'_>> = vec![
             ("bad-signature", tampered, sig.clone(), None),
             ("bad-signature", foreign, foreign_sig, None),
             ("signature-malformed", bytes.clone(), sig[..63].to_vec(), None),

@@ -287,10 +287,10 @@ impl Library {
         now: Timestamp,
     ) -> Result<ActiveRelease, LibraryError> {
         self.import_incoming(trust, now);
-        if let Some(dir) = built_in {
-            if let Err(error) = self.import(dir, &trust.keys, BUILT_IN_CHANNEL, now) {
-                tracing::error!(%error, "built-in content refused");
-            }
+        if let Some(dir) = built_in
+            && let Err(error) = self.import(dir, &trust.keys, BUILT_IN_CHANNEL, now)
+        {
+            tracing::error!(%error, "built-in content refused");
         }
         let release = self
             .newest_valid(&trust.keys, &trust.channel, now)

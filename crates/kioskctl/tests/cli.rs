@@ -39,7 +39,16 @@ impl Setup {
         let key = self.path("keys/content.key");
         let out = self.path(name);
         let mut args = vec![
-            "bundle", "build", s(&source), "--channel", channel, "--version", version, "--key", s(&key), "--out",
+            "bundle",
+            "build",
+            s(&source),
+            "--channel",
+            channel,
+            "--version",
+            version,
+            "--key",
+            s(&key),
+            "--out",
             s(&out),
         ];
         args.extend_from_slice(extra);
@@ -90,7 +99,8 @@ fn refuses_each_kind_of_tampering_with_its_own_reason() {
         to
     };
     let first_blob = |dir: &Path| {
-        let mut blobs: Vec<_> = std::fs::read_dir(dir.join("blobs")).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut blobs: Vec<_> =
+            std::fs::read_dir(dir.join("blobs")).unwrap().map(|e| e.unwrap().path()).collect();
         blobs.sort();
         blobs.remove(0)
     };
@@ -126,8 +136,17 @@ fn refuses_each_kind_of_tampering_with_its_own_reason() {
     let other_key = setup.path("other-keys");
     assert!(kioskctl(&["keys", "generate", "--out", s(&other_key)]).status.success());
     let foreign = kioskctl(&[
-        "bundle", "build", s(&setup.path("source")), "--channel", "wtc-booths", "--version", "3",
-        "--key", s(&other_key.join("content.key")), "--out", s(&setup.path("foreign")),
+        "bundle",
+        "build",
+        s(&setup.path("source")),
+        "--channel",
+        "wtc-booths",
+        "--version",
+        "3",
+        "--key",
+        s(&other_key.join("content.key")),
+        "--out",
+        s(&setup.path("foreign")),
     ]);
     assert!(foreign.status.success());
 

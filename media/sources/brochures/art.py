@@ -181,7 +181,7 @@ def art_invest():
     return "".join(o)
 
 
-def circuit(rnd, cx, cy, half, per_side, reach, color_gold=0.3, width=2.2, node_r=5):
+def circuit(rnd, cx, cy, half, per_side, reach, color_gold=0.3, width=2.2, node_r=5, reach_v=None, jog=1.0):
     out = []
     for side in range(4):
         for k in range(per_side):
@@ -197,7 +197,11 @@ def circuit(rnd, cx, cy, half, per_side, reach, color_gold=0.3, width=2.2, node_
             bend = 1 if off >= 0 else -1
             px, py = (bend, 0) if side in (0, 2) else (0, bend)
             l1, l2, l3 = rnd.uniform(20, 60), rnd.uniform(30, 110), rnd.uniform(*reach)
+            if reach_v and side in (0, 2):
+                l3 = reach_v[0] + (l3 - reach[0]) / (reach[1] - reach[0]) * (reach_v[1] - reach_v[0])
             p1 = (sx + dx * l1, sy + dy * l1)
+            if side in (1, 3):
+                l2 *= jog
             p2 = (p1[0] + (dx + px) * l2 * 0.7, p1[1] + (dy + py) * l2 * 0.7)
             p3 = (p2[0] + dx * l3, p2[1] + dy * l3)
             col = GOLD_L if rnd.random() < color_gold else GREEN_L
@@ -251,9 +255,9 @@ def art_smart():
         for gy in range(0, 1189, 28):
             dots.append("M%d %d h0.01" % (gx, gy))
     o.append('<path d="%s" stroke="#6F8FC0" stroke-width="2.2" stroke-linecap="round" opacity="0.16"/>' % " ".join(dots))
-    o.append(network(rnd, 30, -20, 700, 860, 1210, 150, 0.3, 0.5))
+    o.append(network(rnd, 34, -20, -20, 860, 700, 150, 0.26, 0.45))
     # a wafer behind the chip
-    cx, cy = 560, 800
+    cx, cy = 600, 930
     o.append('<circle cx="%d" cy="%d" r="250" fill="#0F2A57" stroke="%s" stroke-width="1.5" opacity="0.55"/>' % (cx, cy, GREEN))
     cells = []
     s = 30
@@ -264,7 +268,7 @@ def art_smart():
                 cells.append("M%d %d h%d v%d h-%d Z" % (cx + x + 2, cy + y + 2, s - 4, s - 4, s - 4))
     o.append('<path d="%s" fill="#1B3F7A" stroke="#2F62AA" stroke-width="0.8" opacity="0.5" transform="rotate(12 %d %d)"/>'
              % (" ".join(cells), cx, cy))
-    o.append(circuit(random.Random(17), cx, cy, 105, 5, (120, 420)))
+    o.append(circuit(random.Random(17), cx, cy, 105, 5, (120, 460), reach_v=(20, 90)))
     o.append(chip(cx, cy, 105))
     o.append('</symbol>')
     return "".join(o)
@@ -281,12 +285,14 @@ def art_award():
     for k in range(36):
         a = math.radians(k * 10 + 5)
         a1, a2 = a - 0.018, a + 0.018
-        r1, r2 = 250, (560 if k % 2 == 0 else 430)
+        r1, r2 = 235, (470 if k % 2 == 0 else 370)
         rays.append("M%s %s L%s %s L%s %s Z" % (
             f(cx + r1 * math.sin(a)), f(cy - r1 * math.cos(a)),
             f(cx + r2 * math.sin(a1)), f(cy - r2 * math.cos(a1)),
             f(cx + r2 * math.sin(a2)), f(cy - r2 * math.cos(a2))))
     o.append('<path d="%s" fill="%s" opacity="0.2"/>' % (" ".join(rays), GOLD_L))
+    o.append('<rect x="0" y="560" width="840" height="260" fill="url(#sk-fade)" opacity="0.8"/>')
+    o.append('<rect x="0" y="819" width="840" height="369" fill="%s" opacity="0.8"/>' % NAVY)
     for k in range(60):
         a = rnd.uniform(0, 2 * math.pi)
         r = rnd.uniform(260, 470)
@@ -313,7 +319,7 @@ def band_circuit():
     o = ['<symbol id="band-circuit" viewBox="0 0 840 260" preserveAspectRatio="xMidYMid slice">']
     o.append('<rect width="840" height="260" fill="%s"/>' % NAVY)
     o.append(network(random.Random(45), 24, -20, -10, 860, 270, 140, 0.28, 0.5))
-    o.append(circuit(random.Random(19), 420, 130, 62, 4, (200, 420), width=2, node_r=4))
+    o.append(circuit(random.Random(19), 420, 130, 62, 4, (160, 300), width=2, node_r=4, jog=0.3))
     o.append(chip(420, 130, 62))
     o.append('</symbol>')
     return "".join(o)

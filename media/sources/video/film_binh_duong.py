@@ -185,13 +185,13 @@ def s_newyork(t, d):
         u = (t - 3.6 - k * 0.6)
         if 0 < u < 1.6:
             out.append('<circle cx="%d" cy="%d" r="%s" fill="none" stroke="%s" stroke-width="2" opacity="%.3f"/>'
-                       % (bd[0], bd[1], f(7 + u * 40), GOLD_L, 1 - u / 1.6))
+                       % (bd[0], bd[1], f(7 + u * 24), GOLD_L, 1 - u / 1.6))
     a = prog(t, 1.0, 1.8, ease_out)
     out.append(text(ny[0] - 18, ny[1] - 34, "New York", 24, WHITE, "bold", "end", opacity=a))
     out.append(text(ny[0] - 18, ny[1] - 10, "26.10.2023", 17, GOLD_L, "regular", "end", ls=1, opacity=a))
     a = prog(t, 3.4, 4.2, ease_out)
-    out.append(text(bd[0] + 30, bd[1] - 34, "Bình Dương, Việt Nam", 24, WHITE, "bold", "start", opacity=a))
-    out.append(text(bd[0] + 30, bd[1] - 10, "rạng sáng 27.10.2023 · dawn, 27 Oct", 16, GOLD_L, "regular",
+    out.append(text(bd[0] + 26, bd[1] - 48, "Bình Dương, Việt Nam", 24, WHITE, "bold", "start", opacity=a))
+    out.append(text(bd[0] + 26, bd[1] - 24, "rạng sáng 27.10.2023 · dawn, 27 Oct", 16, GOLD_L, "regular",
                     "start", opacity=a))
     return "".join(out)
 

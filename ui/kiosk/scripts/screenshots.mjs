@@ -66,7 +66,7 @@ async function audit(page, label) {
     for (const s of scope) {
       for (const el of [s, ...s.querySelectorAll("*")]) {
         const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
+        if (r.width <= 1 || r.height <= 1) continue;
         const st = getComputedStyle(el);
         if (st.visibility === "hidden" || st.opacity === "0") continue;
         if (el.closest(".attract-media, .attract-line:not(.is-active)")) continue;
@@ -181,6 +181,26 @@ for (const o of orientations) {
     await page.waitForSelector('[data-testid="staff-panel"]');
     await shot(page, `${combo}-11-staff-panel`);
     await tap(page, "staff-resume");
+
+    // Every scene of every chapter (SHOTS_ALL=1): audited, and kept as pictures.
+    if (process.env.SHOTS_ALL === "1") {
+      const chapters = await page.evaluate(() => document.querySelectorAll('[data-testid="chapter-card"]').length);
+      for (let c = 0; c < 99; c++) {
+        await tap(page, "go-home");
+        await page.waitForSelector('[data-testid="home"]');
+        const cards = page.locator('[data-testid="chapter-card"]');
+        if (c >= (await cards.count())) break;
+        await cards.nth(c).click();
+        await page.waitForSelector('[data-testid="scene-title"]');
+        for (let s = 0; ; s++) {
+          await shot(page, `${combo}-all-c${c + 1}-s${s + 1}`);
+          const next = page.locator('[data-testid="scene-next"]');
+          if (await next.isDisabled()) break;
+          await next.click();
+        }
+      }
+      void chapters;
+    }
 
     await context.close();
   }

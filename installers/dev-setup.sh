@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs everything the kiosk needs to build and test on Debian 12, then builds
+# the interface. Sourced by start-kiosk.sh and tests/run-all.sh; safe to run again.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/binhduong-kiosk/target}"
+
+bash "$repo/installers/debian-deps.sh"
+
+if ! command -v cargo >/dev/null; then
+  echo "cargo is missing: install Rust (rustup) first" >&2
+  exit 1
+fi
+if ! command -v tauri-driver >/dev/null; then
+  cargo install tauri-driver --version 2.1.0 --locked
+fi
+
+# The interface, built once per change of its sources.
+(cd "$repo/ui/kiosk" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
