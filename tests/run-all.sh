@@ -20,5 +20,5 @@ cargo test --workspace --locked
 step "end-to-end: the real app under Xvfb"
 cargo build -p kiosk-app --locked
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
-KIOSK_BIN="$CARGO_TARGET_DIR/debug/kiosk" node --test --test-concurrency=1 tests/e2e/
+KIOSK_BIN="$CARGO_TARGET_DIR/debug/kiosk" node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/
 echo "screenshots: $repo/target/e2e-screenshots/"

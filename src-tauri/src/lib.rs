@@ -33,10 +33,12 @@ pub struct Args {
 pub fn run() -> ExitCode {
     let args = Args::parse();
     startup::init_logging();
-    let prepared = match startup::prepare(&args) {
+    let prepared = match startup::load_config(&args).and_then(|loaded| {
+        startup::silence_without_sound_card(&loaded);
+        startup::prepare(loaded)
+    }) {
         Ok(prepared) => prepared,
         Err(error) => {
-            tracing::error!("{error:#}");
             eprintln!("kiosk: {error:#}");
             return ExitCode::from(2);
         }

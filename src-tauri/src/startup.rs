@@ -1,10 +1,11 @@
-//! Start-up, in order: logging, config, content, servers.
+//! Start-up, in order: logging, config, sound, content, servers.
 
 use anyhow::{Context, Result};
 use kiosk_device::config::LoadedConfig;
 use kiosk_device::current_release::CurrentRelease;
 use kiosk_device::kiosk_view::Urls;
 use kiosk_device::lan_address::brochure_base_url;
+use kiosk_device::sound_output::{has_sound_card, write_silent_alsa_config};
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::store::Store;
 
@@ -26,13 +27,39 @@ pub fn init_logging() {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
 }
 
-/// Reads the config, activates the newest valid content and starts the servers.
-pub fn prepare(args: &Args) -> Result<Prepared> {
-    let loaded = LoadedConfig::load(&args.config)?;
+/// Reads and checks the config file.
+pub fn load_config(args: &Args) -> Result<LoadedConfig> {
+    Ok(LoadedConfig::load(&args.config)?)
+}
+
+/// Without a sound card, points ALSA at a silent default device so that films
+/// play without sound instead of stalling the webview (see
+/// `kiosk_device::sound_output`). Must run before any thread starts.
+pub fn silence_without_sound_card(loaded: &LoadedConfig) {
+    if has_sound_card() || std::env::var_os("ALSA_CONFIG_PATH").is_some() {
+        return;
+    }
+    match write_silent_alsa_config(&loaded.data_dir) {
+        Ok(path) => {
+            tracing::info!(alsa_config = %path.display(), "no sound card: the kiosk runs silent");
+            // SAFETY: called from `run` before the first thread is started, so no
+            // other thread can read the environment concurrently.
+            #[allow(unsafe_code)]
+            unsafe {
+                std::env::set_var("ALSA_CONFIG_PATH", path);
+            }
+        }
+        Err(error) => tracing::warn!(%error, "no sound card, and no silent audio configuration either"),
+    }
+}
+
+/// Activates the newest valid content and starts the servers.
+pub fn prepare(loaded: LoadedConfig) -> Result<Prepared> {
     let config = &loaded.config;
     tracing::info!(config = %loaded.path.display(), data_dir = %loaded.data_dir.display(), "starting");
 

@@ -13,6 +13,7 @@ mkdirSync(shots, { recursive: true });
 
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(repo, "target");
 export const kioskBinary = process.env.KIOSK_BIN ?? join(targetDir, "debug/kiosk");
+export const kioskctlBinary = process.env.KIOSKCTL_BIN ?? join(targetDir, "debug/kioskctl");
 const tauriDriver = process.env.TAURI_DRIVER ?? "tauri-driver";
 
 // The sample PIN of kiosk-config/booth.toml (2023).
@@ -20,8 +21,11 @@ const booth = readFileSync(join(repo, "kiosk-config/booth.toml"), "utf8");
 export const pinHash = booth.match(/^pin_hash = "(.*)"$/m)[1];
 
 /** Starts one kiosk on a display of `width`×`height`. */
-export async function startKiosk({ width = 1920, height = 1080, idleSecs = 10 } = {}) {
+export async function startKiosk({ width = 1920, height = 1080, idleSecs = 10, prepare = () => {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kiosk-e2e-"));
+  // A chance to put bundles in <data>/incoming/ before the kiosk starts.
+  mkdirSync(join(dir, "data/incoming"), { recursive: true });
+  prepare(join(dir, "data"));
   const brochurePort = await freePort();
   const config = join(dir, "kiosk.toml");
   writeFileSync(
@@ -65,6 +69,7 @@ export async function startKiosk({ width = 1920, height = 1080, idleSecs = 10 } 
   return {
     session,
     brochureBase: `http://127.0.0.1:${brochurePort}`,
+    displayName: display.display,
     dataDir: join(dir, "data"),
     log: () => driver.output,
     async close() {

@@ -20,10 +20,20 @@ function firstSceneTitles() {
   return { vi: pick("vi"), en: pick("en") };
 }
 
-function decodeQr(pngBytes) {
+/** Decodes the QR code inside `rect` (CSS pixels) of a window screenshot, as a
+ *  phone camera would read it off the screen. */
+function decodeQr(pngBytes, rect, scale) {
   const png = PNG.sync.read(pngBytes);
-  const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-  return code?.data ?? null;
+  const x0 = Math.max(0, Math.floor(rect.x * scale));
+  const y0 = Math.max(0, Math.floor(rect.y * scale));
+  const w = Math.min(png.width - x0, Math.ceil(rect.width * scale));
+  const h = Math.min(png.height - y0, Math.ceil(rect.height * scale));
+  const crop = new Uint8ClampedArray(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    const from = ((y0 + y) * png.width + x0) * 4;
+    crop.set(png.data.subarray(from, from + w * 4), y * w * 4);
+  }
+  return jsQR(crop, w, h)?.data ?? null;
 }
 
 const visibleScreen = (s) => s.run("return document.body.dataset.screen || null");
@@ -33,7 +43,7 @@ let s;
 const save = async (name) => writeFileSync(join(shots, `${name}.png`), await s.screenshot());
 
 before(async () => {
-  kiosk = await startKiosk({ width: 1920, height: 1080, idleSecs: 10 });
+  kiosk = await startKiosk({ width: 1920, height: 1080, idleSecs: 20 });
   s = kiosk.session;
 });
 
@@ -55,7 +65,7 @@ test("a touch opens the home screen with every chapter", async () => {
   const count = () => s.run('return document.querySelectorAll("[data-testid=chapter-card]").length');
   await until(async () => (await count()) >= 7, "7 chapter cards on the home screen");
   assert.equal(await s.run("return document.documentElement.lang"), "vi");
-  await sleep(800);
+  await sleep(1500);
   await save("02-home-vi-landscape");
 });
 
@@ -64,14 +74,14 @@ test("enters a chapter and switches language in place", async () => {
   await s.click('[data-testid="chapter-card"]');
   await until(async () => (await visibleScreen(s)) === "chapter", "chapter not shown");
   await until(async () => (await s.text('[data-testid="scene-title"]')) === titles.vi, "Vietnamese scene title");
-  await sleep(800);
+  await sleep(1500);
   await save("03-chapter-vi-landscape");
 
   await s.click('[data-testid="lang-en"]');
   await until(async () => (await s.text('[data-testid="scene-title"]')) === titles.en, "English scene title");
   assert.equal(await s.run("return document.documentElement.lang"), "en");
   assert.equal(await visibleScreen(s), "chapter", "still in the same chapter");
-  await sleep(800);
+  await sleep(1500);
   await save("04-chapter-en-landscape");
 });
 
@@ -96,14 +106,15 @@ test("the brochure QR code on screen downloads the PDF", async () => {
   await until(async () => (await visibleScreen(s)) === "brochures", "brochures not shown");
   const count = () => s.run('return document.querySelectorAll("[data-testid=brochure-card]").length');
   await until(async () => (await count()) >= 3, "3 brochure cards");
-  await sleep(800);
+  await sleep(1500);
   const screen = await s.screenshot();
   writeFileSync(join(shots, "06-brochures-en-landscape.png"), screen);
 
-  const url = await until(
-    async () => decodeQr(await s.elementScreenshot('[data-testid="brochure-qr"]')),
-    "no QR code readable in the brochure card",
+  const rect = await s.run(
+    'const r = document.querySelector("[data-testid=brochure-qr]").getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}',
   );
+  const scale = await s.run("return window.devicePixelRatio");
+  const url = await until(async () => decodeQr(await s.screenshot(), rect, scale), "no QR code readable on screen");
   assert.match(url, new RegExp(`^${kiosk.brochureBase}/brochures/[a-z0-9-]+/en\\.pdf$`));
   const response = await fetch(url);
   assert.equal(response.status, 200);
@@ -115,8 +126,8 @@ test("the brochure QR code on screen downloads the PDF", async () => {
 });
 
 test("after the idle timeout the attract loop returns in the default language", async () => {
-  // No input for longer than idle_timeout_secs (10 s).
-  await until(async () => (await visibleScreen(s)) === "attract", "attract loop did not return", 25_000, 500);
+  // No input for longer than idle_timeout_secs (20 s).
+  await until(async () => (await visibleScreen(s)) === "attract", "attract loop did not return", 40_000, 500);
   await sleep(1000);
   await save("07-attract-after-idle");
   await s.click('[data-testid="attract"]');

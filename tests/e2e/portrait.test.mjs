@@ -31,20 +31,20 @@ test("portrait: attract, home, chapter and brochures fit the screen", async () =
 
   await s.click('[data-testid="attract"]');
   await until(async () => (await screen()) === "home", "home not shown");
-  await sleep(800);
+  await sleep(1500);
   assert.ok(await noSideways(), "home does not scroll sideways");
   await save("12-home-vi-portrait");
 
   await s.click('[data-testid="lang-en"]');
   await s.click('[data-testid="chapter-card"]');
   await until(async () => (await screen()) === "chapter", "chapter not shown");
-  await sleep(800);
+  await sleep(1500);
   assert.ok(await noSideways(), "chapter does not scroll sideways");
   await save("13-chapter-en-portrait");
 
   await s.click('[data-testid="open-brochures"]');
   await until(async () => (await screen()) === "brochures", "brochures not shown");
-  await sleep(800);
+  await sleep(1500);
   assert.ok(await noSideways(), "brochures do not scroll sideways");
   await save("14-brochures-en-portrait");
 });

@@ -79,6 +79,7 @@ export class Session {
   async call(method, path, body) {
     const res = await fetch(`${this.base}/session/${this.id}${path}`, {
       method,
+      signal: AbortSignal.timeout(60_000),
       headers: { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -114,12 +115,6 @@ export class Session {
   /** A PNG of the whole window. */
   async screenshot() {
     return Buffer.from(await this.call("GET", "/screenshot"), "base64");
-  }
-
-  /** A PNG of one element. */
-  async elementScreenshot(css) {
-    const id = await this.waitFor(css);
-    return Buffer.from(await this.call("GET", `/element/${id}/screenshot`), "base64");
   }
 
   async close() {

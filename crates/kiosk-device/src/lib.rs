@@ -16,6 +16,7 @@
 //! - [`lan_address`]: the address QR codes point at.
 //! - [`kiosk_view`]: the payloads the interface receives.
 //! - [`staff_pin`]: hashing and checking the staff PIN.
+//! - [`sound_output`]: detecting a sound card, and silence without one.
 //!
 //! # Example
 //! ```no_run
@@ -36,5 +37,6 @@ pub mod kiosk_view;
 pub mod lan_address;
 pub mod library;
 pub mod media_server;
+pub mod sound_output;
 pub mod staff_pin;
 pub mod store;

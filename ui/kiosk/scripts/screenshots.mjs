@@ -6,6 +6,7 @@
 //   node scripts/screenshots.mjs [outDir]        (default /tmp/ui-shots)
 //   SHOTS_ONLY=landscape-en node scripts/screenshots.mjs   (one combination)
 //   SHOTS_MOTION=1 …                              (keep animations on)
+//   SHOTS_ALL=1 …                                 (also every scene of every chapter)
 //
 // Besides the pictures it reports console errors and any element that spills out of
 // the screen or has clipped text, so a layout problem is seen even without looking.
@@ -184,7 +185,6 @@ for (const o of orientations) {
 
     // Every scene of every chapter (SHOTS_ALL=1): audited, and kept as pictures.
     if (process.env.SHOTS_ALL === "1") {
-      const chapters = await page.evaluate(() => document.querySelectorAll('[data-testid="chapter-card"]').length);
       for (let c = 0; c < 99; c++) {
         await tap(page, "go-home");
         await page.waitForSelector('[data-testid="home"]');
@@ -199,7 +199,6 @@ for (const o of orientations) {
           await next.click();
         }
       }
-      void chapters;
     }
 
     await context.close();

@@ -3,6 +3,7 @@ import type { LocalizedContent, Session } from "./backend/types";
 import { translator } from "./i18n";
 import { IdleTimer } from "./idle";
 import { h } from "./ui/dom";
+import { resetReportedMedia } from "./ui/media-errors";
 import type { Route, View, ViewContext } from "./view";
 import { renderAttract } from "./views/attract";
 import { renderBadge } from "./views/badge";
@@ -101,7 +102,10 @@ export class App {
       this.pack = pack;
       this.idle.setTimeout(pack.session.idle_timeout_secs);
       this.locale = this.defaultLocale();
-      if (changed) this.show({ screen: "attract" }, "none");
+      if (changed) {
+        resetReportedMedia();
+        this.show({ screen: "attract" }, "none");
+      }
     } catch (e) {
       console.warn("[kiosk] could not refresh the pack; keeping the one shown", e);
     }

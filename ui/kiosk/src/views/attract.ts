@@ -127,13 +127,14 @@ export function renderAttract(ctx: ViewContext, onTouch: () => void): View {
     ),
   );
 
-  const prompt = h(
+  const touch = h(
     "div",
-    { class: "attract-prompt" },
-    h("div", { class: "attract-touch" }, h("span", { class: "attract-ring" }), h("span", { class: "attract-ring attract-ring-2" }), icon("touch", "icon attract-touch-icon")),
-    headline,
-    dots,
+    { class: "attract-touch" },
+    h("span", { class: "attract-ring" }),
+    h("span", { class: "attract-ring attract-ring-2" }),
+    icon("touch", "icon attract-touch-icon"),
   );
+  const prompt = h("div", { class: "attract-prompt" }, headline, h("div", { class: "attract-hint" }, touch, dots));
 
   const el = h(
     "section",

@@ -3,6 +3,7 @@ import { button, h } from "../ui/dom";
 import { ordinal } from "../ui/format";
 import { icon } from "../ui/icons";
 import { optionalImg, picture } from "../ui/image";
+import { fitCards } from "../ui/fit";
 import { qrCode } from "../ui/qr";
 import type { View, ViewContext } from "../view";
 
@@ -54,7 +55,8 @@ export function renderHome(ctx: ViewContext): View {
     chapters,
     socialStrip(content.social, t),
   );
-  return { el };
+  const unfit = fitCards(grid, ".chapter-card-body");
+  return { el, destroy: unfit };
 }
 
 function brochuresTile(t: (k: string) => string, onOpen: () => void): HTMLElement {
@@ -112,14 +114,9 @@ function socialStrip(social: Social, t: (k: string) => string): HTMLElement | nu
       ...social.channels.map((ch) =>
         h(
           "div",
-          { class: "social-card" },
+          { class: "social-card", attrs: { "aria-label": `${ch.name} ${ch.handle}` } },
           qrCode(ch.qr_svg, "qr social-qr"),
-          h(
-            "div",
-            { class: "social-card-text" },
-            h("span", { class: "social-card-name", text: ch.name }),
-            h("span", { class: "social-card-handle", text: ch.handle }),
-          ),
+          h("span", { class: "social-card-name", text: ch.name }),
         ),
       ),
     ),

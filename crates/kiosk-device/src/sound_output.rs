@@ -1,0 +1,58 @@
+//! Whether this machine has a sound card, and the silent fallback when it has none.
+//!
+//! A bulletin board without speakers, or a test machine, has no sound card. The
+//! webview's media pipeline would then wait tens of seconds on ALSA each time a
+//! film is torn down, freezing the screen. With no card, the app points ALSA at a
+//! `null` default device instead: films play, silently, and the log says so once.
+
+use std::path::{Path, PathBuf};
+
+/// Where Linux lists its sound cards.
+pub const CARDS_FILE: &str = "/proc/asound/cards";
+
+/// Whether the text of `/proc/asound/cards` (or its absence) means a card exists.
+pub fn lists_a_sound_card(cards: Option<&str>) -> bool {
+    cards.is_some_and(|text| {
+        let text = text.trim();
+        !text.is_empty() && !text.contains("no soundcards")
+    })
+}
+
+/// Whether this machine has a sound card.
+pub fn has_sound_card() -> bool {
+    lists_a_sound_card(std::fs::read_to_string(CARDS_FILE).ok().as_deref())
+}
+
+/// The ALSA configuration that keeps the system's and makes the default device a
+/// `null` sink.
+pub fn silent_alsa_config(system_config: &Path) -> String {
+    format!("<{}>\npcm.!default {{ type null }}\n", system_config.display())
+}
+
+/// Writes the silent configuration into `dir` and returns its path, for
+/// `ALSA_CONFIG_PATH`.
+pub fn write_silent_alsa_config(dir: &Path) -> std::io::Result<PathBuf> {
+    let path = dir.join("alsa-silent.conf");
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(&path, silent_alsa_config(Path::new("/usr/share/alsa/alsa.conf")))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_card_list() {
+        assert!(lists_a_sound_card(Some(" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n")));
+        assert!(!lists_a_sound_card(Some("--- no soundcards ---\n")));
+        assert!(!lists_a_sound_card(Some("")));
+        assert!(!lists_a_sound_card(None));
+    }
+
+    #[test]
+    fn keeps_the_system_config_and_silences_the_default() {
+        let text = silent_alsa_config(Path::new("/usr/share/alsa/alsa.conf"));
+        assert_eq!(text, "</usr/share/alsa/alsa.conf>\npcm.!default { type null }\n");
+    }
+}
