@@ -1,11 +1,13 @@
 //! The commands the interface calls; each is a few lines over `kiosk-device`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use kiosk_core::locale::LocaleTag;
 use kiosk_device::current_release::CurrentRelease;
 use kiosk_device::kiosk_view::{self, LocalizedContent, Session, Urls};
-use kiosk_device::staff_pin::pin_matches;
+use kiosk_device::staff_pin::{PinGuard, PinOutcome};
 
 /// What the commands share.
 pub struct AppState {
@@ -14,6 +16,7 @@ pub struct AppState {
     start_locale: Option<LocaleTag>,
     idle_timeout_secs: u32,
     pin_hash: String,
+    pin_guard: Arc<Mutex<PinGuard>>,
     staff_unlocked: AtomicBool,
 }
 
@@ -32,6 +35,7 @@ impl AppState {
             start_locale,
             idle_timeout_secs,
             pin_hash,
+            pin_guard: Default::default(),
             staff_unlocked: AtomicBool::new(false),
         }
     }
@@ -49,12 +53,24 @@ pub fn content(state: tauri::State<'_, AppState>, locale: String) -> LocalizedCo
     kiosk_view::localized_content(&state.release.get(), &locale, &state.urls)
 }
 
-/// Checks the staff PIN; a right one allows `leave_kiosk`.
+/// Checks the staff PIN (with a lock after repeated wrong ones); a right one
+/// allows `leave_kiosk`.
 #[tauri::command]
 pub async fn unlock_staff(state: tauri::State<'_, AppState>, pin: String) -> Result<bool, ()> {
-    let hash = state.pin_hash.clone();
-    let ok = tauri::async_runtime::spawn_blocking(move || pin_matches(&pin, &hash)).await.unwrap_or(false);
-    tracing::info!(ok, "staff PIN entered");
+    let (hash, guard) = (state.pin_hash.clone(), state.pin_guard.clone());
+    let outcome = tauri::async_runtime::spawn_blocking(move || {
+        guard.lock().unwrap_or_else(|p| p.into_inner()).attempt(&pin, &hash, Instant::now())
+    })
+    .await
+    .unwrap_or(PinOutcome::Refused);
+    match outcome {
+        PinOutcome::Accepted => tracing::info!("staff PIN accepted"),
+        PinOutcome::Refused => tracing::warn!("wrong staff PIN"),
+        PinOutcome::Locked { remaining } => {
+            tracing::warn!(seconds = remaining.as_secs(), "staff PIN pad locked after repeated wrong PINs")
+        }
+    }
+    let ok = outcome == PinOutcome::Accepted;
     state.staff_unlocked.store(ok, Ordering::SeqCst);
     Ok(ok)
 }

@@ -5,8 +5,8 @@ use kiosk_device::config::LoadedConfig;
 use kiosk_device::current_release::CurrentRelease;
 use kiosk_device::kiosk_view::Urls;
 use kiosk_device::lan_address::brochure_base_url;
-use kiosk_device::sound_output::{has_sound_card, write_silent_alsa_config};
 use kiosk_device::library::{Library, Trust};
+use kiosk_device::sound_output::{has_sound_card, write_silent_alsa_config};
 use kiosk_device::store::Store;
 
 use crate::Args;

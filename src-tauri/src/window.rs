@@ -27,13 +27,25 @@ pub struct WindowPlan {
 
 /// Opens the kiosk window.
 pub fn open_kiosk_window(app: &AppHandle, plan: &WindowPlan) -> tauri::Result<()> {
-    WebviewWindowBuilder::new(app, KIOSK_WINDOW, WebviewUrl::App("index.html".into()))
+    // A kiosk session may run without a window manager, which is what honours a
+    // full-screen request, so a full-screen window is also made the monitor's size.
+    let (width, height) = match app.primary_monitor()? {
+        Some(monitor) if plan.fullscreen => {
+            let size = monitor.size().to_logical::<f64>(monitor.scale_factor());
+            (size.width, size.height)
+        }
+        _ => (f64::from(plan.width), f64::from(plan.height)),
+    };
+    tracing::info!(width, height, fullscreen = plan.fullscreen, "opening the kiosk window");
+    let builder = WebviewWindowBuilder::new(app, KIOSK_WINDOW, WebviewUrl::App("index.html".into()));
+    let builder = if plan.fullscreen { builder.position(0.0, 0.0) } else { builder.center() };
+    builder
         .title("Bình Dương — Smart City")
         .fullscreen(plan.fullscreen)
         .decorations(!plan.fullscreen)
         .always_on_top(plan.fullscreen)
         .resizable(!plan.fullscreen)
-        .inner_size(f64::from(plan.width), f64::from(plan.height))
+        .inner_size(width, height)
         .zoom_hotkeys_enabled(false)
         .disable_drag_drop_handler()
         .initialization_script(LOCKDOWN_SCRIPT)

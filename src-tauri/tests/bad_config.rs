@@ -7,7 +7,12 @@ fn start_with(config: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kiosk.toml");
     std::fs::write(&path, config).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_kiosk")).arg("--config").arg(&path).env_remove("DISPLAY").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .arg("--config")
+        .arg(&path)
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -39,7 +44,10 @@ fn each_mistake_is_named_and_the_app_stops() {
 
 #[test]
 fn a_missing_config_file_is_named() {
-    let out = Command::new(env!("CARGO_BIN_EXE_kiosk")).args(["--config", "/nonexistent/booth.toml"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["--config", "/nonexistent/booth.toml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("/nonexistent/booth.toml: cannot read the config"), "{stderr}");

@@ -1,6 +1,8 @@
 //! The staff PIN that leaves kiosk mode, stored only as an Argon2 hash.
 
 use argon2::Argon2;
+use std::time::{Duration, Instant};
+
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// A PIN that is too short or not digits.
@@ -26,9 +28,81 @@ pub fn pin_matches(pin: &str, hash: &str) -> bool {
         .is_ok_and(|parsed| Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
 }
 
+/// Wrong PINs allowed before the PIN pad locks.
+pub const ATTEMPTS_BEFORE_LOCK: u32 = 5;
+/// How long the PIN pad stays locked after too many wrong PINs.
+pub const LOCK_FOR: Duration = Duration::from_secs(300);
+
+/// Limits guessing at the kiosk: after [`ATTEMPTS_BEFORE_LOCK`] wrong PINs in a row,
+/// every attempt fails for [`LOCK_FOR`], right PIN or not. Time is passed in.
+#[derive(Debug, Default)]
+pub struct PinGuard {
+    failures: u32,
+    locked_until: Option<Instant>,
+}
+
+impl PinGuard {
+    /// Checks `pin` against `hash` at `now`, counting failures.
+    pub fn attempt(&mut self, pin: &str, hash: &str, now: Instant) -> PinOutcome {
+        if let Some(until) = self.locked_until {
+            if now < until {
+                return PinOutcome::Locked { remaining: until - now };
+            }
+            self.locked_until = None;
+            self.failures = 0;
+        }
+        if pin_matches(pin, hash) {
+            self.failures = 0;
+            return PinOutcome::Accepted;
+        }
+        self.failures += 1;
+        if self.failures >= ATTEMPTS_BEFORE_LOCK {
+            self.locked_until = Some(now + LOCK_FOR);
+            return PinOutcome::Locked { remaining: LOCK_FOR };
+        }
+        PinOutcome::Refused
+    }
+}
+
+/// What a PIN attempt gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinOutcome {
+    /// The right PIN.
+    Accepted,
+    /// A wrong PIN.
+    Refused,
+    /// Too many wrong PINs: no attempt counts for `remaining`.
+    Locked {
+        /// Time left.
+        remaining: Duration,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locks_after_repeated_wrong_pins_then_recovers() {
+        let hash = hash_pin("2023").unwrap();
+        let mut guard = PinGuard::default();
+        let t0 = Instant::now();
+        for _ in 1..ATTEMPTS_BEFORE_LOCK {
+            assert_eq!(guard.attempt("0000", &hash, t0), PinOutcome::Refused);
+        }
+        assert_eq!(guard.attempt("0000", &hash, t0), PinOutcome::Locked { remaining: LOCK_FOR });
+        let later = t0 + Duration::from_secs(10);
+        assert!(
+            matches!(guard.attempt("2023", &hash, later), PinOutcome::Locked { .. }),
+            "even the right PIN waits"
+        );
+        assert_eq!(guard.attempt("2023", &hash, t0 + LOCK_FOR), PinOutcome::Accepted);
+        assert_eq!(
+            guard.attempt("0000", &hash, t0 + LOCK_FOR),
+            PinOutcome::Refused,
+            "the count starts again"
+        );
+    }
 
     #[test]
     fn a_hashed_pin_matches_only_itself() {

@@ -5,6 +5,9 @@ import { picture } from "./ui/image";
 import { reportMediaError } from "./ui/media-errors";
 import { watchVideo } from "./ui/video-watchdog";
 
+/** How long the controls stay up once a film plays without being touched. */
+const CONTROLS_HIDE_MS = 3000;
+
 /**
  * A scene film with big touch controls: play/pause, a progress bar you can drag, and
  * the current time and duration. The scene image is the poster and stays underneath,
@@ -54,10 +57,27 @@ export function createVideoPlayer(opts: VideoPlayerOptions): VideoPlayer {
 
   const el = h("div", { class: "player", dataset: { state: "ready" } }, picture(poster, "player-poster"), video, bigPlay, controls, notice);
 
+  // While the film plays, the controls step aside after a few seconds so they do not
+  // cover its captions; a touch on the film brings them back.
+  let hideTimer = 0;
+  const showControls = () => {
+    el.classList.remove("controls-hidden");
+    window.clearTimeout(hideTimer);
+    if (state === "playing") hideTimer = window.setTimeout(() => el.classList.add("controls-hidden"), CONTROLS_HIDE_MS);
+  };
+  el.addEventListener("pointerdown", (e) => {
+    if (el.classList.contains("controls-hidden")) {
+      e.stopPropagation();
+      e.preventDefault();
+    }
+    showControls();
+  }, { capture: true });
+
   let state: State = "ready";
   const setState = (s: State) => {
     state = s;
     el.dataset.state = s;
+    showControls();
     const playing = s === "playing";
     toggleIcon.replaceChildren(icon(playing ? "pause" : "play"));
     toggleBtn.setAttribute("aria-label", t(playing ? "pause" : "play"));
@@ -158,6 +178,7 @@ export function createVideoPlayer(opts: VideoPlayerOptions): VideoPlayer {
       if (state === "playing") video.pause();
     },
     destroy() {
+      window.clearTimeout(hideTimer);
       watchdog.dispose();
       video.pause();
       video.removeAttribute("src");
