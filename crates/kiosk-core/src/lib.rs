@@ -14,6 +14,7 @@
 //! - [`keys`]: the text form of Ed25519 keys.
 //! - [`verify`]: the checks a bundle must pass before a device trusts it.
 //! - [`qr`]: QR codes as SVG.
+//! - [`schedule`]: which playlist plays when, in the device's time zone.
 //!
 //! # Example
 //! ```
@@ -33,6 +34,7 @@ pub mod locale;
 pub mod localized;
 pub mod manifest;
 pub mod qr;
+pub mod schedule;
 pub mod verify;
 
 #[cfg(test)]
