@@ -58,9 +58,20 @@ pub fn silence_without_sound_card(loaded: &LoadedConfig) {
     }
 }
 
+/// The development key's public half; its secret half is in the repository.
+const DEVELOPMENT_KEY: &str = include_str!("../../kiosk-config/dev-keys/content-dev.pub");
+
 /// Activates the newest valid content and starts the servers.
 pub fn prepare(loaded: LoadedConfig) -> Result<Prepared> {
     let config = &loaded.config;
+    if let Ok(dev) = kiosk_core::keys::parse_public_key(DEVELOPMENT_KEY)
+        && loaded.trusted_keys.contains(&dev)
+    {
+        tracing::warn!(
+            "the development key is trusted: anyone with this repository can sign content for this kiosk; \
+             pin your own key in content.trusted_keys before it stands in public"
+        );
+    }
     tracing::info!(config = %loaded.path.display(), data_dir = %loaded.data_dir.display(), "starting");
 
     let library = Library::open(&loaded.data_dir)?;

@@ -4,8 +4,8 @@
 //! kiosk's own commands; the CSP (tauri.conf.json) admits scripts from the app
 //! only and media from loopback only; navigation to any other origin is refused
 //! here; the script below removes the context menu, text selection, pinch and
-//! keyboard zoom, drag and drop and reload keys; devtools exist only in debug
-//! builds with the `devtools` feature.
+//! keyboard zoom, drag and drop and reload keys. The web inspector exists in
+//! debug builds only (and in release builds made with the `devtools` feature).
 
 use tauri::{AppHandle, Url, WebviewUrl, WebviewWindowBuilder};
 
@@ -57,9 +57,12 @@ pub fn open_kiosk_window(app: &AppHandle, plan: &WindowPlan) -> tauri::Result<()
 /// Whether the webview may go to `url`: the app's own pages only.
 fn is_app_url(url: &Url) -> bool {
     let allowed = match url.scheme() {
-        "tauri" => url.host_str() == Some("localhost"),
+        // The app's own origin on Linux and macOS …
+        "tauri" => url.host_str() == Some("localhost") && url.port().is_none(),
+        // … and on Windows.
         "http" | "https" => {
-            url.host_str() == Some("tauri.localhost") || (cfg!(debug_assertions) && is_dev_server(url))
+            (url.host_str() == Some("tauri.localhost") && url.port().is_none())
+                || (cfg!(debug_assertions) && is_dev_server(url))
         }
         "about" => url.as_str() == "about:blank",
         _ => false,
@@ -87,5 +90,6 @@ mod tests {
         assert!(!ok("http://127.0.0.1:8088/brochures/x/vi.pdf"));
         assert!(!ok("file:///etc/passwd"));
         assert!(!ok("tauri://evil/"));
+        assert!(!ok("http://tauri.localhost:8088/"));
     }
 }

@@ -50,8 +50,17 @@ async fn a_phone_downloads_a_brochure_and_the_download_is_recorded() {
     assert_eq!(head.status(), 200);
     assert_eq!(head.headers()["content-length"], tiny_pdf("vi b").len().to_string());
 
+    let probe = reqwest::Client::new()
+        .get(format!("{}/brochures/guide/en.pdf", booth.base))
+        .header("Range", "bytes=0-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(probe.status(), 206);
+    assert_eq!(probe.bytes().await.unwrap(), &b"%P"[..]);
+
     let downloads = Store::open(&booth.store_path).unwrap().brochure_downloads().unwrap();
-    assert_eq!(downloads.len(), 1, "the GET counts, the HEAD does not");
+    assert_eq!(downloads.len(), 1, "the GET counts, the HEAD and the probe do not");
     assert_eq!((downloads[0].brochure_id.as_str(), downloads[0].locale.as_str()), ("guide", "en"));
 }
 
@@ -73,6 +82,8 @@ async fn anything_else_gets_404_and_reveals_nothing() {
         "/blobs",
         "/kiosk.sqlite",
         "/brochures/guide/en.pdf/",
+        "/brochures/%FF/en.pdf",
+        "/brochures/guide/%FF.pdf",
     ] {
         let response = client.get(format!("{}{path}", booth.base)).send().await.unwrap();
         assert_eq!(response.status(), 404, "{path}");

@@ -100,3 +100,51 @@ fn with_nothing_valid_it_says_so() {
     let err = library.start(&trust(), None, now()).unwrap_err().to_string();
     assert!(err.contains("no valid release for channel \"wtc-booths\""), "{err}");
 }
+
+#[test]
+fn a_damaged_blob_in_the_pool_is_replaced_by_a_good_copy_on_import() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let library = Library::open(&data).unwrap();
+    let bundle = build_test_bundle(work.path(), "b", "wtc-booths", 1, &key(1));
+    library.import(&bundle.dir, &trust().keys, "wtc-booths", now()).unwrap();
+    let badge = bundle.manifest.content.brand.badge.clone();
+    std::fs::write(data.join("blobs").join(badge.as_str()), b"rotten").unwrap();
+    assert!(library.newest_valid(&trust().keys, "wtc-booths", now()).is_none(), "the damage is seen");
+
+    library.import(&bundle.dir, &trust().keys, "wtc-booths", now()).unwrap();
+    assert!(library.newest_valid(&trust().keys, "wtc-booths", now()).is_some(), "the same bundle repairs it");
+}
+
+#[test]
+fn a_refused_bundle_leaves_no_blob_in_the_pool() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let library = Library::open(&data).unwrap();
+    let bad = build_test_bundle(work.path(), "bad", "wtc-booths", 1, &key(1));
+    let film = bad.manifest.content.attract.video.clone().unwrap();
+    std::fs::write(bad.dir.join("blobs").join(film.as_str()), b"not the film").unwrap();
+    assert!(library.import(&bad.dir, &trust().keys, "wtc-booths", now()).is_err());
+    let pool: Vec<_> = std::fs::read_dir(data.join("blobs")).unwrap().collect();
+    assert!(pool.is_empty(), "no blob of a refused bundle enters the pool");
+}
+
+#[test]
+fn an_expired_release_does_not_bring_back_the_one_it_replaced() {
+    use kiosk_authoring::{BuildOptions, build_bundle};
+    let work = tempfile::tempdir().unwrap();
+    let library = Library::open(&work.path().join("data")).unwrap();
+    let v1 = build_test_bundle(work.path(), "v1", "wtc-booths", 1, &key(1));
+    library.import(&v1.dir, &trust().keys, "wtc-booths", now()).unwrap();
+    let source = work.path().join("v1-source");
+    let mut options = BuildOptions::new("wtc-booths", 2, now(), key(1));
+    options.expires_at = Some(now().checked_add(jiff::SignedDuration::from_hours(24)).unwrap());
+    let v2 = build_bundle(&source, &work.path().join("v2"), &options, &mut |_| {}).unwrap();
+    library.import(&v2.dir, &trust().keys, "wtc-booths", now()).unwrap();
+
+    let a_week_later = now().checked_add(jiff::SignedDuration::from_hours(24 * 7)).unwrap();
+    assert!(library.newest_valid(&trust().keys, "wtc-booths", a_week_later).is_none());
+    let built_in = build_test_bundle(work.path(), "built-in", BUILT_IN_CHANNEL, 1, &key(1));
+    let shown = library.start(&trust(), Some(&built_in.dir), a_week_later).unwrap();
+    assert_eq!(shown.manifest.channel, BUILT_IN_CHANNEL, "the built-in content, not withdrawn version 1");
+}

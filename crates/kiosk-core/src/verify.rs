@@ -22,6 +22,11 @@ use crate::blob::{BlobFacts, BlobId, BlobRef};
 use crate::keys::key_id;
 use crate::manifest::{FORMAT, Manifest};
 
+/// The largest version a manifest may carry (2^53 − 1, exact in every JSON
+/// reader and in SQLite), so that one signed release cannot use up a channel's
+/// versions.
+pub const MAX_VERSION: u64 = (1 << 53) - 1;
+
 /// What the device trusts and knows when it checks a bundle.
 #[derive(Debug, Clone)]
 pub struct TrustPolicy<'a> {
@@ -180,6 +185,12 @@ pub fn verify_manifest(
     if manifest.format != FORMAT {
         return Err(Rejection::UnsupportedFormat { found: manifest.format, supported: FORMAT });
     }
+    if manifest.version > MAX_VERSION {
+        return Err(Rejection::Invalid(format!(
+            "version {} is above the largest allowed, {MAX_VERSION}",
+            manifest.version
+        )));
+    }
     if manifest.channel != policy.channel {
         return Err(Rejection::WrongChannel { expected: policy.channel.to_owned(), found: manifest.channel });
     }
@@ -293,6 +304,7 @@ mod tests {
         let (expired, expired_sig) = with(|m| m.expires_at = Some(at(1_700_000_001)));
         let (future_format, future_format_sig) = with(|m| m.format = 2);
         let (unsorted, unsorted_sig) = with(|m| m.blobs.reverse());
+        let (huge, huge_sig) = with(|m| m.version = u64::MAX);
         let (dangling, dangling_sig) = with(|m| m.content.chapters[0].cover = BlobId::of(b"nowhere"));
         let garbage = b"{\"format\":1,".to_vec();
         let garbage_sig = key(1).sign(&garbage).to_bytes().to_vec();
@@ -310,6 +322,7 @@ mod tests {
             ("version-conflict", bytes.clone(), sig.clone(), Some(&trusted_5_other)),
             ("expired", expired, expired_sig, None),
             ("invalid", unsorted, unsorted_sig, None),
+            ("invalid", huge, huge_sig, None),
             ("invalid", dangling, dangling_sig, None),
         ];
         for (code, m, s, trusted) in cases {

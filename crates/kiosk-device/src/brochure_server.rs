@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -62,13 +63,14 @@ async fn not_found() -> Response {
 
 async fn serve_brochure(
     State(state): State<BrochureState>,
-    Path((id, file)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
     request: Request,
 ) -> Response {
+    let Ok(Path((id, file))) = path else { return not_found().await };
     let Some((path, file_name, locale)) = find_pdf(&state.release, &id, &file) else {
         return not_found().await;
     };
-    let records = request.method() == Method::GET && starts_at_zero(request.headers().get(header::RANGE));
+    let records = request.method() == Method::GET && reads_whole_file(request.headers().get(header::RANGE));
     let response = match ServeFile::new_with_mime(path, &mime::APPLICATION_PDF).oneshot(request).await {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
@@ -112,8 +114,8 @@ fn find_pdf(release: &CurrentRelease, id: &str, file: &str) -> Option<(PathBuf, 
     Some((path, pdf.file_name.clone(), locale))
 }
 
-/// Whether a request reads the file from its start (no `Range`, or one from byte 0),
-/// so that a phone fetching a PDF in pieces counts once.
-fn starts_at_zero(range: Option<&HeaderValue>) -> bool {
-    range.and_then(|r| r.to_str().ok()).is_none_or(|r| r.trim().starts_with("bytes=0-"))
+/// Whether a request reads the whole file (no `Range`, or `bytes=0-`), so that a
+/// phone probing the first bytes and then fetching the rest counts once.
+fn reads_whole_file(range: Option<&HeaderValue>) -> bool {
+    range.and_then(|r| r.to_str().ok()).is_none_or(|r| r.trim() == "bytes=0-")
 }

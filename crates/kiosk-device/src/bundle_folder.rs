@@ -62,8 +62,65 @@ impl BundleError {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, BundleError> {
-    std::fs::read(path).map_err(|source| BundleError::Read { path: path.to_owned(), source })
+/// The largest `manifest.json` read; anything bigger is refused unread.
+pub const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
+
+fn io_error(path: &Path, kind: std::io::ErrorKind, message: String) -> BundleError {
+    BundleError::Read { path: path.to_owned(), source: std::io::Error::new(kind, message) }
+}
+
+/// Opens a regular file (not a link, FIFO or device) and gives its length, or
+/// `None` when there is no such file.
+fn open_regular(path: &Path) -> Result<Option<(File, u64)>, BundleError> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(BundleError::Read { path: path.to_owned(), source }),
+    };
+    if !meta.file_type().is_file() {
+        return Err(io_error(path, std::io::ErrorKind::InvalidData, "not a regular file".into()));
+    }
+    let file = File::open(path).map_err(|source| BundleError::Read { path: path.to_owned(), source })?;
+    Ok(Some((file, meta.len())))
+}
+
+/// Reads a small file whole, refusing one longer than `limit` without reading it.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
+    let (file, len) = open_regular(path)?
+        .ok_or_else(|| io_error(path, std::io::ErrorKind::NotFound, "no such file".into()))?;
+    if len > limit {
+        let message = format!("{len} bytes is more than the {limit} allowed");
+        return Err(io_error(path, std::io::ErrorKind::InvalidData, message));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| BundleError::Read { path: path.to_owned(), source })?;
+    Ok(bytes)
+}
+
+/// A verified manifest with the exact bytes it was verified from, so that what is
+/// stored is what was verified.
+#[derive(Debug, Clone)]
+pub struct VerifiedFiles {
+    /// The manifest.
+    pub verified: VerifiedManifest,
+    /// `manifest.json` as verified.
+    pub manifest_bytes: Vec<u8>,
+    /// `manifest.sig` as verified.
+    pub signature_bytes: Vec<u8>,
+}
+
+/// Reads and verifies the manifest and its signature (checks 1–6), keeping the bytes.
+pub fn read_verified_manifest(
+    paths: &BundlePaths,
+    policy: &TrustPolicy<'_>,
+) -> Result<VerifiedFiles, BundleError> {
+    let manifest_bytes = read_limited(&paths.manifest, MAX_MANIFEST_BYTES)?;
+    let signature_bytes = read_limited(&paths.signature, 64)?;
+    let verified = verify_manifest(&manifest_bytes, &signature_bytes, policy)
+        .map_err(|rejection| BundleError::Rejected { place: paths.manifest.clone(), rejection })?;
+    Ok(VerifiedFiles { verified, manifest_bytes, signature_bytes })
 }
 
 /// Reads and verifies the manifest and its signature (checks 1–6).
@@ -71,17 +128,14 @@ pub fn verify_manifest_files(
     paths: &BundlePaths,
     policy: &TrustPolicy<'_>,
 ) -> Result<VerifiedManifest, BundleError> {
-    let manifest = read(&paths.manifest)?;
-    let signature = read(&paths.signature)?;
-    verify_manifest(&manifest, &signature, policy)
-        .map_err(|rejection| BundleError::Rejected { place: paths.manifest.clone(), rejection })
+    read_verified_manifest(paths, policy).map(|files| files.verified)
 }
 
 /// Checks every blob of `manifest` in `blob_dir` for size and SHA-256 (check 7).
 pub fn verify_blobs(manifest: &Manifest, blob_dir: &Path) -> Result<(), BundleError> {
     for blob in &manifest.blobs {
         let path = blob_dir.join(blob.sha256.as_str());
-        let facts = hash_file(&path)?;
+        let facts = blob_facts(&path, blob.size)?;
         check_blob(blob, facts.as_ref())
             .map_err(|rejection| BundleError::Rejected { place: path, rejection })?;
     }
@@ -96,13 +150,16 @@ pub fn verify_bundle(dir: &Path, policy: &TrustPolicy<'_>) -> Result<VerifiedMan
     Ok(verified)
 }
 
-/// The size and SHA-256 of a file, or `None` when there is no such file.
-pub fn hash_file(path: &Path) -> Result<Option<BlobFacts>, BundleError> {
-    let mut file = match File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(BundleError::Read { path: path.to_owned(), source }),
-    };
+/// The size and SHA-256 of a regular file expected to be `expected_size` bytes, or
+/// `None` when there is no such file. A file of another length is not read at all
+/// (its facts carry the length and the hash of nothing), so a huge or endless file
+/// costs nothing.
+pub fn blob_facts(path: &Path, expected_size: u64) -> Result<Option<BlobFacts>, BundleError> {
+    let Some((file, len)) = open_regular(path)? else { return Ok(None) };
+    if len != expected_size {
+        return Ok(Some(BlobFacts { size: len, sha256: BlobHasher::new().finish().sha256 }));
+    }
+    let mut file = file.take(expected_size + 1);
     let mut hasher = BlobHasher::new();
     let mut buffer = vec![0u8; 256 * 1024];
     loop {

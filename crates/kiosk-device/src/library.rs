@@ -25,7 +25,9 @@ use kiosk_core::manifest::Manifest;
 use kiosk_core::verify::{TrustPolicy, TrustedRelease, VerifiedManifest, check_blob};
 use serde::{Deserialize, Serialize};
 
-use crate::bundle_folder::{BundleError, BundlePaths, verify_blobs, verify_manifest_files};
+use crate::bundle_folder::{
+    BundleError, BundlePaths, blob_facts, read_verified_manifest, verify_blobs, verify_manifest_files,
+};
 use crate::store::{Store, StoreError};
 
 /// The channel of the content built into the app.
@@ -143,7 +145,9 @@ impl Library {
     }
 
     /// Verifies the bundle in `dir` completely and adds it to the library.
-    /// Nothing of a bundle that fails any check becomes part of a release.
+    /// Every blob is checked before any is copied, so nothing of a bundle that
+    /// fails a check enters the library; a damaged copy already in the pool is
+    /// replaced by the good one.
     pub fn import(
         &self,
         dir: &Path,
@@ -154,46 +158,68 @@ impl Library {
         let trusted = self.store.trusted_release(channel)?;
         let policy = TrustPolicy { keys, channel, trusted: trusted.as_ref(), now };
         let paths = BundlePaths::in_dir(dir);
-        let verified = verify_manifest_files(&paths, &policy)?;
-        for blob in &verified.manifest.blobs {
+        let files = read_verified_manifest(&paths, &policy)?;
+        let manifest = &files.verified.manifest;
+        verify_blobs(manifest, &paths.blobs)?;
+        for blob in &manifest.blobs {
             self.copy_blob(&paths.blobs, blob)?;
         }
-
-        let target = self.release_dir(channel, verified.manifest.version);
-        if !target.exists() {
-            let parent = target.parent().expect("release dirs have a parent");
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-            let partial = parent.join(format!(".{}.partial", verified.manifest.version));
-            let _ = std::fs::remove_dir_all(&partial);
-            std::fs::create_dir_all(&partial).map_err(io(&partial))?;
-            copy_synced(&paths.manifest, &partial.join("manifest.json"))?;
-            copy_synced(&paths.signature, &partial.join("manifest.sig"))?;
-            std::fs::rename(&partial, &target).map_err(io(&target))?;
-            sync_dir(parent)?;
-        }
+        sync_dir(&self.blob_dir())?;
+        self.store_release(channel, manifest.version, &files.manifest_bytes, &files.signature_bytes)?;
         let release = TrustedRelease {
-            version: verified.manifest.version,
-            manifest_sha256: verified.manifest_sha256.clone(),
+            version: manifest.version,
+            manifest_sha256: files.verified.manifest_sha256.clone(),
         };
         self.store.trust_release(channel, &release, now)?;
-        Ok(verified)
+        Ok(files.verified)
     }
 
-    /// Copies one blob into the pool through a temporary file, checking it on the way.
+    /// Writes the verified manifest bytes as `releases/<channel>/<version>/`, by
+    /// one rename; an existing folder with other bytes is replaced.
+    fn store_release(
+        &self,
+        channel: &str,
+        version: u64,
+        manifest: &[u8],
+        signature: &[u8],
+    ) -> Result<(), LibraryError> {
+        let target = self.release_dir(channel, version);
+        if std::fs::read(target.join("manifest.json")).is_ok_and(|bytes| bytes == manifest)
+            && std::fs::read(target.join("manifest.sig")).is_ok_and(|bytes| bytes == signature)
+        {
+            return Ok(());
+        }
+        let parent = target.parent().expect("release dirs have a parent");
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let partial = parent.join(format!(".{version}.partial"));
+        let _ = std::fs::remove_dir_all(&partial);
+        std::fs::create_dir_all(&partial).map_err(io(&partial))?;
+        write_synced(&partial.join("manifest.json"), manifest)?;
+        write_synced(&partial.join("manifest.sig"), signature)?;
+        if target.exists() {
+            std::fs::remove_dir_all(&target).map_err(io(&target))?;
+        }
+        std::fs::rename(&partial, &target).map_err(io(&target))?;
+        sync_dir(parent)
+    }
+
+    /// Copies one blob into the pool through a temporary file, checking it on the
+    /// way, unless the pool already holds a good copy.
     fn copy_blob(&self, from_dir: &Path, blob: &BlobRef) -> Result<(), LibraryError> {
         let source = from_dir.join(blob.sha256.as_str());
         let target = self.blob_dir().join(blob.sha256.as_str());
+        if blob_facts(&target, blob.size)
+            .ok()
+            .flatten()
+            .is_some_and(|facts| check_blob(blob, Some(&facts)).is_ok())
+        {
+            return Ok(());
+        }
         let reject =
             |rejection| LibraryError::Bundle(BundleError::Rejected { place: source.clone(), rejection });
-        let mut input = match File::open(&source) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(reject(check_blob(blob, None).unwrap_err()));
-            }
-            Err(e) => return Err(io(&source)(e)),
-        };
+        let mut input = File::open(&source).map_err(io(&source))?.take(blob.size + 1);
         let temp = self.blob_dir().join(format!(".{}.incoming", blob.sha256));
-        let mut output = (!target.exists()).then(|| File::create(&temp)).transpose().map_err(io(&temp))?;
+        let mut output = File::create(&temp).map_err(io(&temp))?;
         let mut hasher = BlobHasher::new();
         let mut buffer = vec![0u8; 256 * 1024];
         loop {
@@ -202,19 +228,14 @@ impl Library {
                 break;
             }
             hasher.update(&buffer[..n]);
-            if let Some(out) = output.as_mut() {
-                out.write_all(&buffer[..n]).map_err(io(&temp))?;
-            }
+            output.write_all(&buffer[..n]).map_err(io(&temp))?;
         }
         if let Err(rejection) = check_blob(blob, Some(&hasher.finish())) {
             let _ = std::fs::remove_file(&temp);
             return Err(reject(rejection));
         }
-        if let Some(out) = output {
-            out.sync_all().map_err(io(&temp))?;
-            std::fs::rename(&temp, &target).map_err(io(&target))?;
-        }
-        Ok(())
+        output.sync_all().map_err(io(&temp))?;
+        std::fs::rename(&temp, &target).map_err(io(&target))
     }
 
     /// Versions of `channel` in the library, newest first.
@@ -228,8 +249,9 @@ impl Library {
         versions
     }
 
-    /// The newest release of `channel` that verifies completely now; each one that
-    /// does not is logged with its reason and passed over.
+    /// The newest release of `channel` that verifies completely now; each damaged
+    /// one is logged with its reason and passed over. When the newest one has
+    /// expired, none is given: the older ones were withdrawn before it.
     pub fn newest_valid(
         &self,
         keys: &[VerifyingKey],
@@ -242,13 +264,25 @@ impl Library {
             let checked = verify_manifest_files(&paths, &policy)
                 .and_then(|verified| verify_blobs(&verified.manifest, &self.blob_dir()).map(|()| verified));
             match checked {
-                Ok(verified) => {
+                Ok(verified) if verified.manifest.version == version => {
                     return Some(ActiveRelease {
                         manifest: verified.manifest,
                         manifest_sha256: verified.manifest_sha256,
                         key_id: verified.key_id,
                         blob_dir: self.blob_dir(),
                     });
+                }
+                Ok(verified) => tracing::warn!(
+                    channel,
+                    version,
+                    found = verified.manifest.version,
+                    "stored release refused: its folder and manifest disagree on the version"
+                ),
+                Err(error) if error.rejection().is_some_and(|r| r.code() == "expired") => {
+                    // Older releases of the channel were replaced before this one
+                    // expired; showing them again would bring back withdrawn content.
+                    tracing::warn!(channel, version, %error, "newest release expired; older ones are not shown");
+                    return None;
                 }
                 Err(error) => tracing::warn!(channel, version, %error, "stored release refused"),
             }
@@ -341,9 +375,10 @@ impl Library {
     }
 }
 
-fn copy_synced(from: &Path, to: &Path) -> Result<(), LibraryError> {
-    std::fs::copy(from, to).map_err(io(to))?;
-    File::open(to).and_then(|f| f.sync_all()).map_err(io(to))
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), LibraryError> {
+    let mut file = File::create(path).map_err(io(path))?;
+    file.write_all(bytes).map_err(io(path))?;
+    file.sync_all().map_err(io(path))
 }
 
 fn sync_dir(dir: &Path) -> Result<(), LibraryError> {

@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -67,9 +68,10 @@ pub async fn start_media_server(
 
 async fn serve_blob(
     State(state): State<MediaState>,
-    Path((secret, sha)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
     request: Request,
 ) -> Response {
+    let Ok(Path((secret, sha))) = path else { return StatusCode::NOT_FOUND.into_response() };
     if secret != state.secret {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -81,12 +83,16 @@ async fn serve_blob(
     match ServeFile::new_with_mime(path, &mime).oneshot(request).await {
         Ok(response) => {
             let mut response = response.map(Body::new);
+            let success = response.status().is_success();
             let headers = response.headers_mut();
+            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            if !success {
+                return response;
+            }
             headers.insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, max-age=31536000, immutable"),
             );
-            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
             response
         }
         Err(never) => match never {},

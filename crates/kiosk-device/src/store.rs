@@ -99,13 +99,16 @@ impl Store {
             )
             .optional()
             .map_err(ctx("read trusted release"))
-            .map(|found| {
-                found.and_then(|(version, sha)| {
-                    Some(TrustedRelease {
-                        version: version as u64,
-                        manifest_sha256: BlobId::parse(&sha).ok()?,
+            .and_then(|found| {
+                found
+                    .map(|(version, sha)| {
+                        let manifest_sha256 = BlobId::parse(&sha).map_err(|_| StoreError {
+                            context: "trusted release has a damaged manifest hash",
+                            source: rusqlite::Error::InvalidQuery,
+                        })?;
+                        Ok(TrustedRelease { version: version as u64, manifest_sha256 })
                     })
-                })
+                    .transpose()
             })
     }
 

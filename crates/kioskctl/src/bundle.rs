@@ -62,10 +62,8 @@ pub fn run(command: BundleCommand) -> Result<()> {
                     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
                     bar.set_length(bytes);
                     bar.set_style(
-                        ProgressStyle::with_template(
-                            "hashing {pos:>3}/{len} files… {bytes}/{total_bytes} {wide_bar}",
-                        )
-                        .expect("valid template"),
+                        ProgressStyle::with_template("hashing {msg} files: {bytes}/{total_bytes} {wide_bar}")
+                            .expect("valid template"),
                     );
                     bar.set_message(files.to_string());
                 }
