@@ -5,12 +5,15 @@
 //! kioskctl bundle build SOURCE_DIR --channel NAME --version N --key SECRET_KEY --out DIR [--expires-in-days N]
 //! kioskctl bundle verify DIR --public-key FILE [--public-key FILE …] [--channel NAME]
 //! kioskctl pin hash [PIN]
+//! kioskctl media probe FILE
+//! kioskctl media thumbnail FILE --out PNG [--at-ms N] [--width N]
 //! ```
 //!
 //! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`.
 
 mod bundle;
 mod keys;
+mod media;
 mod pin;
 
 use std::process::ExitCode;
@@ -36,6 +39,9 @@ enum Command {
     /// The staff PIN.
     #[command(subcommand)]
     Pin(pin::PinCommand),
+    /// Media files: facts and thumbnails.
+    #[command(subcommand)]
+    Media(media::MediaCommand),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +57,7 @@ fn main() -> ExitCode {
         Command::Keys(command) => keys::run(command),
         Command::Bundle(command) => bundle::run(command),
         Command::Pin(command) => pin::run(command),
+        Command::Media(command) => media::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
