@@ -1,5 +1,6 @@
 //! The commands the interface calls; each is a few lines over `kiosk-device`.
 
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -7,12 +8,25 @@ use std::time::Instant;
 use kiosk_core::locale::LocaleTag;
 use kiosk_device::current_release::CurrentRelease;
 use kiosk_device::kiosk_view::{self, LocalizedContent, Session, Urls};
+use kiosk_device::lan_address::brochure_base_url;
 use kiosk_device::staff_pin::{PinGuard, PinOutcome};
+
+/// Where phones reach the brochure server: the configured address, or else this
+/// kiosk's LAN address, looked up again at every use (the network may come up
+/// after the kiosk).
+#[derive(Debug, Clone)]
+pub struct BrochureAddress {
+    /// `brochures.public_base_url`, if set.
+    pub public_base_url: Option<String>,
+    /// `brochures.listen`.
+    pub listen: SocketAddr,
+}
 
 /// What the commands share.
 pub struct AppState {
     release: CurrentRelease,
-    urls: Urls,
+    media_base: String,
+    brochures: BrochureAddress,
     start_locale: Option<LocaleTag>,
     idle_timeout_secs: u32,
     pin_hash: String,
@@ -24,14 +38,16 @@ impl AppState {
     /// Gathers the state.
     pub fn new(
         release: CurrentRelease,
-        urls: Urls,
+        media_base: String,
+        brochures: BrochureAddress,
         start_locale: Option<LocaleTag>,
         idle_timeout_secs: u32,
         pin_hash: String,
     ) -> Self {
         Self {
             release,
-            urls,
+            media_base,
+            brochures,
             start_locale,
             idle_timeout_secs,
             pin_hash,
@@ -50,7 +66,9 @@ pub fn session(state: tauri::State<'_, AppState>) -> Session {
 /// The content in one language.
 #[tauri::command]
 pub fn content(state: tauri::State<'_, AppState>, locale: String) -> LocalizedContent {
-    kiosk_view::localized_content(&state.release.get(), &locale, &state.urls)
+    let brochure_base = brochure_base_url(state.brochures.public_base_url.as_deref(), state.brochures.listen);
+    let urls = Urls { media_base: state.media_base.clone(), brochure_base };
+    kiosk_view::localized_content(&state.release.get(), &locale, &urls)
 }
 
 /// Checks the staff PIN (with a lock after repeated wrong ones); a right one

@@ -3,14 +3,13 @@
 use anyhow::{Context, Result};
 use kiosk_device::config::LoadedConfig;
 use kiosk_device::current_release::CurrentRelease;
-use kiosk_device::kiosk_view::Urls;
 use kiosk_device::lan_address::brochure_base_url;
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::sound_output::{has_sound_card, write_silent_alsa_config};
 use kiosk_device::store::Store;
 
 use crate::Args;
-use crate::commands::AppState;
+use crate::commands::{AppState, BrochureAddress};
 use crate::window::WindowPlan;
 
 /// What the window and the commands need.
@@ -109,7 +108,11 @@ pub fn prepare(loaded: LoadedConfig) -> Result<Prepared> {
     Ok(Prepared {
         state: AppState::new(
             release,
-            Urls { media_base: media.base_url, brochure_base },
+            media.base_url,
+            BrochureAddress {
+                public_base_url: config.brochures.public_base_url.as_ref().map(|u| u.0.clone()),
+                listen,
+            },
             config.kiosk.start_locale.clone(),
             config.kiosk.idle_timeout_secs.0,
             config.staff.pin_hash.0.clone(),

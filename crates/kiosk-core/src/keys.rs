@@ -27,6 +27,9 @@ pub enum KeyTextError {
     /// The bytes are not a valid Ed25519 public key.
     #[error("the key is not a valid Ed25519 public key")]
     BadPoint,
+    /// A small-order key, which any signature could match.
+    #[error("the key is a weak (small-order) Ed25519 key and would trust anything")]
+    Weak,
 }
 
 /// Writes a public key file's text.
@@ -42,7 +45,11 @@ pub fn secret_key_text(key: &SigningKey) -> String {
 /// Reads a public key file's text.
 pub fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyTextError> {
     let bytes = parse_line(text, PUBLIC, SECRET)?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| KeyTextError::BadPoint)
+    let key = VerifyingKey::from_bytes(&bytes).map_err(|_| KeyTextError::BadPoint)?;
+    if key.is_weak() {
+        return Err(KeyTextError::Weak);
+    }
+    Ok(key)
 }
 
 /// Reads a secret key file's text.
@@ -90,6 +97,8 @@ mod tests {
         let err = parse_public_key(&secret_key_text(&secret)).unwrap_err();
         assert!(err.to_string().contains("this is a secret key"), "{err}");
         assert_eq!(parse_public_key("ed25519-public abc"), Err(KeyTextError::BadHex));
+        let identity = format!("ed25519-public 01{}", "0".repeat(62));
+        assert_eq!(parse_public_key(&identity), Err(KeyTextError::Weak));
         assert!(parse_secret_key("").is_err());
     }
 }

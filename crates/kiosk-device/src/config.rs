@@ -33,10 +33,12 @@ pub enum ConfigError {
         message: String,
     },
     /// A trusted key that cannot be read.
-    #[error("{path}: content.trusted_keys[{index}] = {value:?}: {problem}")]
+    #[error("{path}: line {line}: content.trusted_keys[{index}] = {value:?}: {problem}")]
     TrustedKey {
         /// The config file.
         path: PathBuf,
+        /// The line of the entry.
+        line: usize,
         /// Position in the list.
         index: usize,
         /// As written.
@@ -86,7 +88,7 @@ pub struct ContentConfig {
     pub channel: Channel,
     /// Public keys whose signatures this device trusts: paths to `.pub` files
     /// (relative to the config file) or inline `ed25519-public <hex>` lines.
-    pub trusted_keys: Vec<String>,
+    pub trusted_keys: Vec<toml::Spanned<String>>,
 }
 
 /// `[kiosk]`.
@@ -270,36 +272,42 @@ impl LoadedConfig {
             Some(dir) => base.join(dir),
             None => default_data_dir(),
         };
-        let trusted_keys = load_trusted_keys(&config.content.trusted_keys, base, path)?;
+        let trusted_keys = load_trusted_keys(&config.content.trusted_keys, &text, base, path)?;
         Ok(Self { path: path.to_owned(), config, data_dir, trusted_keys })
     }
 }
 
-fn load_trusted_keys(entries: &[String], base: &Path, path: &Path) -> Result<Vec<VerifyingKey>, ConfigError> {
-    let fail = |index: usize, value: &str, problem: String| ConfigError::TrustedKey {
+fn load_trusted_keys(
+    entries: &[toml::Spanned<String>],
+    text: &str,
+    base: &Path,
+    path: &Path,
+) -> Result<Vec<VerifyingKey>, ConfigError> {
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let fail = |line: usize, index: usize, value: &str, problem: String| ConfigError::TrustedKey {
         path: path.to_owned(),
+        line,
         index,
         value: value.to_owned(),
         problem,
     };
     if entries.is_empty() {
-        return Err(fail(
-            0,
-            "",
-            "list at least one public key (a .pub file made by `kioskctl keys generate`)".into(),
-        ));
+        let line = text.find("trusted_keys").map_or(1, line_of);
+        let problem = "list at least one public key (a .pub file made by `kioskctl keys generate`)";
+        return Err(fail(line, 0, "", problem.into()));
     }
     entries
         .iter()
         .enumerate()
-        .map(|(index, entry)| {
-            let text = if entry.starts_with("ed25519-") {
+        .map(|(index, spanned)| {
+            let (entry, line) = (spanned.get_ref(), line_of(spanned.span().start));
+            let key_text = if entry.starts_with("ed25519-") {
                 entry.clone()
             } else {
                 std::fs::read_to_string(base.join(entry))
-                    .map_err(|e| fail(index, entry, format!("cannot read it: {e}")))?
+                    .map_err(|e| fail(line, index, entry, format!("cannot read it: {e}")))?
             };
-            parse_public_key(&text).map_err(|e| fail(index, entry, e.to_string()))
+            parse_public_key(&key_text).map_err(|e| fail(line, index, entry, e.to_string()))
         })
         .collect()
 }
@@ -376,6 +384,6 @@ mod tests {
         )
         .unwrap();
         let err = LoadedConfig::load(&path).unwrap_err().to_string();
-        assert!(err.contains("content.trusted_keys[0] = \"missing.pub\": cannot read it"), "{err}");
+        assert!(err.contains("line 4: content.trusted_keys[0] = \"missing.pub\": cannot read it"), "{err}");
     }
 }
