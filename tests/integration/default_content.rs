@@ -79,3 +79,18 @@ fn media_files_are_real_and_within_limits() {
         assert!(bytes.starts_with(b"%PDF-"), "brochure {} is a PDF", pdf.sha256);
     }
 }
+
+#[test]
+fn media_carries_playlists_and_a_schedule_for_unattended_screens() {
+    let (_work, built) = built();
+    let signage = built.manifest.content.signage.as_ref().expect("media/playlists.toml");
+    assert!(signage.playlist(&signage.schedule.fallback).is_some());
+    let hcm = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+    let at = |local: &str| hcm.to_timestamp(local.parse().unwrap()).unwrap();
+    assert_eq!(
+        signage.schedule.active(at("2026-11-26T10:00:00"), &hcm).playlist,
+        "invest",
+        "a Thursday morning"
+    );
+    assert_eq!(signage.schedule.active(at("2026-11-28T10:00:00"), &hcm).playlist, "welcome", "a Saturday");
+}

@@ -17,6 +17,7 @@ use kiosk_core::content::{
 };
 use kiosk_core::locale::Localized;
 use kiosk_core::manifest::{FORMAT, Manifest};
+use kiosk_core::signage::{Playlist, PlaylistItem, Show, Signage};
 
 use crate::source::{Source, SourceError};
 
@@ -278,6 +279,30 @@ fn assemble(source: &Source, blob: &mut Resolver<'_>) -> Result<ContentPack, Bui
         });
     }
 
+    let playlists_toml = source.root.join("playlists.toml");
+    let signage = match &source.playlists {
+        None => None,
+        Some(playlists_file) => {
+            let mut playlists = Vec::new();
+            for playlist in &playlists_file.playlists {
+                let mut items = Vec::new();
+                for item in &playlist.items {
+                    let key = |k: &str| format!("playlists[{}].items[{}].{k}", playlist.id, item.id);
+                    let show = item_show(item, &key, &mut |k, v| file(&playlists_toml, &key(k), v)).map_err(
+                        |problem| SourceError::BadItem {
+                            file: playlists_toml.clone(),
+                            key: key("kind"),
+                            problem,
+                        },
+                    )?;
+                    items.push(PlaylistItem { id: item.id.clone(), show, seconds: item.seconds });
+                }
+                playlists.push(Playlist { id: playlist.id.clone(), items });
+            }
+            Some(Signage { playlists, schedule: playlists_file.schedule.clone() })
+        }
+    };
+
     Ok(ContentPack {
         default_locale: pack.default_locale.clone(),
         locales: pack.locales.clone(),
@@ -287,5 +312,30 @@ fn assemble(source: &Source, blob: &mut Resolver<'_>) -> Result<ContentPack, Bui
         brochures,
         social: Social { hashtags: source.social.hashtags.clone(), channels: source.social.channels.clone() },
         ui: pack.ui.clone(),
+        signage,
+    })
+}
+
+/// What an item of `playlists.toml` shows; a missing key is an error naming it.
+fn item_show(
+    item: &crate::source::ItemFile,
+    key: &dyn Fn(&str) -> String,
+    blob: &mut dyn FnMut(&str, &str) -> Result<BlobId, BuildError>,
+) -> Result<Show, String> {
+    let need = |value: &Option<String>, name: &str| {
+        value.clone().ok_or_else(|| format!("kind {:?} needs {}", item.kind, key(name)))
+    };
+    let blob_error = |e: BuildError| e.to_string();
+    Ok(match item.kind.as_str() {
+        "video" => Show::Video { video: blob("video", &need(&item.video, "video")?).map_err(blob_error)? },
+        "image" => Show::Image { image: blob("image", &need(&item.image, "image")?).map_err(blob_error)? },
+        "scene" => {
+            Show::Scene { chapter: need(&item.chapter, "chapter")?, scene: need(&item.scene, "scene")? }
+        }
+        "brochure" => Show::Brochure { brochure: need(&item.brochure, "brochure")? },
+        "message" => Show::Message {
+            text: item.text.clone().ok_or_else(|| format!("kind \"message\" needs {}", key("text")))?,
+        },
+        other => return Err(format!("{other:?} is not one of video, image, scene, brochure, message")),
     })
 }

@@ -27,6 +27,16 @@ pub enum SourceError {
         /// The parser's message, with line, column and key.
         message: String,
     },
+    /// A playlist item that lacks what its kind needs.
+    #[error("{file}: {key}: {problem}")]
+    BadItem {
+        /// The TOML file.
+        file: PathBuf,
+        /// The item's key.
+        key: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// A path in a TOML file is absolute, leaves the folder, or names a missing file.
     #[error("{file}: {key} = {value:?}: {problem}")]
     BadPath {
@@ -160,6 +170,51 @@ pub struct SocialFile {
     pub channels: Vec<SocialChannel>,
 }
 
+/// `playlists.toml`: playlists for unattended screens and their schedule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaylistsFile {
+    /// When each playlist plays (local times as `"HH:MM"` strings, dates as
+    /// `"YYYY-MM-DD"` strings).
+    pub schedule: kiosk_core::schedule::Schedule,
+    /// The playlists.
+    pub playlists: Vec<PlaylistFile>,
+}
+
+/// `[[playlists]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaylistFile {
+    /// Stable id.
+    pub id: String,
+    /// Items in order.
+    pub items: Vec<ItemFile>,
+}
+
+/// `[[playlists.items]]`: `kind` says which of the other keys it needs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemFile {
+    /// Stable id within the playlist.
+    pub id: String,
+    /// `video`, `image`, `scene`, `brochure` or `message`.
+    pub kind: String,
+    /// Film path, for `video`.
+    pub video: Option<String>,
+    /// Picture path, for `image`.
+    pub image: Option<String>,
+    /// Chapter id, for `scene`.
+    pub chapter: Option<String>,
+    /// Scene id, for `scene`.
+    pub scene: Option<String>,
+    /// Brochure id, for `brochure`.
+    pub brochure: Option<String>,
+    /// The words, for `message`.
+    pub text: Option<Localized<String>>,
+    /// How long it shows.
+    pub seconds: Option<u32>,
+}
+
 /// Every TOML file of a folder, parsed.
 #[derive(Debug)]
 pub struct Source {
@@ -173,6 +228,8 @@ pub struct Source {
     pub brochures: BrochuresFile,
     /// `social.toml` (empty when absent).
     pub social: SocialFile,
+    /// `playlists.toml`, if present.
+    pub playlists: Option<PlaylistsFile>,
 }
 
 impl Source {
@@ -193,7 +250,8 @@ impl Source {
         };
         let brochures = optional("brochures.toml").map(|p| parse(&p)).transpose()?.unwrap_or_default();
         let social = optional("social.toml").map(|p| parse(&p)).transpose()?.unwrap_or_default();
-        Ok(Self { root: root.to_owned(), pack, chapters, brochures, social })
+        let playlists = optional("playlists.toml").map(|p| parse(&p)).transpose()?;
+        Ok(Self { root: root.to_owned(), pack, chapters, brochures, social, playlists })
     }
 
     /// Resolves a path written in `file` under `key` to a file inside the folder.

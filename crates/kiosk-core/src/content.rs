@@ -29,6 +29,8 @@ pub struct ContentPack {
     pub social: Social,
     /// Words of the interface per locale (`docs/ui-strings.md`).
     pub ui: Localized<BTreeMap<String, String>>,
+    /// Playlists and schedule for unattended screens, if the pack has them.
+    pub signage: Option<crate::signage::Signage>,
 }
 
 /// A language the pack offers.
@@ -209,6 +211,11 @@ impl ContentPack {
                 ));
             }
         }
+        if let Some(signage) = &self.signage {
+            for (place, blob, is_film) in signage.blobs() {
+                uses.push((place, blob, if is_film { BlobUse::Video } else { BlobUse::Image }));
+            }
+        }
         uses
     }
 
@@ -291,6 +298,10 @@ impl ContentPack {
                     format!("{:?} is not an https address", channel.url),
                 ));
             }
+        }
+
+        if let Some(signage) = &self.signage {
+            signage.check(self)?;
         }
 
         let listed: BTreeMap<&BlobId, &BlobRef> = blobs.iter().map(|b| (&b.sha256, b)).collect();

@@ -75,6 +75,7 @@ pub(crate) fn sample_pack() -> (ContentPack, Vec<BlobRef>) {
             ("vi", ui(&[("back", "Quay lại"), ("home", "Trang chủ")])),
             ("en", ui(&[("back", "Back")])),
         ]),
+        signage: None,
     };
     let mut blobs = vec![badge, cover, film, pdf];
     blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));

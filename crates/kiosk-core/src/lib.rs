@@ -15,6 +15,7 @@
 //! - [`verify`]: the checks a bundle must pass before a device trusts it.
 //! - [`qr`]: QR codes as SVG.
 //! - [`schedule`]: which playlist plays when, in the device's time zone.
+//! - [`signage`]: playlists for unattended screens.
 //!
 //! # Example
 //! ```
@@ -35,6 +36,7 @@ pub mod localized;
 pub mod manifest;
 pub mod qr;
 pub mod schedule;
+pub mod signage;
 pub mod verify;
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ pub struct Schedule {
     /// The playlist when no entry applies.
     pub fallback: String,
     /// The entries, in order of preference among equal priorities.
+    #[serde(default)]
     pub entries: Vec<ScheduleEntry>,
 }
 
@@ -52,12 +53,14 @@ pub struct ScheduleEntry {
     /// The playlist it plays.
     pub playlist: String,
     /// Higher wins over lower.
+    #[serde(default)]
     pub priority: i32,
     /// First local date it applies (inclusive).
     pub from_date: Option<Date>,
     /// Last local date it applies (inclusive).
     pub until_date: Option<Date>,
     /// Days of the week it applies; empty for every day.
+    #[serde(default)]
     pub days: Vec<Day>,
     /// Time of day; `None` for the whole day.
     pub window: Option<TimeWindow>,

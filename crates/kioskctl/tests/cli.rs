@@ -198,6 +198,22 @@ fn a_bad_content_folder_is_named_with_file_and_line() {
     std::fs::write(&story, text_before.replace("images/cover.svg", "images/absent.svg")).unwrap();
     let said = text(&setup.build("b3", "wtc-booths", "1", &[]));
     assert!(said.contains("no such file in the content folder"), "{said}");
+    std::fs::write(&story, &text_before).unwrap();
+
+    let playlists = setup.path("source/playlists.toml");
+    let item = "[schedule]\nfallback = \"loop\"\n[[playlists]]\nid = \"loop\"\n[[playlists.items]]\nid = \"film\"\nkind = \"video\"\n";
+    std::fs::write(&playlists, item).unwrap();
+    let said = text(&setup.build("b4", "wtc-booths", "1", &[]));
+    assert!(said.contains("kind \"video\" needs playlists[loop].items[film].video"), "{said}");
+
+    std::fs::write(
+        &playlists,
+        item.replace("fallback = \"loop\"", "fallback = \"night\"")
+            .replace("kind = \"video\"\n", "kind = \"video\"\nvideo = \"videos/film.mp4\"\n"),
+    )
+    .unwrap();
+    let said = text(&setup.build("b5", "wtc-booths", "1", &[]));
+    assert!(said.contains("schedule: names playlist \"night\", which does not exist"), "{said}");
 }
 
 #[test]

@@ -1,0 +1,260 @@
+//! The signage side of a pack: playlists for unattended screens, and the
+//! [`Schedule`] that says which one plays when.
+//!
+//! An item shows a film, a picture, a story scene, a brochure's QR card or a
+//! full-screen message. A film lasts its own length unless `seconds` says
+//! otherwise; anything else lasts `seconds`, or [`DEFAULT_STILL_SECONDS`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::blob::BlobId;
+use crate::content::{ContentError, ContentPack, is_slug};
+use crate::locale::Localized;
+use crate::schedule::Schedule;
+
+/// How long a still item shows when its playlist does not say.
+pub const DEFAULT_STILL_SECONDS: u32 = 10;
+
+/// Playlists and their schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signage {
+    /// The playlists, each with a unique id.
+    pub playlists: Vec<Playlist>,
+    /// Which playlist plays when.
+    pub schedule: Schedule,
+}
+
+/// A loop of items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Playlist {
+    /// Stable id (`[a-z0-9-]`), named by the schedule and in proof of play.
+    pub id: String,
+    /// The items, played in order and then again.
+    pub items: Vec<PlaylistItem>,
+}
+
+/// One item of a playlist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaylistItem {
+    /// Stable id within its playlist, recorded in proof of play.
+    pub id: String,
+    /// What it shows.
+    pub show: Show,
+    /// How long it shows; `None` for a film's own length or the default.
+    pub seconds: Option<u32>,
+}
+
+/// What an item shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Show {
+    /// A film.
+    Video {
+        /// The film.
+        video: BlobId,
+    },
+    /// A picture.
+    Image {
+        /// The picture.
+        image: BlobId,
+    },
+    /// A scene of the story.
+    Scene {
+        /// Its chapter's id.
+        chapter: String,
+        /// The scene's id.
+        scene: String,
+    },
+    /// A brochure's QR card.
+    Brochure {
+        /// The brochure's id.
+        brochure: String,
+    },
+    /// A full-screen message.
+    Message {
+        /// The words.
+        text: Localized<String>,
+    },
+}
+
+impl PlaylistItem {
+    /// How long the item shows: `seconds` when set, else the film's own length
+    /// (`film_ms`, when known), else [`DEFAULT_STILL_SECONDS`].
+    pub fn planned_ms(&self, film_ms: Option<u64>) -> u64 {
+        match (self.seconds, &self.show) {
+            (Some(seconds), _) => u64::from(seconds) * 1000,
+            (None, Show::Video { .. }) => film_ms.unwrap_or(u64::from(DEFAULT_STILL_SECONDS) * 1000),
+            (None, _) => u64::from(DEFAULT_STILL_SECONDS) * 1000,
+        }
+    }
+}
+
+impl Signage {
+    /// The playlist with this id.
+    pub fn playlist(&self, id: &str) -> Option<&Playlist> {
+        self.playlists.iter().find(|p| p.id == id)
+    }
+
+    /// Checks ids, references to the story and brochures, and the schedule's
+    /// playlists. Blob references are checked with the pack's other blobs.
+    pub fn check(&self, pack: &ContentPack) -> Result<(), ContentError> {
+        let fail = |place: String, problem: String| ContentError { place, problem };
+        let mut seen = std::collections::BTreeSet::new();
+        for playlist in &self.playlists {
+            let place = format!("playlist {:?}", playlist.id);
+            if !is_slug(&playlist.id) || !seen.insert(playlist.id.as_str()) {
+                return Err(fail(place, "needs a unique id of lowercase letters, digits and '-'".into()));
+            }
+            if playlist.items.is_empty() {
+                return Err(fail(place, "has no items".into()));
+            }
+            let mut item_ids = std::collections::BTreeSet::new();
+            for item in &playlist.items {
+                let place = format!("{place} item {:?}", item.id);
+                if !is_slug(&item.id) || !item_ids.insert(item.id.as_str()) {
+                    return Err(fail(place, "needs a unique id of lowercase letters, digits and '-'".into()));
+                }
+                if item.seconds == Some(0) {
+                    return Err(fail(place, "seconds must be at least 1".into()));
+                }
+                match &item.show {
+                    Show::Scene { chapter, scene } => {
+                        let found = pack.chapters.iter().find(|c| &c.id == chapter);
+                        if !found.is_some_and(|c| c.scenes.iter().any(|s| &s.id == scene)) {
+                            return Err(fail(
+                                place,
+                                format!("shows scene {chapter:?}/{scene:?}, which the story lacks"),
+                            ));
+                        }
+                    }
+                    Show::Brochure { brochure } if !pack.brochures.iter().any(|b| &b.id == brochure) => {
+                        return Err(fail(
+                            place,
+                            format!("shows brochure {brochure:?}, which the pack lacks"),
+                        ));
+                    }
+                    Show::Message { text } if !text.has(&pack.default_locale) => {
+                        return Err(fail(
+                            place,
+                            format!("has no text in the default locale {:?}", pack.default_locale.as_str()),
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let named =
+            std::iter::once(&self.schedule.fallback).chain(self.schedule.entries.iter().map(|e| &e.playlist));
+        for name in named {
+            if self.playlist(name).is_none() {
+                return Err(fail(
+                    "schedule".into(),
+                    format!("names playlist {name:?}, which does not exist"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The blobs items show, with where: `(place, blob, is_film)`.
+    pub fn blobs(&self) -> Vec<(String, &BlobId, bool)> {
+        let mut out = Vec::new();
+        for playlist in &self.playlists {
+            for item in &playlist.items {
+                let place = format!("playlist {:?} item {:?}", playlist.id, item.id);
+                match &item.show {
+                    Show::Video { video } => out.push((place, video, true)),
+                    Show::Image { image } => out.push((place, image, false)),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::sample_pack;
+    use crate::schedule::ScheduleEntry;
+
+    fn signage() -> Signage {
+        let (pack, _) = sample_pack();
+        let film = pack.attract.video.clone().unwrap();
+        Signage {
+            playlists: vec![Playlist {
+                id: "welcome".into(),
+                items: vec![
+                    PlaylistItem { id: "film".into(), show: Show::Video { video: film }, seconds: None },
+                    PlaylistItem {
+                        id: "scene".into(),
+                        show: Show::Scene { chapter: "award".into(), scene: "new-york".into() },
+                        seconds: Some(12),
+                    },
+                    PlaylistItem {
+                        id: "guide".into(),
+                        show: Show::Brochure { brochure: "invest-guide".into() },
+                        seconds: None,
+                    },
+                ],
+            }],
+            schedule: Schedule { fallback: "welcome".into(), entries: vec![] },
+        }
+    }
+
+    #[test]
+    fn a_valid_signage_passes_and_round_trips() {
+        let (pack, _) = sample_pack();
+        let s = signage();
+        s.check(&pack).unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains(r#""kind":"scene""#), "{json}");
+        assert_eq!(serde_json::from_str::<Signage>(&json).unwrap(), s);
+    }
+
+    #[test]
+    fn durations_default_to_the_film_or_ten_seconds() {
+        let s = signage();
+        let items = &s.playlists[0].items;
+        assert_eq!(items[0].planned_ms(Some(36_000)), 36_000);
+        assert_eq!(items[1].planned_ms(None), 12_000);
+        assert_eq!(items[2].planned_ms(None), 10_000);
+    }
+
+    #[test]
+    fn each_broken_reference_is_named() {
+        let (pack, _) = sample_pack();
+        let broken = |change: fn(&mut Signage)| {
+            let mut s = signage();
+            change(&mut s);
+            s.check(&pack).unwrap_err().to_string()
+        };
+        let cases = [
+            (
+                broken(|s| {
+                    s.playlists[0].items[1].show = Show::Scene { chapter: "award".into(), scene: "x".into() }
+                }),
+                "which the story lacks",
+            ),
+            (
+                broken(|s| s.playlists[0].items[2].show = Show::Brochure { brochure: "x".into() }),
+                "which the pack lacks",
+            ),
+            (broken(|s| s.schedule.fallback = "night".into()), "names playlist \"night\""),
+            (
+                broken(|s| s.schedule.entries.push(ScheduleEntry::always("gone", 1))),
+                "names playlist \"gone\"",
+            ),
+            (broken(|s| s.playlists.push(s.playlists[0].clone())), "unique id"),
+            (broken(|s| s.playlists[0].items[0].seconds = Some(0)), "at least 1"),
+            (broken(|s| s.playlists[0].items.clear()), "has no items"),
+        ];
+        for (message, expected) in cases {
+            assert!(message.contains(expected), "{message:?} should contain {expected:?}");
+        }
+    }
+}
