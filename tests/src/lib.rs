@@ -42,7 +42,9 @@ pub fn write_content_folder(dir: &Path, tag: &str) {
         format!("<svg xmlns='http://www.w3.org/2000/svg'><!--{tag}--></svg>").as_bytes(),
     );
     write("images/cover.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><circle r='5'/></svg>");
-    write("videos/film.mp4", format!("not really a film {tag}").as_bytes());
+    // A real film, so that probing it at build time finds a film.
+    std::fs::create_dir_all(dir.join("videos")).unwrap();
+    std::fs::copy(repo_root().join("media/videos/innovation-zone.mp4"), dir.join("videos/film.mp4")).unwrap();
     write("brochures/guide/vi.pdf", &tiny_pdf(&format!("vi {tag}")));
     write("brochures/guide/en.pdf", &tiny_pdf(&format!("en {tag}")));
     write(

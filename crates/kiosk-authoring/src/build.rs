@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signer, SigningKey};
 use jiff::Timestamp;
-use kiosk_core::blob::{BlobHasher, BlobId, BlobRef, MediaType};
+use kiosk_core::blob::{BlobHasher, BlobId, BlobRef, MediaProbe, MediaType};
 use kiosk_core::content::{
     Attract, Brand, Brochure, BrochureFile, Chapter, ContentError, ContentPack, Scene, Social, is_slug,
 };
@@ -34,12 +34,18 @@ pub struct BuildOptions {
     pub expires_at: Option<Timestamp>,
     /// The signing key.
     pub key: SigningKey,
+    /// Probes each film (e.g. with GStreamer, `kiosk-media`); a film it refuses
+    /// fails the build with its reason. `None` records no probe facts.
+    pub probe: Option<ProbeFilm>,
 }
 
+/// Probes a film file: its facts, or why it is not playable.
+pub type ProbeFilm = fn(&Path) -> Result<MediaProbe, String>;
+
 impl BuildOptions {
-    /// Options without expiry.
+    /// Options without expiry and without probing.
     pub fn new(channel: &str, version: u64, created_at: Timestamp, key: SigningKey) -> Self {
-        Self { channel: channel.to_owned(), version, created_at, expires_at: None, key }
+        Self { channel: channel.to_owned(), version, created_at, expires_at: None, key, probe: None }
     }
 }
 
@@ -83,6 +89,14 @@ pub enum BuildError {
     /// The channel name is not a slug.
     #[error("channel {0:?} must be lowercase letters, digits and '-'")]
     BadChannel(String),
+    /// A film that is not playable media.
+    #[error("{path}: not playable media: {reason}")]
+    Unplayable {
+        /// The file.
+        path: PathBuf,
+        /// The probe's reason.
+        reason: String,
+    },
     /// The output exists already.
     #[error("{0} exists already: choose a new folder for the bundle")]
     OutputExists(PathBuf),
@@ -137,7 +151,12 @@ pub fn build_bundle(
         if let Some(blob) = copied.get(path) {
             return Ok(blob.sha256.clone());
         }
-        let blob = copy_into_blobs(path, &blob_dir, progress)?;
+        let mut blob = copy_into_blobs(path, &blob_dir, progress)?;
+        if let (Some(probe), true) = (options.probe, blob.media_type.is_video()) {
+            let facts =
+                probe(path).map_err(|reason| BuildError::Unplayable { path: path.to_owned(), reason })?;
+            blob.probe = Some(facts);
+        }
         let id = blob.sha256.clone();
         copied.insert(path.to_owned(), blob);
         Ok(id)
@@ -198,7 +217,7 @@ fn copy_into_blobs(
     let facts = hasher.finish();
     let target = blob_dir.join(facts.sha256.as_str());
     std::fs::rename(&incoming, &target).map_err(io(&target))?;
-    Ok(BlobRef { sha256: facts.sha256, size: facts.size, media_type })
+    Ok(BlobRef { sha256: facts.sha256, size: facts.size, media_type, probe: None })
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), BuildError> {

@@ -24,4 +24,4 @@ pub mod build;
 pub mod keys;
 pub mod source;
 
-pub use build::{BuildError, BuildOptions, Built, build_bundle};
+pub use build::{BuildError, BuildOptions, Built, ProbeFilm, build_bundle};

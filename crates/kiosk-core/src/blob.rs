@@ -136,6 +136,23 @@ pub struct BlobRef {
     pub size: u64,
     /// What the bytes are.
     pub media_type: MediaType,
+    /// What a probe of a film found when the bundle was built.
+    pub probe: Option<MediaProbe>,
+}
+
+/// What probing a film found when its bundle was built: players plan durations
+/// with it, and a device knows the film's shape before decoding it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaProbe {
+    /// Length in milliseconds.
+    pub duration_ms: Option<u64>,
+    /// Picture width in pixels.
+    pub width: Option<u32>,
+    /// Picture height in pixels.
+    pub height: Option<u32>,
+    /// Whether it has sound.
+    pub has_audio: bool,
 }
 
 /// Hashes a blob as it is read or written, chunk by chunk.

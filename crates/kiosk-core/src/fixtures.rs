@@ -7,7 +7,7 @@ use crate::content::*;
 use crate::locale::{LocaleTag, Localized};
 
 pub(crate) fn blob(bytes: &[u8], media_type: MediaType) -> BlobRef {
-    BlobRef { sha256: BlobId::of(bytes), size: bytes.len() as u64, media_type }
+    BlobRef { sha256: BlobId::of(bytes), size: bytes.len() as u64, media_type, probe: None }
 }
 
 pub(crate) fn sample_pack() -> (ContentPack, Vec<BlobRef>) {

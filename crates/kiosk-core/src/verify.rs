@@ -341,7 +341,12 @@ mod tests {
 
     #[test]
     fn checks_each_blob_for_presence_size_and_hash() {
-        let blob = BlobRef { sha256: BlobId::of(b"pdf"), size: 3, media_type: crate::blob::MediaType::Pdf };
+        let blob = BlobRef {
+            sha256: BlobId::of(b"pdf"),
+            size: 3,
+            media_type: crate::blob::MediaType::Pdf,
+            probe: None,
+        };
         let facts = |bytes: &[u8]| BlobFacts { size: bytes.len() as u64, sha256: BlobId::of(bytes) };
         assert!(check_blob(&blob, Some(&facts(b"pdf"))).is_ok());
         assert_eq!(check_blob(&blob, None).unwrap_err().code(), "blob-missing");

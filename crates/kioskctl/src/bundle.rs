@@ -34,6 +34,10 @@ pub enum BundleCommand {
         /// Devices refuse the release this many days after the build.
         #[arg(long)]
         expires_in_days: Option<u32>,
+        /// Do not probe the films with GStreamer (their facts are then not recorded,
+        /// and an unplayable film is not caught here).
+        #[arg(long)]
+        no_probe: bool,
     },
     /// Verifies a bundle: exit 0 when valid, else one line naming what failed.
     Verify {
@@ -50,9 +54,10 @@ pub enum BundleCommand {
 
 pub fn run(command: BundleCommand) -> Result<()> {
     match command {
-        BundleCommand::Build { source_dir, channel, version, key, out, expires_in_days } => {
+        BundleCommand::Build { source_dir, channel, version, key, out, expires_in_days, no_probe } => {
             let now = Timestamp::now();
             let mut options = BuildOptions::new(&channel, version, now, read_secret_key(&key)?);
+            options.probe = (!no_probe).then_some(probe_film as kiosk_authoring::ProbeFilm);
             options.expires_at = expires_in_days
                 .map(|days| now.checked_add(SignedDuration::from_hours(i64::from(days) * 24)))
                 .transpose()?;
@@ -110,6 +115,20 @@ pub fn run(command: BundleCommand) -> Result<()> {
             }
         }
     }
+}
+
+/// Probes a film with GStreamer: it must decode from its first to its last frame.
+fn probe_film(path: &std::path::Path) -> Result<kiosk_core::blob::MediaProbe, String> {
+    let facts = kiosk_media::probe::probe(path).map_err(|e| e.to_string())?;
+    if let Some(reason) = facts.decode_error {
+        return Err(reason);
+    }
+    Ok(kiosk_core::blob::MediaProbe {
+        duration_ms: facts.duration_ms,
+        width: facts.width,
+        height: facts.height,
+        has_audio: facts.has_audio,
+    })
 }
 
 /// The channel a manifest names, read before verification only to choose the

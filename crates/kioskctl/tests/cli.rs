@@ -217,6 +217,27 @@ fn a_bad_content_folder_is_named_with_file_and_line() {
 }
 
 #[test]
+fn records_probe_facts_and_refuses_an_unplayable_film() {
+    let setup = Setup::new();
+    let built = setup.build("probed", "wtc-booths", "1", &[]);
+    assert!(built.status.success(), "{}", text(&built));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(setup.path("probed/manifest.json")).unwrap()).unwrap();
+    let film = manifest["blobs"].as_array().unwrap().iter().find(|b| b["media_type"] == "video/mp4").unwrap();
+    let ms = film["probe"]["duration_ms"].as_u64().unwrap();
+    assert!((21_000..23_000).contains(&ms), "the film's length is recorded: {film}");
+    assert_eq!(film["probe"]["width"], 1280);
+
+    std::fs::write(setup.path("source/videos/film.mp4"), "a text file, not a film\n".repeat(20)).unwrap();
+    let refused = setup.build("unplayable", "wtc-booths", "1", &[]);
+    let said = text(&refused);
+    assert!(!refused.status.success());
+    assert!(said.contains("film.mp4: not playable media"), "{said}");
+    let unprobed = setup.build("unprobed", "wtc-booths", "1", &["--no-probe"]);
+    assert!(unprobed.status.success(), "{}", text(&unprobed));
+}
+
+#[test]
 fn hashes_a_staff_pin() {
     let out = kioskctl(&["pin", "hash", "2023"]);
     assert!(out.status.success());
