@@ -60,10 +60,7 @@ fn is_app_url(url: &Url) -> bool {
         // The app's own origin on Linux and macOS …
         "tauri" => url.host_str() == Some("localhost") && url.port().is_none(),
         // … and on Windows.
-        "http" | "https" => {
-            (url.host_str() == Some("tauri.localhost") && url.port().is_none())
-                || (cfg!(debug_assertions) && is_dev_server(url))
-        }
+        "http" | "https" => url.host_str() == Some("tauri.localhost") && url.port().is_none(),
         "about" => url.as_str() == "about:blank",
         _ => false,
     };
@@ -71,10 +68,6 @@ fn is_app_url(url: &Url) -> bool {
         tracing::warn!(%url, "navigation blocked");
     }
     allowed
-}
-
-fn is_dev_server(url: &Url) -> bool {
-    matches!(url.host_str(), Some("localhost") | Some("127.0.0.1")) && url.port() == Some(1420)
 }
 
 #[cfg(test)]
