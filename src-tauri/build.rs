@@ -13,6 +13,10 @@ fn main() {
             "unlock_staff",
             "leave_kiosk",
             "report_media_error",
+            "player_plan",
+            "record_events",
+            "sound_touch",
+            "sound_duck",
         ]),
     ))
     .expect("tauri build step");

@@ -1,15 +1,22 @@
 //! The commands the interface calls; each is a few lines over `kiosk-device`.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use kiosk_core::blob::BlobId;
 use kiosk_core::locale::LocaleTag;
+use kiosk_device::clock::DeviceClock;
+use kiosk_device::config::Mode;
 use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::events::EventRecorder;
 use kiosk_device::kiosk_view::{self, LocalizedContent, Session, Urls};
 use kiosk_device::lan_address::brochure_base_url;
+use kiosk_device::signage_view::{self, PlayerPlan, PlayerSettings};
 use kiosk_device::staff_pin::{PinGuard, PinOutcome};
+use serde::Deserialize;
 
 /// Where phones reach the brochure server: the configured address, or else this
 /// kiosk's LAN address, looked up again at every use (the network may come up
@@ -24,51 +31,108 @@ pub struct BrochureAddress {
 
 /// What the commands share.
 pub struct AppState {
-    release: CurrentRelease,
-    media_base: String,
-    brochures: BrochureAddress,
-    start_locale: Option<LocaleTag>,
-    idle_timeout_secs: u32,
-    pin_hash: String,
-    pin_guard: Arc<Mutex<PinGuard>>,
-    staff_unlocked: AtomicBool,
+    /// What the screen is for.
+    pub mode: Mode,
+    /// The release on screen.
+    pub release: CurrentRelease,
+    /// Where the webview fetches blobs.
+    pub media_base: String,
+    /// Where phones fetch brochures.
+    pub brochures: BrochureAddress,
+    /// The language a new visitor starts in.
+    pub start_locale: Option<LocaleTag>,
+    /// Seconds without a touch before the attract loop.
+    pub idle_timeout_secs: u32,
+    /// The staff PIN's hash.
+    pub pin_hash: String,
+    /// The player's settings.
+    pub player: PlayerSettings,
+    /// Films this machine cannot decode, with the reason.
+    pub undecodable: BTreeMap<BlobId, String>,
+    /// The device clock.
+    pub clock: DeviceClock,
+    /// Proof of play and interaction events.
+    pub events: Arc<EventRecorder>,
+    /// Touch sound and music bed.
+    pub sound: crate::sound::AppSound,
+    /// Wrong PINs and the lock.
+    pub pin_guard: Arc<Mutex<PinGuard>>,
+    /// Whether the right PIN was entered.
+    pub staff_unlocked: AtomicBool,
 }
 
 impl AppState {
-    /// Gathers the state.
-    pub fn new(
-        release: CurrentRelease,
-        media_base: String,
-        brochures: BrochureAddress,
-        start_locale: Option<LocaleTag>,
-        idle_timeout_secs: u32,
-        pin_hash: String,
-    ) -> Self {
-        Self {
-            release,
-            media_base,
-            brochures,
-            start_locale,
-            idle_timeout_secs,
-            pin_hash,
-            pin_guard: Default::default(),
-            staff_unlocked: AtomicBool::new(false),
-        }
+    fn urls(&self) -> Urls {
+        let brochure_base =
+            brochure_base_url(self.brochures.public_base_url.as_deref(), self.brochures.listen);
+        Urls { media_base: self.media_base.clone(), brochure_base }
     }
 }
 
-/// Languages, idle timeout and release, once at start.
+/// Mode, languages, idle timeout and release, once at start.
 #[tauri::command]
 pub fn session(state: tauri::State<'_, AppState>) -> Session {
-    kiosk_view::session(&state.release.get(), state.start_locale.as_ref(), state.idle_timeout_secs)
+    let mut session =
+        kiosk_view::session(&state.release.get(), state.start_locale.as_ref(), state.idle_timeout_secs);
+    session.mode = match state.mode {
+        Mode::Kiosk => "kiosk",
+        Mode::Signage => "signage",
+    };
+    session
 }
 
 /// The content in one language.
 #[tauri::command]
 pub fn content(state: tauri::State<'_, AppState>, locale: String) -> LocalizedContent {
-    let brochure_base = brochure_base_url(state.brochures.public_base_url.as_deref(), state.brochures.listen);
-    let urls = Urls { media_base: state.media_base.clone(), brochure_base };
-    kiosk_view::localized_content(&state.release.get(), &locale, &urls)
+    kiosk_view::localized_content(&state.release.get(), &locale, &state.urls())
+}
+
+/// What the player plays now: the scheduled playlist (`signage`) or the attract
+/// loop (`attract`).
+#[tauri::command]
+pub fn player_plan(state: tauri::State<'_, AppState>, purpose: String) -> PlayerPlan {
+    let (release, now, urls) = (state.release.get(), state.clock.now(), state.urls());
+    let plan = if purpose == "attract" {
+        signage_view::attract_plan(&release, now, &state.player, &urls, &state.undecodable)
+    } else {
+        signage_view::signage_plan(&release, now, &state.player, &urls, &state.undecodable)
+    };
+    tracing::info!(
+        playlist = plan.playlist,
+        items = plan.items.len(),
+        next_change_ms = plan.next_change_ms,
+        now = %plan.now,
+        "player plan"
+    );
+    plan
+}
+
+/// An event as the interface sends it.
+#[derive(Debug, Deserialize)]
+pub struct NewEvent {
+    kind: String,
+    #[serde(default)]
+    data: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Records a batch of events; they are committed before this returns.
+#[tauri::command]
+pub async fn record_events(
+    state: tauri::State<'_, AppState>,
+    events: Vec<NewEvent>,
+) -> Result<usize, String> {
+    let recorder = state.events.clone();
+    let batch: Vec<_> = events.into_iter().map(|e| (e.kind, e.data)).collect();
+    let recorded = tauri::async_runtime::spawn_blocking(move || recorder.record(batch))
+        .await
+        .map_err(|e| e.to_string())?;
+    match recorded {
+        Ok(ids) => Ok(ids.len()),
+        Err(error) => {
+            tracing::warn!(%error, "events refused");
+            Err(error.to_string())
+        }
+    }
 }
 
 /// Checks the staff PIN (with a lock after repeated wrong ones); a right one
@@ -109,4 +173,18 @@ pub fn leave_kiosk(app: tauri::AppHandle, state: tauri::State<'_, AppState>) {
 pub fn report_media_error(url: String, reason: String) {
     let blob = url.rsplit('/').next().unwrap_or_default().to_owned();
     tracing::warn!(blob, reason, "media skipped: the webview could not play it");
+}
+
+/// A touch: its short sound (kiosk mode, outside quiet hours).
+#[tauri::command]
+pub fn sound_touch(state: tauri::State<'_, AppState>) {
+    if let Some(touch) = &state.sound.touch {
+        state.sound.player.play_effect(touch);
+    }
+}
+
+/// A film with sound starts (`true`) or stops: the music bed steps back or returns.
+#[tauri::command]
+pub fn sound_duck(state: tauri::State<'_, AppState>, ducked: bool) {
+    state.sound.player.set_ducked(ducked);
 }

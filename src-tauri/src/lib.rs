@@ -9,9 +9,11 @@
 //! - [`built_in`]: the default bundle embedded at build time.
 //! - [`window`]: the kiosk window and its lockdown.
 //! - [`commands`]: the commands the interface calls.
+//! - [`sound`]: touch sound, music bed, ducking and quiet hours.
 
 pub mod built_in;
 pub mod commands;
+pub mod sound;
 pub mod startup;
 pub mod window;
 
@@ -27,6 +29,14 @@ pub struct Args {
     /// The device config (see kiosk-config/).
     #[arg(long)]
     pub config: PathBuf,
+    /// Also append every proof-of-play and interaction event to FILE, as JSON
+    /// lines with monotonic milliseconds (for measurement).
+    #[arg(long, value_name = "FILE")]
+    pub event_log: Option<PathBuf>,
+    /// Run the device clock from this instant, e.g. `2026-12-07T17:29:50+07:00`:
+    /// rehearse how the schedule plays on another date and hour.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub clock_start: Option<jiff::Timestamp>,
 }
 
 /// Runs the app until the window closes or staff leave kiosk mode.
@@ -35,7 +45,7 @@ pub fn run() -> ExitCode {
     startup::init_logging();
     let prepared = match startup::load_config(&args).and_then(|loaded| {
         startup::silence_without_sound_card(&loaded);
-        startup::prepare(loaded)
+        startup::prepare(loaded, &args)
     }) {
         Ok(prepared) => prepared,
         Err(error) => {
@@ -51,6 +61,10 @@ pub fn run() -> ExitCode {
             commands::unlock_staff,
             commands::leave_kiosk,
             commands::report_media_error,
+            commands::player_plan,
+            commands::record_events,
+            commands::sound_touch,
+            commands::sound_duck,
         ])
         .setup(move |app| {
             window::open_kiosk_window(app.handle(), &prepared.window)?;

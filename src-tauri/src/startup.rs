@@ -1,10 +1,17 @@
 //! Start-up, in order: logging, config, sound, content, servers.
 
 use anyhow::{Context, Result};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use kiosk_device::clock::DeviceClock;
 use kiosk_device::config::LoadedConfig;
 use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::events::EventRecorder;
 use kiosk_device::lan_address::brochure_base_url;
 use kiosk_device::library::{Library, Trust};
+use kiosk_device::playability::undecodable_films;
+use kiosk_device::signage_view::PlayerSettings;
 use kiosk_device::sound_output::{has_sound_card, write_silent_alsa_config};
 use kiosk_device::store::Store;
 
@@ -61,8 +68,15 @@ pub fn silence_without_sound_card(loaded: &LoadedConfig) {
 const DEVELOPMENT_KEY: &str = include_str!("../../kiosk-config/dev-keys/content-dev.pub");
 
 /// Activates the newest valid content and starts the servers.
-pub fn prepare(loaded: LoadedConfig) -> Result<Prepared> {
+pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
     let config = &loaded.config;
+    let clock = match args.clock_start {
+        Some(start) => {
+            tracing::warn!(%start, "the device clock is shifted for a rehearsal (--clock-start)");
+            DeviceClock::starting_at(start)
+        }
+        None => DeviceClock::system(),
+    };
     if let Ok(dev) = kiosk_core::keys::parse_public_key(DEVELOPMENT_KEY)
         && loaded.trusted_keys.contains(&dev)
     {
@@ -78,8 +92,19 @@ pub fn prepare(loaded: LoadedConfig) -> Result<Prepared> {
         .inspect_err(|error| tracing::error!(%error, "built-in content could not be written"))
         .ok();
     let trust = Trust { keys: loaded.trusted_keys.clone(), channel: config.content.channel.0.clone() };
-    let release = library.start(&trust, built_in.as_deref(), jiff::Timestamp::now())?;
+    let release = library.start(&trust, built_in.as_deref(), clock.now())?;
+    let mut store = Store::open(&library.data_dir().join("kiosk.sqlite"))?;
+    let undecodable =
+        undecodable_films(&release, &mut store, &kiosk_media::decoder_version(), &kiosk_media::check_decodes);
+    let sound = crate::sound::start_sound(&config.sound, config.mode, &release, clock, config.time_zone());
     let release = CurrentRelease::new(release);
+
+    let mut events = EventRecorder::new(store, clock);
+    if let Some(path) = &args.event_log {
+        events = events
+            .with_log_file(path)
+            .with_context(|| format!("opening the event log {}", path.display()))?;
+    }
 
     let media = tauri::async_runtime::block_on(kiosk_device::media_server::start_media_server(
         release.clone(),
@@ -105,18 +130,40 @@ pub fn prepare(loaded: LoadedConfig) -> Result<Prepared> {
         Err(error) => tracing::error!(%listen, %error, "brochure downloads unavailable: cannot listen"),
     }
 
+    let player = PlayerSettings {
+        locales: config.signage.locales.clone(),
+        crossfade_ms: config.signage.crossfade_ms.0,
+        brand_corner: config.signage.brand_corner,
+        time_zone: config.time_zone(),
+        sound: config.sound.enabled,
+        quiet_hours: config.sound.quiet_hours,
+    };
+    tracing::info!(
+        mode = ?config.mode,
+        time_zone = player.time_zone.iana_name().unwrap_or("system"),
+        now = %clock.now(),
+        "device ready"
+    );
     Ok(Prepared {
-        state: AppState::new(
+        state: AppState {
+            mode: config.mode,
             release,
-            media.base_url,
-            BrochureAddress {
+            media_base: media.base_url,
+            brochures: BrochureAddress {
                 public_base_url: config.brochures.public_base_url.as_ref().map(|u| u.0.clone()),
                 listen,
             },
-            config.kiosk.start_locale.clone(),
-            config.kiosk.idle_timeout_secs.0,
-            config.staff.pin_hash.0.clone(),
-        ),
+            start_locale: config.kiosk.start_locale.clone(),
+            idle_timeout_secs: config.kiosk.idle_timeout_secs.0,
+            pin_hash: config.staff.pin_hash.0.clone(),
+            player,
+            undecodable,
+            clock,
+            events: Arc::new(events),
+            sound,
+            pin_guard: Default::default(),
+            staff_unlocked: AtomicBool::new(false),
+        },
         window: WindowPlan {
             fullscreen: config.window.fullscreen,
             width: config.window.width,

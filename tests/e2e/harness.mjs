@@ -21,7 +21,16 @@ const booth = readFileSync(join(repo, "kiosk-config/booth.toml"), "utf8");
 export const pinHash = booth.match(/^pin_hash = "(.*)"$/m)[1];
 
 /** Starts one kiosk on a display of `width`×`height`. */
-export async function startKiosk({ width = 1920, height = 1080, idleSecs = 10, prepare = () => {} } = {}) {
+export async function startKiosk({
+  width = 1920,
+  height = 1080,
+  idleSecs = 10,
+  prepare = () => {},
+  mode = "kiosk",
+  top = [],
+  extra = [],
+  args = [],
+} = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kiosk-e2e-"));
   // A chance to put bundles in <data>/incoming/ before the kiosk starts.
   mkdirSync(join(dir, "data/incoming"), { recursive: true });
@@ -31,8 +40,9 @@ export async function startKiosk({ width = 1920, height = 1080, idleSecs = 10, p
   writeFileSync(
     config,
     [
-      'mode = "kiosk"',
+      `mode = "${mode}"`,
       `data_dir = "${join(dir, "data")}"`,
+      ...top,
       "[content]",
       'channel = "wtc-booths"',
       `trusted_keys = ["${join(repo, "kiosk-config/dev-keys/content-dev.pub")}"]`,
@@ -43,6 +53,7 @@ export async function startKiosk({ width = 1920, height = 1080, idleSecs = 10, p
       "[brochures]",
       `listen = "127.0.0.1:${brochurePort}"`,
       `public_base_url = "http://127.0.0.1:${brochurePort}"`,
+      ...extra,
       "",
     ].join("\n"),
   );
@@ -59,7 +70,7 @@ export async function startKiosk({ width = 1920, height = 1080, idleSecs = 10, p
   let session;
   try {
     session = await Session.create(driverUrl, {
-      "tauri:options": { application: kioskBinary, args: ["--config", config] },
+      "tauri:options": { application: kioskBinary, args: ["--config", config, ...args] },
     });
   } catch (e) {
     await stop(driver);

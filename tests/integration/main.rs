@@ -5,3 +5,4 @@ mod brochure_server;
 mod default_content;
 mod library;
 mod media_server;
+mod signage_view;

@@ -13,7 +13,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use jiff::Timestamp;
 use kiosk_core::blob::{BlobHasher, BlobId, BlobRef, MediaProbe, MediaType};
 use kiosk_core::content::{
-    Attract, Brand, Brochure, BrochureFile, Chapter, ContentError, ContentPack, Scene, Social, is_slug,
+    Attract, Brand, Brochure, BrochureFile, Chapter, ContentError, ContentPack, Scene, Social, Sound, is_slug,
 };
 use kiosk_core::locale::Localized;
 use kiosk_core::manifest::{FORMAT, Manifest};
@@ -81,7 +81,7 @@ pub enum BuildError {
     #[error(transparent)]
     Source(#[from] SourceError),
     /// A referenced file is of a type a release may not carry.
-    #[error("{0}: a release may carry only SVG, PNG, JPEG, WebP, MP4, WebM and PDF files")]
+    #[error("{0}: a release may carry only SVG, PNG, JPEG, WebP, MP4, WebM, PDF, WAV and Ogg Vorbis files")]
     UnsupportedFile(PathBuf),
     /// The content breaks a rule.
     #[error("content: {0}")]
@@ -252,6 +252,13 @@ fn assemble(source: &Source, blob: &mut Resolver<'_>) -> Result<ContentPack, Bui
             .map(|v| file(&pack_toml, "attract.images", v))
             .collect::<Result<_, _>>()?,
     };
+    let sound = match &pack.sound {
+        None => None,
+        Some(sound) => Some(Sound {
+            touch: sound.touch.as_deref().map(|v| file(&pack_toml, "sound.touch", v)).transpose()?,
+            bed: sound.bed.as_deref().map(|v| file(&pack_toml, "sound.bed", v)).transpose()?,
+        }),
+    };
 
     let mut chapters = Vec::new();
     for (toml, chapter) in &source.chapters {
@@ -332,6 +339,7 @@ fn assemble(source: &Source, blob: &mut Resolver<'_>) -> Result<ContentPack, Bui
         social: Social { hashtags: source.social.hashtags.clone(), channels: source.social.channels.clone() },
         ui: pack.ui.clone(),
         signage,
+        sound,
     })
 }
 
@@ -357,4 +365,95 @@ fn item_show(
         },
         other => return Err(format!("{other:?} is not one of video, image, scene, brochure, message")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACK: &str = r##"default_locale = "vi"
+[[locales]]
+tag = "vi"
+name = "Tiếng Việt"
+[brand]
+badge = "images/badge.svg"
+[brand.title]
+vi = "Bình Dương"
+[brand.tagline]
+vi = "Thành phố thông minh"
+[attract]
+[attract.headline]
+vi = "Chạm để khám phá"
+[ui.vi]
+back = "Quay lại"
+"##;
+
+    const CHAPTER: &str = r##"id = "award"
+cover = "images/badge.svg"
+[title]
+vi = "Giải thưởng"
+[summary]
+vi = "TOP 1 ICF"
+[[scenes]]
+id = "new-york"
+[scenes.title]
+vi = "New York"
+[scenes.body]
+vi = "Đoạn một."
+"##;
+
+    /// A minimal folder whose `pack.toml` ends with `extra`.
+    fn folder(extra: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        };
+        write("pack.toml", format!("{PACK}{extra}").as_bytes());
+        write("story/01-award.toml", CHAPTER.as_bytes());
+        write("images/badge.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>");
+        write("sounds/touch.wav", b"RIFF\0\0\0\0WAVE");
+        write("sounds/bed.ogg", b"OggS bed");
+        dir
+    }
+
+    fn build(extra: &str) -> Result<Built, BuildError> {
+        let source = folder(extra);
+        let out = tempfile::tempdir().unwrap();
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let options = BuildOptions::new("default", 1, "2026-11-26T12:00:00Z".parse().unwrap(), key);
+        build_bundle(source.path(), &out.path().join("bundle"), &options, &mut |_| {})
+    }
+
+    #[test]
+    fn the_sound_table_becomes_audio_blobs() {
+        let built = build("[sound]\ntouch = \"sounds/touch.wav\"\nbed = \"sounds/bed.ogg\"\n").unwrap();
+        let sound = built.manifest.content.sound.clone().expect("a [sound] table");
+        let touch = built.manifest.blob(sound.touch.as_ref().unwrap()).unwrap();
+        let bed = built.manifest.blob(sound.bed.as_ref().unwrap()).unwrap();
+        assert_eq!((touch.media_type, bed.media_type), (MediaType::Wav, MediaType::Ogg));
+        assert_eq!(touch.sha256, BlobId::of(b"RIFF\0\0\0\0WAVE"));
+    }
+
+    #[test]
+    fn a_pack_without_sounds_has_none() {
+        assert_eq!(build("").unwrap().manifest.content.sound, None);
+        let built = build("[sound]\nbed = \"sounds/bed.ogg\"\n").unwrap();
+        let sound = built.manifest.content.sound.unwrap();
+        assert!(sound.touch.is_none() && sound.bed.is_some());
+    }
+
+    #[test]
+    fn sound_paths_are_checked_like_any_other() {
+        let refused = |extra: &str| build(extra).expect_err("should be refused").to_string();
+        let message = refused("[sound]\ntouch = \"sounds/missing.wav\"\n");
+        assert!(message.contains("sound.touch = \"sounds/missing.wav\": no such file"), "{message}");
+        let message = refused("[sound]\nbed = \"../bed.ogg\"\n");
+        assert!(message.contains("sound.bed"), "{message}");
+        let message = refused("[sound]\ntouch = \"images/badge.svg\"\n");
+        assert!(message.contains("sound touch: expects Sound but blob"), "{message}");
+        let message = refused("[sound]\nchime = \"sounds/touch.wav\"\n");
+        assert!(message.contains("unknown field `chime`"), "{message}");
+    }
 }

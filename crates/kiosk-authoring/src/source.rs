@@ -66,6 +66,18 @@ pub struct PackFile {
     /// Interface words.
     #[serde(default)]
     pub ui: Localized<BTreeMap<String, String>>,
+    /// The kiosk's own sounds, if any.
+    pub sound: Option<SoundFile>,
+}
+
+/// `[sound]` of `pack.toml`: paths of WAV or Ogg Vorbis files.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoundFile {
+    /// A short sound for each touch in kiosk mode.
+    pub touch: Option<String>,
+    /// Background music or narration looped under signage playlists.
+    pub bed: Option<String>,
 }
 
 /// `[brand]` of `pack.toml`.

@@ -85,6 +85,12 @@ pub enum MediaType {
     /// PDF document.
     #[serde(rename = "application/pdf")]
     Pdf,
+    /// WAV sound (PCM).
+    #[serde(rename = "audio/wav")]
+    Wav,
+    /// Ogg Vorbis sound.
+    #[serde(rename = "audio/ogg")]
+    Ogg,
 }
 
 impl MediaType {
@@ -98,6 +104,8 @@ impl MediaType {
             "mp4" | "m4v" => Self::Mp4,
             "webm" => Self::Webm,
             "pdf" => Self::Pdf,
+            "wav" => Self::Wav,
+            "ogg" | "oga" => Self::Ogg,
             _ => return None,
         })
     }
@@ -112,6 +120,8 @@ impl MediaType {
             Self::Mp4 => "video/mp4",
             Self::Webm => "video/webm",
             Self::Pdf => "application/pdf",
+            Self::Wav => "audio/wav",
+            Self::Ogg => "audio/ogg",
         }
     }
 
@@ -123,6 +133,11 @@ impl MediaType {
     /// Whether this is a film.
     pub fn is_video(self) -> bool {
         matches!(self, Self::Mp4 | Self::Webm)
+    }
+
+    /// Whether this is a sound.
+    pub fn is_audio(self) -> bool {
+        matches!(self, Self::Wav | Self::Ogg)
     }
 }
 
@@ -224,5 +239,21 @@ mod tests {
         assert!(MediaType::Svg.is_image() && !MediaType::Svg.is_video());
         let json = serde_json::to_string(&MediaType::Pdf).unwrap();
         assert_eq!(json, r#""application/pdf""#);
+    }
+
+    #[test]
+    fn knows_the_sounds_a_release_may_carry() {
+        assert_eq!(MediaType::from_extension("wav"), Some(MediaType::Wav));
+        assert_eq!(MediaType::from_extension("OGG"), Some(MediaType::Ogg));
+        assert_eq!(MediaType::from_extension("oga"), Some(MediaType::Ogg));
+        assert_eq!(MediaType::from_extension("mp3"), None);
+        for (media_type, mime) in [(MediaType::Wav, "audio/wav"), (MediaType::Ogg, "audio/ogg")] {
+            assert_eq!(media_type.mime(), mime);
+            assert!(media_type.is_audio() && !media_type.is_image() && !media_type.is_video());
+            let json = serde_json::to_string(&media_type).unwrap();
+            assert_eq!(json, format!("{mime:?}"));
+            assert_eq!(serde_json::from_str::<MediaType>(&json).unwrap(), media_type);
+        }
+        assert!(!MediaType::Mp4.is_audio() && !MediaType::Pdf.is_audio());
     }
 }

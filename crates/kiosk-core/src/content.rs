@@ -1,6 +1,6 @@
 //! The content a release carries: the story, brochures, social cards and the words
-//! of the interface, in any number of languages, with pictures, films and PDFs
-//! referred to by [`BlobId`].
+//! of the interface, in any number of languages, with pictures, films, PDFs and
+//! sounds referred to by [`BlobId`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,6 +31,20 @@ pub struct ContentPack {
     pub ui: Localized<BTreeMap<String, String>>,
     /// Playlists and schedule for unattended screens, if the pack has them.
     pub signage: Option<crate::signage::Signage>,
+    /// The kiosk's sounds, if the pack has them. Left out of the manifest when
+    /// absent, so a pack without sounds encodes as it did before sounds existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sound: Option<Sound>,
+}
+
+/// The sounds a kiosk plays itself (films carry their own sound).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sound {
+    /// A short sound for each touch in kiosk mode.
+    pub touch: Option<BlobId>,
+    /// Background music or narration looped under signage playlists.
+    pub bed: Option<BlobId>,
 }
 
 /// A language the pack offers.
@@ -162,6 +176,8 @@ pub enum BlobUse {
     Video,
     /// Served as a PDF.
     Document,
+    /// Played as a sound (WAV or Ogg Vorbis).
+    Sound,
 }
 
 /// A pack that breaks a rule; the message names the place and the rule.
@@ -214,6 +230,14 @@ impl ContentPack {
         if let Some(signage) = &self.signage {
             for (place, blob, is_film) in signage.blobs() {
                 uses.push((place, blob, if is_film { BlobUse::Video } else { BlobUse::Image }));
+            }
+        }
+        if let Some(sound) = &self.sound {
+            if let Some(touch) = &sound.touch {
+                uses.push(("sound touch".into(), touch, BlobUse::Sound));
+            }
+            if let Some(bed) = &sound.bed {
+                uses.push(("sound bed".into(), bed, BlobUse::Sound));
             }
         }
         uses
@@ -313,6 +337,7 @@ impl ContentPack {
                 BlobUse::Image => blob.media_type.is_image(),
                 BlobUse::Video => blob.media_type.is_video(),
                 BlobUse::Document => blob.media_type == crate::blob::MediaType::Pdf,
+                BlobUse::Sound => blob.media_type.is_audio(),
             };
             if !fits {
                 return Err(fail(
@@ -410,6 +435,54 @@ mod tests {
                 "expects Video but blob",
             ),
             (
+                problem(|p, b| {
+                    let png = blob(b"png", MediaType::Png);
+                    p.sound = Some(Sound { touch: Some(png.sha256.clone()), bed: None });
+                    b.push(png);
+                }),
+                "sound touch: expects Sound but blob",
+            ),
+            (
+                problem(|p, b| {
+                    let film = b.iter().find(|x| x.media_type == MediaType::Mp4).unwrap().sha256.clone();
+                    p.sound = Some(Sound { touch: None, bed: Some(film) });
+                }),
+                "sound bed: expects Sound but blob",
+            ),
+            (
+                problem(|p, _| {
+                    p.sound = Some(Sound { touch: None, bed: Some(BlobId::of(b"absent")) });
+                }),
+                "sound bed: refers to blob",
+            ),
+            (
+                problem(|p, b| {
+                    let wav = blob(b"RIFF wav", MediaType::Wav);
+                    p.brand.badge = wav.sha256.clone();
+                    b.push(wav);
+                }),
+                "brand badge: expects Image but blob",
+            ),
+            (
+                problem(|p, b| {
+                    let ogg = blob(b"OggS", MediaType::Ogg);
+                    p.attract.video = Some(ogg.sha256.clone());
+                    b.push(ogg);
+                }),
+                "attract video: expects Video but blob",
+            ),
+            (
+                problem(|p, b| {
+                    let ogg = blob(b"OggS", MediaType::Ogg);
+                    let vi = LocaleTag::new("vi").unwrap();
+                    let mut f = p.brochures[0].file.exact(&vi).unwrap().clone();
+                    f.blob = ogg.sha256.clone();
+                    p.brochures[0].file.insert(vi, f);
+                    b.push(ogg);
+                }),
+                "brochure \"invest-guide\" file vi: expects Document but blob",
+            ),
+            (
                 problem(|p, _| p.social.channels[0].url = "javascript:alert(1)".into()),
                 "is not an https address",
             ),
@@ -425,5 +498,54 @@ mod tests {
         for (message, expected) in cases {
             assert!(message.contains(expected), "{message:?} should contain {expected:?}");
         }
+    }
+
+    fn with_sounds() -> (ContentPack, Vec<BlobRef>) {
+        let (mut pack, mut blobs) = sample_pack();
+        let touch = blob(b"RIFF touch", MediaType::Wav);
+        let bed = blob(b"OggS bed", MediaType::Ogg);
+        pack.sound = Some(Sound { touch: Some(touch.sha256.clone()), bed: Some(bed.sha256.clone()) });
+        blobs.extend([touch, bed]);
+        blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+        (pack, blobs)
+    }
+
+    #[test]
+    fn sounds_are_used_as_sounds_and_checked() {
+        let (pack, blobs) = with_sounds();
+        pack.check(&blobs).unwrap();
+        let sounds: Vec<(String, BlobUse)> = pack
+            .blob_uses()
+            .into_iter()
+            .filter(|(_, _, usage)| *usage == BlobUse::Sound)
+            .map(|(place, _, usage)| (place, usage))
+            .collect();
+        assert_eq!(
+            sounds,
+            vec![("sound touch".to_owned(), BlobUse::Sound), ("sound bed".to_owned(), BlobUse::Sound)]
+        );
+
+        let (mut pack, blobs) = with_sounds();
+        pack.sound = Some(Sound::default());
+        pack.check(&blobs).unwrap();
+    }
+
+    #[test]
+    fn a_pack_without_sounds_encodes_without_the_field() {
+        let (pack, _) = sample_pack();
+        let json = serde_json::to_value(&pack).unwrap();
+        assert!(json.get("sound").is_none(), "no \"sound\" key when there are none");
+        let back: ContentPack = serde_json::from_value(json).unwrap();
+        assert_eq!(back, pack);
+
+        let (pack, _) = with_sounds();
+        let json = serde_json::to_value(&pack).unwrap();
+        assert!(json["sound"]["touch"].is_string() && json["sound"]["bed"].is_string());
+        assert_eq!(serde_json::from_value::<ContentPack>(json.clone()).unwrap(), pack);
+
+        let mut unknown = json;
+        unknown["sound"]["chime"] = serde_json::Value::Null;
+        let err = serde_json::from_value::<ContentPack>(unknown).unwrap_err();
+        assert!(err.to_string().contains("unknown field `chime`"), "{err}");
     }
 }

@@ -76,6 +76,7 @@ pub(crate) fn sample_pack() -> (ContentPack, Vec<BlobRef>) {
             ("en", ui(&[("back", "Back")])),
         ]),
         signage: None,
+        sound: None,
     };
     let mut blobs = vec![badge, cover, film, pdf];
     blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));

@@ -127,6 +127,13 @@ struct Occurrence {
     end: Timestamp,
 }
 
+impl TimeWindow {
+    /// Whether `now` falls in this window on any day, in zone `tz` (quiet hours).
+    pub fn contains(&self, now: Timestamp, tz: &TimeZone) -> bool {
+        ScheduleEntry { window: Some(*self), ..ScheduleEntry::always("", 0) }.applies(now, tz)
+    }
+}
+
 impl ScheduleEntry {
     /// An entry that always applies, for building others with `..`.
     pub fn always(playlist: &str, priority: i32) -> Self {
@@ -349,6 +356,22 @@ mod tests {
         for instant in ["1970-01-01T00:00:00Z", "2099-12-31T23:59:59Z"] {
             let now: Timestamp = instant.parse().unwrap();
             assert!(!board().active(now, &hcm).playlist.is_empty());
+        }
+    }
+
+    #[test]
+    fn quiet_hours_cross_midnight_in_local_time() {
+        use jiff::civil::time;
+        let night = TimeWindow { start: time(21, 0, 0, 0), end: time(7, 0, 0, 0) };
+        let tz = TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+        for (utc, quiet) in [
+            ("2026-12-07T13:59:00Z", false), // 20:59
+            ("2026-12-07T14:00:00Z", true),  // 21:00
+            ("2026-12-07T19:00:00Z", true),  // 02:00 the next day
+            ("2026-12-07T23:59:00Z", true),  // 06:59
+            ("2026-12-08T00:00:00Z", false), // 07:00
+        ] {
+            assert_eq!(night.contains(utc.parse().unwrap(), &tz), quiet, "{utc}");
         }
     }
 }

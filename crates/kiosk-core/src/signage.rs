@@ -11,6 +11,8 @@ use crate::blob::BlobId;
 use crate::content::{ContentError, ContentPack, is_slug};
 use crate::locale::Localized;
 use crate::schedule::Schedule;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 /// How long a still item shows when its playlist does not say.
 pub const DEFAULT_STILL_SECONDS: u32 = 10;
@@ -176,6 +178,80 @@ impl Signage {
     }
 }
 
+/// Why the player plays what it plays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Chosen {
+    /// A schedule entry applies (its index).
+    Schedule {
+        /// Index into `schedule.entries`.
+        entry: usize,
+    },
+    /// No entry applies.
+    Fallback,
+    /// The scheduled playlist has nothing playable, so the fallback plays.
+    FallbackForUnplayable {
+        /// The playlist the schedule wanted.
+        wanted: String,
+    },
+}
+
+/// What to play now: a playlist with only the items this screen can show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayPlan<'a> {
+    /// The playlist.
+    pub playlist: &'a Playlist,
+    /// Why.
+    pub chosen: Chosen,
+    /// Its items that can be shown, in order; never empty.
+    pub items: Vec<&'a PlaylistItem>,
+    /// Its items left out, with the reason.
+    pub dropped: Vec<(&'a PlaylistItem, String)>,
+    /// When to ask again (a window opens or closes); `None`: not within the
+    /// schedule's look-ahead.
+    pub next_change: Option<Timestamp>,
+}
+
+impl Signage {
+    /// The playlist for `now` in `tz`, without the items whose media `unplayable`
+    /// refuses (it returns the reason). When the scheduled playlist has nothing
+    /// left, the fallback plays; `None` when that has nothing either.
+    pub fn plan(
+        &self,
+        now: Timestamp,
+        tz: &TimeZone,
+        unplayable: &dyn Fn(&BlobId) -> Option<String>,
+    ) -> Option<PlayPlan<'_>> {
+        let active = self.schedule.active(now, tz);
+        let next_change = self.schedule.next_change(now, tz);
+        let chosen = match active.entry {
+            Some(entry) => Chosen::Schedule { entry },
+            None => Chosen::Fallback,
+        };
+        let mut candidates = vec![(active.playlist, chosen)];
+        if active.playlist != self.schedule.fallback {
+            let wanted = active.playlist.to_owned();
+            candidates.push((&self.schedule.fallback, Chosen::FallbackForUnplayable { wanted }));
+        }
+        candidates.into_iter().find_map(|(id, chosen)| {
+            let playlist = self.playlist(id)?;
+            let (mut items, mut dropped) = (Vec::new(), Vec::new());
+            for item in &playlist.items {
+                let blob = match &item.show {
+                    Show::Video { video } => Some(video),
+                    Show::Image { image } => Some(image),
+                    _ => None,
+                };
+                match blob.and_then(unplayable) {
+                    Some(reason) => dropped.push((item, reason)),
+                    None => items.push(item),
+                }
+            }
+            (!items.is_empty()).then_some(PlayPlan { playlist, chosen, items, dropped, next_change })
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +299,54 @@ mod tests {
         assert_eq!(items[0].planned_ms(Some(36_000)), 36_000);
         assert_eq!(items[1].planned_ms(None), 12_000);
         assert_eq!(items[2].planned_ms(None), 10_000);
+    }
+
+    #[test]
+    fn plans_drop_unplayable_items_and_fall_back_when_nothing_is_left() {
+        use crate::schedule::TimeWindow;
+        let mut s = signage();
+        let film = match &s.playlists[0].items[0].show {
+            Show::Video { video } => video.clone(),
+            _ => unreachable!(),
+        };
+        s.playlists.push(Playlist {
+            id: "evening".into(),
+            items: vec![PlaylistItem {
+                id: "film".into(),
+                show: Show::Video { video: film.clone() },
+                seconds: None,
+            }],
+        });
+        s.schedule.entries.push(ScheduleEntry {
+            window: Some(TimeWindow {
+                start: jiff::civil::time(18, 0, 0, 0),
+                end: jiff::civil::time(22, 0, 0, 0),
+            }),
+            ..ScheduleEntry::always("evening", 5)
+        });
+        let tz = TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+        let at_19h: Timestamp = "2026-11-26T12:00:00Z".parse().unwrap();
+        let at_10h: Timestamp = "2026-11-26T03:00:00Z".parse().unwrap();
+        let all_play = |_: &BlobId| None;
+        let film_broken = |b: &BlobId| (b == &film).then(|| "does not decode here".to_owned());
+
+        let plan = s.plan(at_19h, &tz, &all_play).unwrap();
+        assert_eq!((plan.playlist.id.as_str(), &plan.chosen), ("evening", &Chosen::Schedule { entry: 0 }));
+        assert_eq!(plan.next_change, Some("2026-11-26T15:00:00Z".parse().unwrap()));
+
+        let plan = s.plan(at_19h, &tz, &film_broken).unwrap();
+        assert_eq!(plan.playlist.id, "welcome");
+        assert_eq!(plan.chosen, Chosen::FallbackForUnplayable { wanted: "evening".into() });
+        let ids: Vec<_> = plan.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["scene", "guide"]);
+        assert_eq!(plan.dropped[0].0.id, "film");
+        assert_eq!(plan.dropped[0].1, "does not decode here");
+
+        let plan = s.plan(at_10h, &tz, &all_play).unwrap();
+        assert_eq!((plan.playlist.id.as_str(), &plan.chosen), ("welcome", &Chosen::Fallback));
+
+        s.playlists[0].items.retain(|i| matches!(i.show, Show::Video { .. }));
+        assert_eq!(s.plan(at_10h, &tz, &film_broken), None);
     }
 
     #[test]

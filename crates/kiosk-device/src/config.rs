@@ -54,6 +54,8 @@ pub enum ConfigError {
 pub enum Mode {
     /// A touch kiosk at a booth.
     Kiosk,
+    /// An unattended screen looping scheduled playlists (a bulletin board).
+    Signage,
 }
 
 /// The whole config file.
@@ -78,6 +80,141 @@ pub struct DeviceConfig {
     /// Brochure downloads on the booth network.
     #[serde(default)]
     pub brochures: BrochureConfig,
+    /// The zone schedules run in, e.g. `"Asia/Ho_Chi_Minh"`; default: the system's.
+    pub time_zone: Option<ZoneName>,
+    /// The playlist player.
+    #[serde(default)]
+    pub signage: SignageConfig,
+    /// Touch sound and background music.
+    #[serde(default)]
+    pub sound: SoundConfig,
+}
+
+/// `[signage]`: the playlist player (signage mode, and the attract loop).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignageConfig {
+    /// Languages of the words on cards, first the large line; default: the
+    /// content's default language, then the next one it offers.
+    #[serde(default)]
+    pub locales: Vec<LocaleTag>,
+    /// Milliseconds of crossfade between items; 0 cuts (0–2000).
+    #[serde(default = "default_crossfade")]
+    pub crossfade_ms: Crossfade,
+    /// The TOP 1 ICF badge in a corner of every item.
+    #[serde(default = "yes")]
+    pub brand_corner: bool,
+}
+
+impl Default for SignageConfig {
+    fn default() -> Self {
+        Self { locales: Vec::new(), crossfade_ms: default_crossfade(), brand_corner: true }
+    }
+}
+
+fn default_crossfade() -> Crossfade {
+    Crossfade(400)
+}
+
+/// Crossfade milliseconds, 0 to 2000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct Crossfade(pub u32);
+
+impl TryFrom<i64> for Crossfade {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, String> {
+        if (0..=2000).contains(&value) {
+            Ok(Self(value as u32))
+        } else {
+            Err(format!("crossfade_ms = {value} must be between 0 (a cut) and 2000"))
+        }
+    }
+}
+
+/// `[sound]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoundConfig {
+    /// Sound at all; `false` keeps the screen silent (films too).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Touch sounds in kiosk mode, 0.0–1.0.
+    #[serde(default = "default_effects_volume")]
+    pub effects_volume: Volume,
+    /// The background music or narration bed in signage mode, 0.0–1.0.
+    #[serde(default = "default_bed_volume")]
+    pub bed_volume: Volume,
+    /// The bed's level while a film with sound plays, as a fraction of its volume.
+    #[serde(default = "default_duck_volume")]
+    pub duck_volume: Volume,
+    /// Local hours without any sound, e.g. `{ start = "21:00", end = "07:30" }`.
+    pub quiet_hours: Option<kiosk_core::schedule::TimeWindow>,
+}
+
+impl Default for SoundConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            effects_volume: default_effects_volume(),
+            bed_volume: default_bed_volume(),
+            duck_volume: default_duck_volume(),
+            quiet_hours: None,
+        }
+    }
+}
+
+fn default_effects_volume() -> Volume {
+    Volume(0.6)
+}
+fn default_bed_volume() -> Volume {
+    Volume(0.35)
+}
+fn default_duck_volume() -> Volume {
+    Volume(0.25)
+}
+
+/// A volume from 0.0 (silent) to 1.0 (full).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "f64")]
+pub struct Volume(pub f32);
+
+impl TryFrom<f64> for Volume {
+    type Error = String;
+    fn try_from(value: f64) -> Result<Self, String> {
+        if (0.0..=1.0).contains(&value) {
+            Ok(Self(value as f32))
+        } else {
+            Err(format!("volume {value} must be between 0.0 (silent) and 1.0 (full)"))
+        }
+    }
+}
+
+/// An IANA time zone name this system knows, e.g. `"Europe/Berlin"`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ZoneName(pub String);
+
+impl TryFrom<String> for ZoneName {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        match jiff::tz::TimeZone::get(&value) {
+            Ok(_) => Ok(Self(value)),
+            Err(_) => Err(format!(
+                "time_zone {value:?} is not a time zone this system knows; use a name like \"Asia/Ho_Chi_Minh\" or \"Europe/Berlin\""
+            )),
+        }
+    }
+}
+
+impl DeviceConfig {
+    /// The zone schedules run in: the configured one, else the system's.
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        self.time_zone
+            .as_ref()
+            .and_then(|z| jiff::tz::TimeZone::get(&z.0).ok())
+            .unwrap_or_else(jiff::tz::TimeZone::system)
+    }
 }
 
 /// `[content]`.
@@ -345,6 +482,22 @@ mod tests {
         assert_eq!(c.kiosk.idle_timeout_secs, IdleTimeout(90));
         assert_eq!(c.brochures.listen.port(), 8088);
         assert!(c.window.fullscreen);
+        assert_eq!(c.signage.crossfade_ms, Crossfade(400));
+        assert!(c.sound.enabled && c.sound.quiet_hours.is_none());
+    }
+
+    #[test]
+    fn reads_a_bulletin_board() {
+        let text = format!(
+            "time_zone = \"Europe/Berlin\"\n{}",
+            config("[signage]\nlocales = [\"en\", \"vi\"]\ncrossfade_ms = 0\n[sound]\nquiet_hours = { start = \"21:00\", end = \"07:30\" }\n")
+                .replace("\"kiosk\"", "\"signage\"")
+        );
+        let c = DeviceConfig::parse(&text, Path::new("board.toml")).unwrap();
+        assert_eq!(c.mode, Mode::Signage);
+        assert_eq!(c.time_zone().iana_name(), Some("Europe/Berlin"));
+        assert_eq!(c.signage.locales.len(), 2);
+        assert_eq!(c.sound.quiet_hours.unwrap().start, jiff::civil::time(21, 0, 0, 0));
     }
 
     #[test]
@@ -357,6 +510,10 @@ mod tests {
             (config("").replace("wtc-booths", "WTC Booths"), "channel \"WTC Booths\""),
             (config("").replace(PIN, "1234"), "kioskctl pin hash"),
             (config("").replace("\"kiosk\"", "\"tv\""), "unknown variant `tv`"),
+            (format!("time_zone = \"Mars/Olympus\"\n{}", config("")), "not a time zone"),
+            (config("[signage]\ncrossfade_ms = 5000\n"), "between 0 (a cut) and 2000"),
+            (config("[sound]\nbed_volume = 1.5\n"), "between 0.0 (silent) and 1.0"),
+            (config("[sound]\nquiet_hours = { start = \"25:00\", end = \"07:00\" }\n"), "quiet_hours"),
         ];
         for (text, expected) in cases {
             let message = error(&text);

@@ -13,6 +13,8 @@ use crate::library::ActiveRelease;
 /// What the interface needs once, at start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Session {
+    /// `kiosk` (touch) or `signage` (an unattended screen).
+    pub mode: &'static str,
     /// Languages offered.
     pub locales: Vec<LocaleInfo>,
     /// The language a new visitor starts in.
@@ -171,7 +173,7 @@ pub struct Urls {
 }
 
 impl Urls {
-    fn blob(&self, id: &BlobId) -> String {
+    pub(crate) fn blob(&self, id: &BlobId) -> String {
         format!("{}/blobs/{id}", self.media_base)
     }
 }
@@ -181,6 +183,7 @@ pub fn session(release: &ActiveRelease, start_locale: Option<&LocaleTag>, idle_t
     let content = &release.manifest.content;
     let default_locale = start_locale.filter(|l| content.offers(l)).unwrap_or(&content.default_locale);
     Session {
+        mode: "kiosk",
         locales: content
             .locales
             .iter()

@@ -7,7 +7,11 @@
 //!
 //! # Layout
 //! - [`config`]: the device's TOML config, checked with file, line and key.
-//! - [`store`]: SQLite (WAL, append-only migrations): trusted versions, downloads.
+//! - [`clock`]: wall time (shiftable for rehearsals) and monotonic time.
+//! - [`store`]: SQLite (WAL, append-only migrations): trusted versions, downloads,
+//!   the outbox of events.
+//! - [`events`]: proof of play and interaction events, recorded before they are
+//!   acknowledged.
 //! - [`bundle_folder`]: reading and verifying a bundle folder.
 //! - [`library`]: releases on disk, import, choosing and activating one.
 //! - [`current_release`]: the release on screen, shared and swappable.
@@ -15,6 +19,8 @@
 //! - [`brochure_server`]: brochure PDFs for phones on the booth network.
 //! - [`lan_address`]: the address QR codes point at.
 //! - [`kiosk_view`]: the payloads the interface receives.
+//! - [`signage_view`]: the playlist the player plays now, as a payload.
+//! - [`playability`]: which films of a release this machine cannot decode.
 //! - [`staff_pin`]: hashing and checking the staff PIN.
 //! - [`sound_output`]: detecting a sound card, and silence without one.
 //!
@@ -31,12 +37,16 @@
 
 pub mod brochure_server;
 pub mod bundle_folder;
+pub mod clock;
 pub mod config;
 pub mod current_release;
+pub mod events;
 pub mod kiosk_view;
 pub mod lan_address;
 pub mod library;
 pub mod media_server;
+pub mod playability;
+pub mod signage_view;
 pub mod sound_output;
 pub mod staff_pin;
 pub mod store;

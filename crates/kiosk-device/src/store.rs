@@ -11,6 +11,8 @@ use kiosk_core::blob::BlobId;
 use kiosk_core::verify::TrustedRelease;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::events::{Event, EventKind};
+
 /// The schema, one step per entry, applied in order. Append only.
 pub const MIGRATIONS: &[&str] = &[
     // 1: releases trusted per channel, and brochure downloads.
@@ -25,6 +27,23 @@ pub const MIGRATIONS: &[&str] = &[
         brochure_id TEXT NOT NULL,
         locale TEXT NOT NULL,
         downloaded_at TEXT NOT NULL
+    );",
+    // 2: the outbox of proof-of-play and interaction events.
+    "CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        uploaded_at TEXT
+    );
+    CREATE INDEX events_pending ON events (seq) WHERE uploaded_at IS NULL;
+    CREATE TABLE media_checks (
+        sha256 TEXT NOT NULL,
+        decoder TEXT NOT NULL,
+        refused TEXT,
+        checked_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, decoder)
     );",
 ];
 
@@ -49,6 +68,13 @@ pub struct BrochureDownload {
     pub locale: String,
     /// When.
     pub downloaded_at: Timestamp,
+}
+
+/// Whether this machine decodes a film: `refused` holds the reason when not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaCheck {
+    /// Why it does not decode; `None` when it does.
+    pub refused: Option<String>,
 }
 
 /// The open store.
@@ -131,15 +157,75 @@ impl Store {
             .map_err(ctx("record trusted release"))
     }
 
-    /// Records a brochure download.
-    pub fn record_brochure_download(&self, download: &BrochureDownload) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO brochure_downloads (brochure_id, locale, downloaded_at) VALUES (?1, ?2, ?3)",
-                params![download.brochure_id, download.locale, download.downloaded_at.to_string()],
+    /// Records a brochure download, and the event for the outbox, together.
+    pub fn record_brochure_download(&mut self, download: &BrochureDownload) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(ctx("record brochure download"))?;
+        tx.execute(
+            "INSERT INTO brochure_downloads (brochure_id, locale, downloaded_at) VALUES (?1, ?2, ?3)",
+            params![download.brochure_id, download.locale, download.downloaded_at.to_string()],
+        )
+        .map_err(ctx("record brochure download"))?;
+        let data = serde_json::json!({ "brochure": download.brochure_id, "locale": download.locale });
+        let event = Event::new(
+            EventKind::BrochureDownload,
+            download.downloaded_at,
+            data.as_object().cloned().unwrap_or_default(),
+        );
+        insert_event(&tx, &event)?;
+        tx.commit().map_err(ctx("record brochure download"))
+    }
+
+    /// Appends events to the outbox in one transaction: all or none.
+    pub fn append_events(&mut self, events: &[Event]) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(ctx("record events"))?;
+        for event in events {
+            insert_event(&tx, event)?;
+        }
+        tx.commit().map_err(ctx("record events"))
+    }
+
+    /// Up to `limit` events not yet uploaded, oldest first.
+    pub fn pending_events(&self, limit: usize) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, at, data FROM events WHERE uploaded_at IS NULL ORDER BY seq LIMIT ?1")
+            .map_err(ctx("list pending events"))?;
+        let rows = stmt
+            .query_map([limit as i64], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(ctx("list pending events"))?;
+        let mut events = Vec::new();
+        for row in rows {
+            let (id, kind, at, data) = row.map_err(ctx("list pending events"))?;
+            // A row this program cannot read (written by a newer one) stays for it.
+            let (Some(kind), Ok(at), Ok(data)) =
+                (EventKind::parse(&kind), at.parse(), serde_json::from_str(&data))
+            else {
+                tracing::warn!(id, kind, "outbox: an event this version cannot read is left for a newer one");
+                continue;
+            };
+            events.push(Event { id, kind, at, data });
+        }
+        Ok(events)
+    }
+
+    /// Marks events as uploaded (acknowledged by the server); unknown ids are ignored.
+    pub fn mark_uploaded(&mut self, ids: &[String], at: Timestamp) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(ctx("mark events uploaded"))?;
+        for id in ids {
+            tx.execute(
+                "UPDATE events SET uploaded_at = ?2 WHERE id = ?1 AND uploaded_at IS NULL",
+                params![id, at.to_string()],
             )
-            .map(|_| ())
-            .map_err(ctx("record brochure download"))
+            .map_err(ctx("mark events uploaded"))?;
+        }
+        tx.commit().map_err(ctx("mark events uploaded"))
     }
 
     /// All brochure downloads, oldest first.
@@ -162,6 +248,46 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The remembered check of `blob` with `decoder`, if any.
+    pub fn media_check(&self, blob: &BlobId, decoder: &str) -> Result<Option<MediaCheck>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT refused FROM media_checks WHERE sha256 = ?1 AND decoder = ?2",
+                params![blob.as_str(), decoder],
+                |row| Ok(MediaCheck { refused: row.get(0)? }),
+            )
+            .optional()
+            .map_err(ctx("read media check"))
+    }
+
+    /// Remembers the check of `blob` with `decoder`.
+    pub fn remember_media_check(
+        &self,
+        blob: &BlobId,
+        decoder: &str,
+        check: &MediaCheck,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO media_checks (sha256, decoder, refused, checked_at) VALUES (?1, ?2, ?3, ?4)",
+                params![blob.as_str(), decoder, check.refused, Timestamp::now().to_string()],
+            )
+            .map(|_| ())
+            .map_err(ctx("remember media check"))
+    }
+}
+
+fn insert_event(tx: &rusqlite::Transaction<'_>, event: &Event) -> Result<(), StoreError> {
+    let data = serde_json::Value::Object(event.data.clone()).to_string();
+    tx.execute(
+        "INSERT INTO events (id, kind, at, data) VALUES (?1, ?2, ?3, ?4)",
+        params![event.id, event.kind.as_str(), event.at.to_string(), data],
+    )
+    .map(|_| ())
+    .map_err(ctx("record event"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,7 +298,7 @@ mod tests {
         let path = dir.path().join("kiosk.sqlite");
         let at = Timestamp::from_second(1_700_000_000).unwrap();
         {
-            let store = Store::open(&path).unwrap();
+            let mut store = Store::open(&path).unwrap();
             store
                 .record_brochure_download(&BrochureDownload {
                     brochure_id: "invest-guide".into(),
@@ -187,6 +313,27 @@ mod tests {
         let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
         assert_eq!(store.brochure_downloads().unwrap()[0].downloaded_at, at);
+        let events = store.pending_events(10).unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].kind, EventKind::BrochureDownload);
+        assert_eq!(events[0].data["brochure"], "invest-guide");
+    }
+
+    #[test]
+    fn uploaded_events_leave_the_outbox_and_ids_stay_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let at = Timestamp::UNIX_EPOCH;
+        let events: Vec<Event> =
+            (0..3).map(|_| Event::new(EventKind::Touch, at, serde_json::Map::new())).collect();
+        store.append_events(&events).unwrap();
+        assert_eq!(store.pending_events(2).unwrap(), events[..2].to_vec());
+        store.mark_uploaded(&[events[0].id.clone(), "unknown".into()], at).unwrap();
+        assert_eq!(store.pending_events(10).unwrap(), events[1..].to_vec());
+        // The same event twice is refused, and the whole batch with it.
+        let again = vec![Event::new(EventKind::Touch, at, serde_json::Map::new()), events[1].clone()];
+        assert!(store.append_events(&again).is_err());
+        assert_eq!(store.pending_events(10).unwrap().len(), 2);
     }
 
     #[test]

@@ -50,6 +50,22 @@ pub enum MediaError {
     },
 }
 
+/// The GStreamer version this machine decodes with, e.g. `GStreamer 1.22.0`:
+/// a decode check made with one version is not trusted for another.
+pub fn decoder_version() -> String {
+    gstreamer::version_string().to_string()
+}
+
+/// Whether this machine decodes the film at `path` (a real decode of its first
+/// and last frames); the reason in one line when not.
+pub fn check_decodes(path: &Path) -> Result<(), String> {
+    let facts = probe::probe(path).map_err(|e| e.to_string())?;
+    match (facts.decodable, facts.decode_error) {
+        (true, _) => Ok(()),
+        (false, reason) => Err(reason.unwrap_or_else(|| "does not decode".into())),
+    }
+}
+
 /// Starts GStreamer once.
 pub(crate) fn init() -> Result<(), MediaError> {
     gstreamer::init().map_err(|e| MediaError::Init(e.to_string()))

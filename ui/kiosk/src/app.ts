@@ -1,5 +1,6 @@
 import type { KioskBackend } from "./backend/backend";
 import type { LocalizedContent, Session } from "./backend/types";
+import { EventQueue } from "./events";
 import { translator } from "./i18n";
 import { IdleTimer } from "./idle";
 import { h } from "./ui/dom";
@@ -10,6 +11,7 @@ import { renderBadge } from "./views/badge";
 import { renderBrochures } from "./views/brochures";
 import { renderChapter } from "./views/chapter";
 import { renderHome } from "./views/home";
+import { renderSignage } from "./views/signage";
 import { StaffDoor } from "./views/staff";
 import { renderTopbar } from "./views/topbar";
 
@@ -37,6 +39,7 @@ export class App {
   private readonly staff: StaffDoor;
   private readonly idle: IdleTimer;
   private readonly reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  private readonly events: EventQueue;
 
   constructor(
     root: HTMLElement,
@@ -44,6 +47,8 @@ export class App {
     private pack: Pack,
   ) {
     this.locale = this.defaultLocale();
+    this.events = new EventQueue(backend);
+    root.addEventListener("pointerdown", (ev) => this.recordTouch(ev), { capture: true, passive: true });
     root.replaceChildren(h("div", { class: "backdrop", attrs: { "aria-hidden": "true" } }), this.viewHost, this.topbarHost, this.badgeHost);
     this.staff = new StaffDoor(root, {
       backend,
@@ -54,12 +59,30 @@ export class App {
   }
 
   start(): void {
-    this.show({ screen: "attract" }, "fade");
+    this.show({ screen: this.signage ? "signage" : "attract" }, "fade");
+  }
+
+  private get signage(): boolean {
+    return this.pack.session.mode === "signage";
+  }
+
+  private recordTouch(ev: PointerEvent): void {
+    if (!this.signage) this.backend.soundTouch().catch(() => {});
+    this.events.record("touch", {
+      screen: this.route.screen,
+      x: Math.round(ev.clientX),
+      y: Math.round(ev.clientY),
+      width: window.innerWidth,
+      height: window.innerHeight,
+    });
   }
 
   // --- navigation ------------------------------------------------------------------
 
   go(route: Route): void {
+    if (route.screen === "chapter" && route.chapterId !== this.route.chapterId) {
+      this.events.record("chapter_view", { chapter: route.chapterId, locale: this.locale });
+    }
     if (this.route.screen !== "attract") this.history.push(this.route);
     this.show(route, "forward");
   }
@@ -77,11 +100,13 @@ export class App {
 
   setLocale(tag: string): void {
     if (tag === this.locale || !this.pack.contents.has(tag)) return;
+    this.events.record("language_choice", { from: this.locale, locale: tag, screen: this.route.screen });
     this.locale = tag;
     this.show(this.route, "none");
   }
 
   private onIdle(): void {
+    void this.events.flush();
     this.staff.close();
     this.history = [];
     this.locale = this.defaultLocale();
@@ -140,6 +165,8 @@ export class App {
         this.route = r;
       },
       reducedMotion: this.reducedMotion.matches,
+      backend: this.backend,
+      events: this.events,
     };
   }
 
@@ -156,6 +183,8 @@ export class App {
       }
       case "brochures":
         return renderBrochures(ctx);
+      case "signage":
+        return renderSignage(ctx, (playing) => void this.backend.soundDuck(playing).catch(() => {}));
     }
   }
 
@@ -170,7 +199,7 @@ export class App {
     document.body.dataset.screen = route.screen;
     document.body.dataset.locales = ctx.session.locales.length > 2 ? "many" : "few";
 
-    if (route.screen === "attract") this.idle.stop();
+    if (route.screen === "attract" || route.screen === "signage") this.idle.stop();
     else this.idle.start();
 
     // The old view stops its films now and fades out without hooks or testids.
@@ -197,7 +226,7 @@ export class App {
 
   private renderShell(ctx: ViewContext): void {
     const { session, content, t } = ctx;
-    if (this.route.screen === "attract") {
+    if (this.route.screen === "attract" || this.route.screen === "signage") {
       this.topbarHost.replaceChildren();
     } else {
       this.topbarHost.replaceChildren(
@@ -217,10 +246,11 @@ export class App {
         }),
       );
     }
-    const badgeUrl = content.brand.badge_url;
+    // The player shows its own badge in signage mode.
+    const badgeUrl = this.route.screen === "signage" ? "" : content.brand.badge_url;
     if (this.badgeHost.dataset.url !== badgeUrl) {
       this.badgeHost.dataset.url = badgeUrl;
-      this.badgeHost.replaceChildren(renderBadge(badgeUrl));
+      this.badgeHost.replaceChildren(...(badgeUrl ? [renderBadge(badgeUrl)] : []));
     }
   }
 }

@@ -1,6 +1,8 @@
+import type { KioskBackend } from "./backend/backend";
 import type { LocalizedContent, Session } from "./backend/types";
+import type { EventQueue } from "./events";
 
-export type ScreenName = "attract" | "home" | "chapter" | "brochures";
+export type ScreenName = "attract" | "home" | "chapter" | "brochures" | "signage";
 
 /** Where the visitor is. A chapter route also names the scene shown. */
 export interface Route {
@@ -22,6 +24,10 @@ export interface ViewContext {
   /** Record a change inside the view (e.g. the scene) without re-rendering it. */
   replace(route: Route): void;
   reducedMotion: boolean;
+  /** The app, for views that ask it for more (the playlist player). */
+  backend: KioskBackend;
+  /** Proof of play and interaction events. */
+  events: EventQueue;
 }
 
 export interface View {

@@ -1,4 +1,4 @@
-import type { LocalizedContent, Session } from "./types";
+import type { KioskEvent, LocalizedContent, PlayerPlan, Session } from "./types";
 
 /** Everything the interface asks of the app. The Tauri implementation calls the
  *  app's commands; the mock serves a small fixed pack for design work in a browser. */
@@ -11,4 +11,12 @@ export interface KioskBackend {
   leaveKiosk(): Promise<void>;
   /** A video or image the webview could not show: the app logs why. */
   reportMediaError(url: string, reason: string): Promise<void>;
+  /** What the player plays now: the scheduled playlist, or the attract loop. */
+  playerPlan(purpose: "signage" | "attract"): Promise<PlayerPlan>;
+  /** Records events; resolves once they are stored. */
+  recordEvents(events: KioskEvent[]): Promise<number>;
+  /** A touch: the app plays its short sound (kiosk mode, outside quiet hours). */
+  soundTouch(): Promise<void>;
+  /** A film with sound starts (true) or stops: the app ducks its music bed. */
+  soundDuck(ducked: boolean): Promise<void>;
 }

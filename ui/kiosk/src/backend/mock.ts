@@ -1,7 +1,7 @@
 import type { KioskBackend } from "./backend";
 import pack from "./mock-pack.json";
 import { mockQrSvg } from "./mock-qr";
-import type { LocaleInfo, LocalizedContent, Session } from "./types";
+import type { LocaleInfo, LocalizedContent, PlayerItem, PlayerPlan, Session } from "./types";
 
 /**
  * A backend for design work in a plain browser. It serves a fixed snapshot of the
@@ -12,6 +12,12 @@ import type { LocaleInfo, LocalizedContent, Session } from "./types";
  *   ?locale=<tag>     default locale (default: the pack's)
  *   ?locales=5        add ko / ja / zh (interface words only; texts fall back), to
  *                     try the language switcher with five languages
+ *   ?plan=<URL>       the player's plan (any purpose) is the PlayerPlan JSON fetched
+ *                     from URL, asked again at every item as the app is; default: a
+ *                     short loop made from the mock pack
+ *   ?events=<URL>     each batch of events is POSTed to URL as a JSON array of
+ *                     {kind, data}; resolves with the answer's `count` (default: the
+ *                     events are logged to the console)
  * The staff PIN of the mock is 1234.
  */
 
@@ -115,6 +121,7 @@ export const mockBackend: KioskBackend = {
       default_locale: all.some((l) => l.tag === wanted) ? wanted! : pack.default_locale,
       idle_timeout_secs: idle > 0 ? idle : 90,
       release: { channel: "stable", version: 42 },
+      mode: p.get("mode") === "signage" ? "signage" : "kiosk",
     };
   },
   async content(locale) {
@@ -131,4 +138,59 @@ export const mockBackend: KioskBackend = {
   async reportMediaError(url, reason) {
     console.info(`[mock] reportMediaError ${url}: ${reason}`);
   },
+  async soundTouch() {},
+  async soundDuck() {},
+  async playerPlan(purpose) {
+    const url = params().get("plan");
+    if (!url) return mockPlan(purpose);
+    const res = await fetch(url, { cache: "no-store" });
+    if (!res.ok) throw new Error(`plan ${url}: HTTP ${res.status}`);
+    return (await res.json()) as PlayerPlan;
+  },
+  async recordEvents(events) {
+    const url = params().get("events");
+    if (!url) {
+      console.info("[mock] events", events);
+      return events.length;
+    }
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(events) });
+    if (!res.ok) throw new Error(`events ${url}: HTTP ${res.status}`);
+    const answer = (await res.json()) as { count?: unknown };
+    return typeof answer.count === "number" ? answer.count : events.length;
+  },
 };
+
+/** The attract loop (and, in signage mode, a short loop of cards) from the mock pack. */
+function mockPlan(purpose: "signage" | "attract"): PlayerPlan {
+  const tags = [pack.default_locale, ...(pack.locales as LocaleInfo[]).map((l) => l.tag).filter((t) => t !== pack.default_locale)].slice(0, 2);
+  const item = (id: string, kind: PlayerItem["kind"], rest: Partial<PlayerItem>): PlayerItem => ({
+    id, kind, planned_ms: 8000, until_media_ends: false, blob: null, url: null, has_audio: false,
+    texts: [], image_url: null, qr_svg: null, download_url: null, ...rest,
+  });
+  const items: PlayerItem[] = [];
+  if (pack.attract.video) items.push(item("film", "video", { url: pack.attract.video, until_media_ends: true, planned_ms: 36000 }));
+  pack.attract.images.forEach((url: string, i: number) => items.push(item(`picture-${i + 1}`, "image", { url })));
+  if (purpose === "signage") {
+    const chapter = pack.chapters[0];
+    const scene = chapter.scenes[0];
+    items.splice(1, 0, item("scene", "scene", {
+      image_url: scene.image,
+      texts: tags.map((t) => ({ locale: t, title: pick(scene.title, t), kicker: pick(chapter.title, t), body: pickList(scene.body, t)[0] ?? "", highlights: pickList(scene.highlights, t) })),
+    }));
+    const c = content(pack.default_locale).brochures[0];
+    if (c) items.splice(2, 0, item("brochure", "brochure", { image_url: c.cover_url, qr_svg: c.qr_svg, download_url: c.download_url, texts: tags.map((t) => { const b = content(t).brochures[0]; return { locale: t, title: b.title, kicker: content(t).ui.scan_to_download ?? "", body: b.summary, highlights: [] }; }) }));
+  }
+  return {
+    playlist: purpose === "signage" ? "welcome" : "attract",
+    chosen: purpose === "signage" ? { by: "fallback" } : { by: "attract_loop" },
+    now: new Date().toISOString(),
+    next_change_ms: null,
+    time_zone: "Asia/Ho_Chi_Minh",
+    crossfade_ms: 400,
+    badge_url: pack.brand.badge,
+    sound: false,
+    items,
+    dropped: [],
+    release: { channel: "stable", version: 42 },
+  };
+}

@@ -1,6 +1,6 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { KioskBackend } from "./backend";
-import type { LocalizedContent, Session } from "./types";
+import type { KioskEvent, LocalizedContent, PlayerPlan, Session } from "./types";
 
 /** The real backend: the app's commands (src-tauri/src/commands.rs). */
 export const tauriBackend: KioskBackend = {
@@ -9,4 +9,8 @@ export const tauriBackend: KioskBackend = {
   unlockStaff: (pin) => invoke<boolean>("unlock_staff", { pin }),
   leaveKiosk: () => invoke<void>("leave_kiosk"),
   reportMediaError: (url, reason) => invoke<void>("report_media_error", { url, reason }),
+  playerPlan: (purpose) => invoke<PlayerPlan>("player_plan", { purpose }),
+  recordEvents: (events: KioskEvent[]) => invoke<number>("record_events", { events }),
+  soundTouch: () => invoke<void>("sound_touch"),
+  soundDuck: (ducked) => invoke<void>("sound_duck", { ducked }),
 };

@@ -3,6 +3,8 @@
 
 /** What the interface needs once, at start. */
 export interface Session {
+  /** "kiosk": a touch booth; "signage": an unattended screen looping playlists. */
+  mode: "kiosk" | "signage";
   locales: LocaleInfo[];
   default_locale: string;
   idle_timeout_secs: number;
@@ -86,4 +88,55 @@ export interface SocialChannel {
   handle: string;
   url: string;
   qr_svg: string;
+}
+
+/** What the playlist player plays now (crates/kiosk-device/src/signage_view.rs). */
+export interface PlayerPlan {
+  playlist: string;
+  chosen: { by: "schedule"; entry: number } | { by: "fallback" } | { by: "fallback_for_unplayable"; wanted: string } | { by: "attract_loop" } | { by: "brand_card" };
+  /** The device's time (RFC 3339) when planned. */
+  now: string;
+  /** Milliseconds until the schedule must be asked again; null: not soon. */
+  next_change_ms: number | null;
+  time_zone: string;
+  crossfade_ms: number;
+  badge_url: string | null;
+  /** Films play their sound now (sound on, not in quiet hours). */
+  sound: boolean;
+  /** Never empty. */
+  items: PlayerItem[];
+  dropped: { id: string; reason: string }[];
+  release: ReleaseInfo;
+}
+
+export type PlayerItemKind = "video" | "image" | "scene" | "brochure" | "message";
+
+export interface PlayerItem {
+  id: string;
+  kind: PlayerItemKind;
+  planned_ms: number;
+  /** A film without a set length: it plays to its end. */
+  until_media_ends: boolean;
+  blob: string | null;
+  url: string | null;
+  has_audio: boolean;
+  /** The card's words, one entry per language of the screen, the large one first. */
+  texts: CardText[];
+  image_url: string | null;
+  qr_svg: string | null;
+  download_url: string | null;
+}
+
+export interface CardText {
+  locale: string;
+  title: string;
+  kicker: string;
+  body: string;
+  highlights: string[];
+}
+
+/** A proof-of-play or interaction event (kinds: crates/kiosk-device/src/events.rs). */
+export interface KioskEvent {
+  kind: "item_start" | "item_end" | "playlist_change" | "touch" | "language_choice" | "chapter_view";
+  data: Record<string, unknown>;
 }

@@ -1,84 +1,27 @@
+import { PlaylistPlayer } from "../player/playlist-player";
 import { h } from "../ui/dom";
 import { icon } from "../ui/icons";
 import { optionalImg } from "../ui/image";
-import { reportMediaError } from "../ui/media-errors";
-import { watchVideo } from "../ui/video-watchdog";
 import type { View, ViewContext } from "../view";
 
 /**
- * The attract loop: a muted film in a loop over slowly drifting pictures (which carry
- * the screen alone when there is no film or it fails), the brand, and one large line
- * inviting a touch, cycling through every language of the pack. Any touch → home.
+ * The attract loop: the pack's film and its slowly drifting pictures, muted, played by
+ * the playlist player (pictures carry the screen alone when the film fails), the
+ * brand, and one large line inviting a touch, cycling through every language of the
+ * pack. Any touch → home.
  */
 
-const SLIDE_MS = 8000;
 const HEADLINE_MS = 3600;
 
 export function renderAttract(ctx: ViewContext, onTouch: () => void): View {
   const base = ctx.contents.find((c) => c.locale === ctx.session.default_locale) ?? ctx.content;
   const timers: number[] = [];
 
-  // Pictures, drifting (Ken Burns); a failed one leaves the rotation.
-  const slides = h("div", { class: "attract-slides" });
-  const slideEls: HTMLElement[] = [];
-  for (const url of base.attract.image_urls) {
-    const img = optionalImg(url, "attract-slide", () => {
-      const i = slideEls.indexOf(img as HTMLElement);
-      if (i >= 0) slideEls.splice(i, 1);
-    });
-    if (img) {
-      slideEls.push(img);
-      slides.appendChild(img);
-    }
-  }
-  let slideIndex = -1;
-  const nextSlide = () => {
-    if (slideEls.length === 0) return;
-    slideIndex = (slideIndex + 1) % slideEls.length;
-    slideEls.forEach((el, i) => {
-      el.classList.toggle("is-active", i === slideIndex);
-      if (i === slideIndex) {
-        // Alternate the drift so consecutive pictures move differently.
-        el.dataset.drift = String(slideIndex % 3);
-      }
-    });
-  };
-  nextSlide();
-  timers.push(window.setInterval(nextSlide, SLIDE_MS));
-
-  // The film, muted and looping; it fades in once it really plays.
-  const media = h("div", { class: "attract-media" }, slides);
-  let disposeVideo = () => {};
-  const videoUrl = base.attract.video_url;
-  if (videoUrl) {
-    const video = h("video", { class: "attract-video", attrs: { playsinline: "", "webkit-playsinline": "", preload: "auto", "aria-hidden": "true" } });
-    video.muted = true;
-    video.defaultMuted = true;
-    video.loop = true;
-    video.autoplay = true;
-    const watchdog = watchVideo(video, (reason) => {
-      reportMediaError(videoUrl, reason);
-      video.classList.remove("is-playing");
-      video.removeAttribute("src");
-      video.load();
-      video.remove();
-    }, { startMs: 10000, stallMs: 8000 });
-    video.addEventListener("playing", () => video.classList.add("is-playing"));
-    watchdog.expectPlaying(true);
-    video.src = videoUrl;
-    media.appendChild(video);
-    const p = video.play();
-    p?.catch((e: unknown) => {
-      const name = e instanceof DOMException ? e.name : String(e);
-      if (name !== "AbortError") console.warn("[kiosk] attract film: play() refused", name);
-    });
-    disposeVideo = () => {
-      watchdog.dispose();
-      video.pause();
-      video.removeAttribute("src");
-      video.load();
-    };
-  }
+  // The film and the pictures: the same gapless player as the bulletin boards,
+  // muted. A film that cannot play leaves the pictures; never a black screen.
+  const player = new PlaylistPlayer({ backend: ctx.backend, purpose: "attract", events: null, sound: false });
+  const media = h("div", { class: "attract-media" }, player.el);
+  void player.start();
 
   // The invitation, in every language in turn.
   const lines = ctx.contents.map((c) => {
@@ -153,7 +96,7 @@ export function renderAttract(ctx: ViewContext, onTouch: () => void): View {
     el,
     destroy() {
       timers.forEach((t) => window.clearInterval(t));
-      disposeVideo();
+      player.destroy();
     },
   };
 }

@@ -1,0 +1,218 @@
+//! Proof of play and interaction events: what the screen showed and what visitors
+//! did, kept in the device store as an outbox for the server to collect.
+//!
+//! Every event gets a unique id when it is recorded, so an upload that is repeated
+//! after a cut connection is counted once. An event is committed to SQLite
+//! (`synchronous = FULL`) before [`EventRecorder::record`] returns, so whatever the
+//! interface was told is recorded survives a power cut or `kill -9`.
+//!
+//! For measurement the recorder can also append each event as one JSON line to a
+//! file (`kiosk --event-log FILE`), with the monotonic milliseconds since start.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+
+use jiff::Timestamp;
+use rand_core::{OsRng, RngCore};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::clock::DeviceClock;
+use crate::store::{Store, StoreError};
+
+/// The largest `data` an event may carry, as JSON.
+pub const MAX_EVENT_DATA_BYTES: usize = 4096;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// A playlist item began to show (`playlist`, `item`, `kind`, `blob`, `planned_ms`, `gap_ms`).
+    ItemStart,
+    /// A playlist item ended or was skipped (`actual_ms`, `skip_reason`, `dropped_frames`).
+    ItemEnd,
+    /// The schedule chose another playlist (`from`, `to`, `reason`).
+    PlaylistChange,
+    /// A touch on the screen (`screen`, `x`, `y`).
+    Touch,
+    /// A visitor chose a language (`locale`).
+    LanguageChoice,
+    /// A visitor opened a chapter (`chapter`, `locale`).
+    ChapterView,
+    /// A phone downloaded a brochure (`brochure`, `locale`).
+    BrochureDownload,
+}
+
+impl EventKind {
+    /// The name stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ItemStart => "item_start",
+            Self::ItemEnd => "item_end",
+            Self::PlaylistChange => "playlist_change",
+            Self::Touch => "touch",
+            Self::LanguageChoice => "language_choice",
+            Self::ChapterView => "chapter_view",
+            Self::BrochureDownload => "brochure_download",
+        }
+    }
+
+    /// The kind named `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        serde_json::from_value(Value::String(name.to_owned())).ok()
+    }
+}
+
+/// One recorded event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unique: 32 hex digits, random.
+    pub id: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// When, by the device's wall clock.
+    pub at: Timestamp,
+    /// The details, a JSON object.
+    pub data: Map<String, Value>,
+}
+
+impl Event {
+    /// A new event with a fresh id.
+    pub fn new(kind: EventKind, at: Timestamp, data: Map<String, Value>) -> Self {
+        Self { id: new_event_id(), kind, at, data }
+    }
+}
+
+/// 128 random bits as hex.
+pub fn new_event_id() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Why an event was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    /// The kind is not one of [`EventKind`].
+    #[error("unknown event kind {0:?}")]
+    UnknownKind(String),
+    /// The data is too large.
+    #[error("event data is {0} bytes; at most {MAX_EVENT_DATA_BYTES} are kept")]
+    TooLarge(usize),
+    /// The store refused it.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Records events in the store, and in the event log when there is one.
+#[derive(Debug)]
+pub struct EventRecorder {
+    store: Mutex<Store>,
+    log: Option<Mutex<File>>,
+    clock: DeviceClock,
+}
+
+impl EventRecorder {
+    /// Records through `store` (its own connection), stamping with `clock`.
+    pub fn new(store: Store, clock: DeviceClock) -> Self {
+        Self { store: Mutex::new(store), log: None, clock }
+    }
+
+    /// Also appends every event to `path` as JSON lines (the file is created or
+    /// appended to).
+    pub fn with_log_file(mut self, path: &Path) -> std::io::Result<Self> {
+        let file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+        self.log = Some(Mutex::new(file));
+        Ok(self)
+    }
+
+    /// Records a batch in one transaction; returns their ids in order. Nothing of
+    /// the batch is kept when any event is refused.
+    pub fn record(&self, batch: Vec<(String, Map<String, Value>)>) -> Result<Vec<String>, EventError> {
+        let at = self.clock.now();
+        let monotonic_ms = self.clock.monotonic_ms();
+        let events = batch
+            .into_iter()
+            .map(|(kind, data)| {
+                let kind = EventKind::parse(&kind).ok_or(EventError::UnknownKind(kind))?;
+                let size = serde_json::to_vec(&data).map_or(usize::MAX, |b| b.len());
+                if size > MAX_EVENT_DATA_BYTES {
+                    return Err(EventError::TooLarge(size));
+                }
+                Ok(Event::new(kind, at, data))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.store.lock().unwrap_or_else(|p| p.into_inner()).append_events(&events)?;
+        self.log_lines(&events, monotonic_ms);
+        Ok(events.into_iter().map(|e| e.id).collect())
+    }
+
+    fn log_lines(&self, events: &[Event], monotonic_ms: u64) {
+        let Some(log) = &self.log else { return };
+        let mut text = String::new();
+        for event in events {
+            let line = serde_json::json!({
+                "id": event.id, "kind": event.kind, "at": event.at,
+                "monotonic_ms": monotonic_ms, "data": event.data,
+            });
+            text.push_str(&line.to_string());
+            text.push('\n');
+        }
+        let mut file = log.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(error) = file.write_all(text.as_bytes()).and_then(|()| file.flush()) {
+            tracing::warn!(%error, "event log: cannot append");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(pairs: &[(&str, Value)]) -> Map<String, Value> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    }
+
+    #[test]
+    fn records_in_the_store_and_the_log_with_unique_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let log = dir.path().join("events.jsonl");
+        let recorder = EventRecorder::new(store, DeviceClock::system()).with_log_file(&log).unwrap();
+        let ids = recorder
+            .record(vec![
+                ("item_start".into(), data(&[("item", "film".into())])),
+                ("touch".into(), data(&[("x", 10.into())])),
+            ])
+            .unwrap();
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1]);
+        assert_eq!(ids[0].len(), 32);
+
+        let stored = Store::open(&dir.path().join("s.sqlite")).unwrap().pending_events(10).unwrap();
+        assert_eq!(stored.iter().map(|e| e.id.clone()).collect::<Vec<_>>(), ids);
+        assert_eq!(stored[0].kind, EventKind::ItemStart);
+        assert_eq!(stored[0].data["item"], "film");
+
+        let lines = std::fs::read_to_string(&log).unwrap();
+        let first: Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+        assert_eq!(first["kind"], "item_start");
+        assert!(first["monotonic_ms"].is_u64());
+    }
+
+    #[test]
+    fn a_bad_event_keeps_nothing_of_its_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let recorder =
+            EventRecorder::new(Store::open(&dir.path().join("s.sqlite")).unwrap(), DeviceClock::system());
+        let err =
+            recorder.record(vec![("touch".into(), Map::new()), ("teleport".into(), Map::new())]).unwrap_err();
+        assert_eq!(err.to_string(), "unknown event kind \"teleport\"");
+        let big = data(&[("x", "y".repeat(MAX_EVENT_DATA_BYTES).into())]);
+        assert!(recorder.record(vec![("touch".into(), big)]).unwrap_err().to_string().contains("at most"));
+        let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        assert!(store.pending_events(10).unwrap().is_empty());
+    }
+}

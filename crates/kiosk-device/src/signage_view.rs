@@ -1,0 +1,402 @@
+//! What the playlist player receives: the playlist to play now, each item with
+//! its URL or its card's words in the screen's languages, and when to ask again.
+//!
+//! The choice itself is `kiosk_core::signage::Signage::plan`; this module only
+//! turns it into a payload (`ui/kiosk/src/backend/types.ts` mirrors it). It never
+//! returns an empty playlist: a pack without playlists plays its attract loop,
+//! and a pack with nothing playable shows its brand on a card — never black.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use kiosk_core::blob::BlobId;
+use kiosk_core::locale::LocaleTag;
+use kiosk_core::qr::qr_svg;
+use kiosk_core::schedule::TimeWindow;
+use kiosk_core::signage::{Chosen, DEFAULT_STILL_SECONDS, PlaylistItem, Show};
+use serde::Serialize;
+
+use crate::brochure_server::brochure_url;
+use crate::kiosk_view::{ReleaseInfo, Urls};
+use crate::library::ActiveRelease;
+
+/// Id of the playlist made from the attract loop.
+pub const ATTRACT_PLAYLIST: &str = "attract";
+
+/// How long each attract picture shows, in milliseconds.
+pub const ATTRACT_PICTURE_MS: u64 = 8000;
+
+/// The player's settings, from the device config.
+#[derive(Debug, Clone)]
+pub struct PlayerSettings {
+    /// Languages of the words on cards, the large line first; empty for the
+    /// content's default and the next language it offers.
+    pub locales: Vec<LocaleTag>,
+    /// Crossfade between items; 0 cuts.
+    pub crossfade_ms: u32,
+    /// The TOP 1 ICF badge in a corner.
+    pub brand_corner: bool,
+    /// The zone schedules run in.
+    pub time_zone: TimeZone,
+    /// Films play their sound (the config's `sound.enabled`).
+    pub sound: bool,
+    /// Local hours without sound.
+    pub quiet_hours: Option<TimeWindow>,
+}
+
+impl PlayerSettings {
+    /// Whether films may play their sound at `now`.
+    pub fn sound_at(&self, now: Timestamp) -> bool {
+        self.sound && !self.quiet_hours.is_some_and(|q| q.contains(now, &self.time_zone))
+    }
+}
+
+/// The playlist to play now.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlayerPlan {
+    /// The playlist's id (`attract` for the attract loop).
+    pub playlist: String,
+    /// Why it plays.
+    pub chosen: PlanReason,
+    /// The device's time when this was planned.
+    pub now: Timestamp,
+    /// Milliseconds until the schedule must be asked again; `None`: not soon.
+    pub next_change_ms: Option<u64>,
+    /// The zone schedules run in.
+    pub time_zone: String,
+    /// Crossfade between items; 0 cuts.
+    pub crossfade_ms: u32,
+    /// The badge for the corner, when shown.
+    pub badge_url: Option<String>,
+    /// Films play their sound now (sound on, not in quiet hours).
+    pub sound: bool,
+    /// The items, in order; never empty.
+    pub items: Vec<PlayerItem>,
+    /// Items of the playlist left out, with the reason.
+    pub dropped: Vec<DroppedItem>,
+    /// The release they come from.
+    pub release: ReleaseInfo,
+}
+
+/// Why a playlist plays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum PlanReason {
+    /// A schedule entry applies (its index).
+    Schedule {
+        /// Index into the schedule's entries.
+        entry: usize,
+    },
+    /// No entry applies: the schedule's fallback.
+    Fallback,
+    /// The scheduled playlist has nothing playable: the fallback plays.
+    FallbackForUnplayable {
+        /// The playlist the schedule wanted.
+        wanted: String,
+    },
+    /// The pack has no playlists (or none playable): the attract loop plays.
+    AttractLoop,
+    /// Nothing at all is playable: a card with the brand.
+    BrandCard,
+}
+
+impl From<Chosen> for PlanReason {
+    fn from(chosen: Chosen) -> Self {
+        match chosen {
+            Chosen::Schedule { entry } => Self::Schedule { entry },
+            Chosen::Fallback => Self::Fallback,
+            Chosen::FallbackForUnplayable { wanted } => Self::FallbackForUnplayable { wanted },
+        }
+    }
+}
+
+/// One item of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlayerItem {
+    /// Stable id in its playlist (proof of play).
+    pub id: String,
+    /// `video`, `image`, `scene`, `brochure` or `message`.
+    pub kind: &'static str,
+    /// Planned milliseconds (a film's own length unless the playlist says).
+    pub planned_ms: u64,
+    /// A film without `seconds`: it plays to its end, whatever `planned_ms` says.
+    pub until_media_ends: bool,
+    /// The blob shown, for proof of play.
+    pub blob: Option<String>,
+    /// The film or picture.
+    pub url: Option<String>,
+    /// Whether the film has sound.
+    pub has_audio: bool,
+    /// The card's words, one entry per language of the screen.
+    pub texts: Vec<CardText>,
+    /// The card's picture (a scene's image, a brochure's cover).
+    pub image_url: Option<String>,
+    /// A brochure's QR code (SVG) and its address.
+    pub qr_svg: Option<String>,
+    /// The address in the QR code.
+    pub download_url: Option<String>,
+}
+
+/// A card's words in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardText {
+    /// The language.
+    pub locale: String,
+    /// Large line.
+    pub title: String,
+    /// Small line above it (a chapter's title, "Scan to download").
+    pub kicker: String,
+    /// Paragraph under it.
+    pub body: String,
+    /// Chips.
+    pub highlights: Vec<String>,
+}
+
+/// An item left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DroppedItem {
+    /// Its id.
+    pub id: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The playlist for `now`: the schedule's choice without the films in
+/// `unplayable` (blob → reason), else the attract loop, else a brand card.
+pub fn signage_plan(
+    release: &ActiveRelease,
+    now: Timestamp,
+    settings: &PlayerSettings,
+    urls: &Urls,
+    unplayable: &BTreeMap<BlobId, String>,
+) -> PlayerPlan {
+    let content = &release.manifest.content;
+    let refuse = |blob: &BlobId| unplayable.get(blob).cloned();
+    let planned = content.signage.as_ref().and_then(|s| s.plan(now, &settings.time_zone, &refuse));
+    let Some(plan) = planned else {
+        let mut attract = attract_plan(release, now, settings, urls, unplayable);
+        attract.next_change_ms = content
+            .signage
+            .as_ref()
+            .and_then(|s| s.schedule.next_change(now, &settings.time_zone))
+            .map(|at| millis_until(now, at));
+        return attract;
+    };
+    let view = View { release, settings, urls, locales: card_locales(release, settings) };
+    PlayerPlan {
+        playlist: plan.playlist.id.clone(),
+        chosen: plan.chosen.into(),
+        now,
+        next_change_ms: plan.next_change.map(|at| millis_until(now, at)),
+        items: plan.items.into_iter().map(|item| view.item(item)).collect(),
+        dropped: plan
+            .dropped
+            .into_iter()
+            .map(|(item, reason)| DroppedItem { id: item.id.clone(), reason })
+            .collect(),
+        ..view.empty_plan(now)
+    }
+}
+
+/// The attract loop as a playlist: its film, then its pictures; a brand card
+/// when none of them can be shown.
+pub fn attract_plan(
+    release: &ActiveRelease,
+    now: Timestamp,
+    settings: &PlayerSettings,
+    urls: &Urls,
+    unplayable: &BTreeMap<BlobId, String>,
+) -> PlayerPlan {
+    let content = &release.manifest.content;
+    let view = View { release, settings, urls, locales: card_locales(release, settings) };
+    let mut items = Vec::new();
+    let mut dropped = Vec::new();
+    if let Some(film) = &content.attract.video {
+        match unplayable.get(film) {
+            Some(reason) => dropped.push(DroppedItem { id: "film".into(), reason: reason.clone() }),
+            None => items.push(view.item(&PlaylistItem {
+                id: "film".into(),
+                show: Show::Video { video: film.clone() },
+                seconds: None,
+            })),
+        }
+    }
+    for (index, image) in content.attract.images.iter().enumerate() {
+        let seconds = Some((ATTRACT_PICTURE_MS / 1000) as u32);
+        let item = PlaylistItem {
+            id: format!("picture-{}", index + 1),
+            show: Show::Image { image: image.clone() },
+            seconds,
+        };
+        items.push(view.item(&item));
+    }
+    let mut chosen = PlanReason::AttractLoop;
+    if items.is_empty() {
+        chosen = PlanReason::BrandCard;
+        items.push(view.brand_card());
+    }
+    PlayerPlan { playlist: ATTRACT_PLAYLIST.into(), chosen, items, dropped, ..view.empty_plan(now) }
+}
+
+fn millis_until(now: Timestamp, at: Timestamp) -> u64 {
+    at.duration_since(now).as_millis().max(0) as u64
+}
+
+/// The languages of the words on cards.
+fn card_locales(release: &ActiveRelease, settings: &PlayerSettings) -> Vec<LocaleTag> {
+    let content = &release.manifest.content;
+    let offered: Vec<LocaleTag> = settings.locales.iter().filter(|l| content.offers(l)).cloned().collect();
+    if !offered.is_empty() {
+        return offered;
+    }
+    let mut locales = vec![content.default_locale.clone()];
+    if let Some(next) = content.locales.iter().map(|l| &l.tag).find(|t| **t != content.default_locale) {
+        locales.push(next.clone());
+    }
+    locales
+}
+
+struct View<'a> {
+    release: &'a ActiveRelease,
+    settings: &'a PlayerSettings,
+    urls: &'a Urls,
+    locales: Vec<LocaleTag>,
+}
+
+impl View<'_> {
+    fn empty_plan(&self, now: Timestamp) -> PlayerPlan {
+        let manifest = &self.release.manifest;
+        PlayerPlan {
+            playlist: String::new(),
+            chosen: PlanReason::BrandCard,
+            now,
+            next_change_ms: None,
+            time_zone: self.settings.time_zone.iana_name().unwrap_or("system").to_owned(),
+            crossfade_ms: self.settings.crossfade_ms,
+            badge_url: self.settings.brand_corner.then(|| self.urls.blob(&manifest.content.brand.badge)),
+            sound: self.settings.sound_at(now),
+            items: Vec::new(),
+            dropped: Vec::new(),
+            release: ReleaseInfo { channel: manifest.channel.clone(), version: manifest.version },
+        }
+    }
+
+    fn item(&self, item: &PlaylistItem) -> PlayerItem {
+        let manifest = &self.release.manifest;
+        let content = &manifest.content;
+        let film_ms =
+            |video: &BlobId| manifest.blob(video).and_then(|b| b.probe.as_ref()).and_then(|p| p.duration_ms);
+        let mut out = PlayerItem {
+            id: item.id.clone(),
+            kind: "message",
+            planned_ms: item.planned_ms(None),
+            until_media_ends: false,
+            blob: None,
+            url: None,
+            has_audio: false,
+            texts: Vec::new(),
+            image_url: None,
+            qr_svg: None,
+            download_url: None,
+        };
+        match &item.show {
+            Show::Video { video } => {
+                out.kind = "video";
+                out.planned_ms = item.planned_ms(film_ms(video));
+                out.until_media_ends = item.seconds.is_none();
+                out.blob = Some(video.to_string());
+                out.url = Some(self.urls.blob(video));
+                out.has_audio =
+                    manifest.blob(video).and_then(|b| b.probe.as_ref()).is_some_and(|p| p.has_audio);
+            }
+            Show::Image { image } => {
+                out.kind = "image";
+                out.blob = Some(image.to_string());
+                out.url = Some(self.urls.blob(image));
+            }
+            Show::Scene { chapter, scene } => {
+                out.kind = "scene";
+                for locale in &self.locales {
+                    let pack = content.localize(locale);
+                    let Some(c) = pack.chapters.iter().find(|c| &c.id == chapter) else { continue };
+                    let Some(s) = c.scenes.iter().find(|s| &s.id == scene) else { continue };
+                    out.image_url = s.image.as_ref().map(|id| self.urls.blob(id));
+                    out.texts.push(CardText {
+                        locale: locale.to_string(),
+                        title: s.title.clone(),
+                        kicker: c.title.clone(),
+                        body: s.body.first().cloned().unwrap_or_default(),
+                        highlights: s.highlights.clone(),
+                    });
+                }
+            }
+            Show::Brochure { brochure } => {
+                out.kind = "brochure";
+                for locale in &self.locales {
+                    let pack = content.localize(locale);
+                    let Some(b) = pack.brochures.iter().find(|b| &b.id == brochure) else { continue };
+                    if out.download_url.is_none() {
+                        let url = brochure_url(&self.urls.brochure_base, &b.id, &b.file_locale);
+                        out.qr_svg = qr_svg(&url).ok();
+                        out.download_url = Some(url);
+                        out.image_url = b.cover.as_ref().map(|id| self.urls.blob(id));
+                    }
+                    out.texts.push(CardText {
+                        locale: locale.to_string(),
+                        title: b.title.clone(),
+                        kicker: pack.ui.get("scan_to_download").cloned().unwrap_or_default(),
+                        body: b.summary.clone(),
+                        highlights: Vec::new(),
+                    });
+                }
+            }
+            Show::Message { text } => {
+                for locale in &self.locales {
+                    if let Some(words) = text.get(locale, &content.default_locale) {
+                        out.texts.push(CardText {
+                            locale: locale.to_string(),
+                            title: words.clone(),
+                            kicker: String::new(),
+                            body: String::new(),
+                            highlights: Vec::new(),
+                        });
+                    }
+                }
+                out.texts.dedup_by(|a, b| a.title == b.title);
+            }
+        }
+        out
+    }
+
+    fn brand_card(&self) -> PlayerItem {
+        let content = &self.release.manifest.content;
+        let texts = self
+            .locales
+            .iter()
+            .map(|locale| {
+                let pack = content.localize(locale);
+                CardText {
+                    locale: locale.to_string(),
+                    title: pack.title,
+                    kicker: String::new(),
+                    body: pack.tagline,
+                    highlights: Vec::new(),
+                }
+            })
+            .collect();
+        PlayerItem {
+            id: "brand".into(),
+            kind: "message",
+            planned_ms: u64::from(DEFAULT_STILL_SECONDS) * 1000,
+            until_media_ends: false,
+            blob: None,
+            url: None,
+            has_audio: false,
+            texts,
+            image_url: None,
+            qr_svg: None,
+            download_url: None,
+        }
+    }
+}
