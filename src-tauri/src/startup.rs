@@ -12,7 +12,7 @@ use kiosk_device::lan_address::brochure_base_url;
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::playability::undecodable_films;
 use kiosk_device::signage_view::PlayerSettings;
-use kiosk_device::sound_output::{has_sound_card, write_silent_alsa_config};
+use kiosk_device::sound_output::{has_sound_card, silent_sink_ranks, write_silent_alsa_config};
 use kiosk_device::store::Store;
 
 use crate::Args;
@@ -43,8 +43,9 @@ pub fn load_config(args: &Args) -> Result<LoadedConfig> {
     Ok(LoadedConfig::load(&args.config)?)
 }
 
-/// Without a sound card, points ALSA at a silent default device so that films
-/// play without sound instead of stalling the webview (see
+/// Without a sound card, points ALSA at a silent default device and takes the
+/// audio sinks out of GStreamer's choice, so that films play silently and at
+/// their own pace instead of stalling the webview or racing (see
 /// `kiosk_device::sound_output`). Must run before any thread starts.
 pub fn silence_without_sound_card(loaded: &LoadedConfig) {
     if has_sound_card() || std::env::var_os("ALSA_CONFIG_PATH").is_some() {
@@ -58,6 +59,8 @@ pub fn silence_without_sound_card(loaded: &LoadedConfig) {
             #[allow(unsafe_code)]
             unsafe {
                 std::env::set_var("ALSA_CONFIG_PATH", path);
+                let ranks = silent_sink_ranks(std::env::var("GST_PLUGIN_FEATURE_RANK").ok().as_deref());
+                std::env::set_var("GST_PLUGIN_FEATURE_RANK", ranks);
             }
         }
         Err(error) => tracing::warn!(%error, "no sound card, and no silent audio configuration either"),

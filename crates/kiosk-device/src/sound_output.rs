@@ -4,6 +4,12 @@
 //! webview's media pipeline would then wait tens of seconds on ALSA each time a
 //! film is torn down, freezing the screen. With no card, the app points ALSA at a
 //! `null` default device instead: films play, silently, and the log says so once.
+//!
+//! The `null` device swallows sound as fast as it comes, so a media pipeline
+//! whose clock is its audio sink would run films many times too fast. Without a
+//! card the app therefore also takes the audio sinks out of GStreamer's choice
+//! ([`silent_sink_ranks`]): the webview's pipeline then plays its sound into a
+//! sink that keeps time with the clock, and films play at their own pace.
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +44,21 @@ pub fn write_silent_alsa_config(dir: &Path) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
+/// The audio sinks GStreamer would otherwise choose from.
+const AUDIO_SINKS: &[&str] =
+    &["pulsesink", "pipewiresink", "alsasink", "osssink", "oss4sink", "jackaudiosink", "openalsink"];
+
+/// `GST_PLUGIN_FEATURE_RANK` with every audio sink ranked `NONE`, after what
+/// `existing` already says, so `autoaudiosink` falls back to a sink that plays in
+/// time and makes no sound.
+pub fn silent_sink_ranks(existing: Option<&str>) -> String {
+    let silent = AUDIO_SINKS.iter().map(|sink| format!("{sink}:NONE")).collect::<Vec<_>>().join(",");
+    match existing.filter(|e| !e.trim().is_empty()) {
+        Some(existing) => format!("{existing},{silent}"),
+        None => silent,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +69,13 @@ mod tests {
         assert!(!lists_a_sound_card(Some("--- no soundcards ---\n")));
         assert!(!lists_a_sound_card(Some("")));
         assert!(!lists_a_sound_card(None));
+    }
+
+    #[test]
+    fn ranks_every_audio_sink_out_and_keeps_what_was_set() {
+        let ranks = silent_sink_ranks(None);
+        assert!(ranks.starts_with("pulsesink:NONE,") && ranks.contains("alsasink:NONE"), "{ranks}");
+        assert!(silent_sink_ranks(Some("avdec_h264:MAX")).starts_with("avdec_h264:MAX,pulsesink:NONE"));
     }
 
     #[test]

@@ -26,6 +26,21 @@ type VideoWithFrames = HTMLVideoElement & {
 
 const DEFAULT_FILM_FRAME_MS = 1000 / 30;
 
+/** How a film's frames reached the screen while it was watched. */
+export interface FilmFrames {
+  /** Frames presented. */
+  presented: number;
+  /** Frames the film has over the same stretch (its frame length from the shortest step seen). */
+  expected: number;
+}
+
+interface FilmTally {
+  presented: number;
+  firstMedia: number;
+  lastMedia: number;
+  shortestStep: number;
+}
+
 export class FrameClock {
   private raf = 0;
   private last = 0;
@@ -34,6 +49,7 @@ export class FrameClock {
   private waiting: ((ts: number) => void)[] = [];
   private readonly films = new WeakMap<HTMLVideoElement, PresentedFrame>();
   private readonly polled = new Set<HTMLVideoElement>();
+  private readonly tallies = new WeakMap<HTMLVideoElement, FilmTally>();
 
   start(onFrame: (ts: number) => void): void {
     this.onFrame = onFrame;
@@ -82,6 +98,26 @@ export class FrameClock {
     return this.films.get(video);
   }
 
+  /** Frames presented against frames expected, for a watched film. */
+  framesOf(video: HTMLVideoElement): FilmFrames | null {
+    const t = this.tallies.get(video);
+    if (!t || t.presented < 2 || !Number.isFinite(t.shortestStep)) return null;
+    const expected = Math.round((t.lastMedia - t.firstMedia) / t.shortestStep) + 1;
+    return { presented: t.presented, expected: Math.max(expected, t.presented) };
+  }
+
+  private tally(video: HTMLVideoElement, mediaTime: number): void {
+    const t = this.tallies.get(video);
+    if (!t) {
+      this.tallies.set(video, { presented: 1, firstMedia: mediaTime, lastMedia: mediaTime, shortestStep: Infinity });
+      return;
+    }
+    const step = mediaTime - t.lastMedia;
+    if (step > 0.001) t.shortestStep = Math.min(t.shortestStep, step);
+    if (step > 0) t.presented += 1;
+    t.lastMedia = Math.max(t.lastMedia, mediaTime);
+  }
+
   private watch(video: HTMLVideoElement): void {
     const v = video as VideoWithFrames;
     if (!v.requestVideoFrameCallback) {
@@ -96,6 +132,7 @@ export class FrameClock {
         duration = (meta.mediaTime - previous.mediaTime) * 1000;
       }
       previous = { mediaTime: meta.mediaTime, presentedFrames: meta.presentedFrames };
+      this.tally(video, meta.mediaTime);
       this.films.set(video, { presentedAt: meta.expectedDisplayTime || now, mediaTime: meta.mediaTime, duration });
       if (video.isConnected) v.requestVideoFrameCallback!(onVideoFrame);
     };
@@ -114,6 +151,7 @@ export class FrameClock {
         const duration =
           known && video.currentTime > known.mediaTime ? Math.min(100, (video.currentTime - known.mediaTime) * 1000) : DEFAULT_FILM_FRAME_MS;
         this.films.set(video, { presentedAt: ts, mediaTime: video.currentTime, duration });
+        this.tally(video, video.currentTime);
       }
     }
   }

@@ -238,6 +238,7 @@ export class PlaylistPlayer {
       if (audible(prev.slide)) this.opts.onFilmSound?.(false);
     }
     slide.start();
+    if (slide.video) this.frames.lastFrameOf(slide.video); // count its frames from the start
     if (audible(slide)) this.opts.onFilmSound?.(true);
     if (prev && plan.playlist !== prev.plan.playlist) {
       this.opts.events?.record("playlist_change", { from: prev.plan.playlist, to: plan.playlist, reason: plan.chosen.by });
@@ -275,7 +276,7 @@ export class PlaylistPlayer {
 
   private end(shown: Showing, at: number, reason: string | null): void {
     const video = shown.slide.video;
-    const quality = video?.getVideoPlaybackQuality?.();
+    const frames = video ? this.frames.framesOf(video) : null;
     this.opts.events?.record("item_end", {
       playlist: shown.plan.playlist,
       item: shown.slide.item.id,
@@ -283,8 +284,8 @@ export class PlaylistPlayer {
       planned_ms: shown.slide.item.planned_ms,
       actual_ms: round(at - shown.shownAt),
       skip_reason: reason,
-      dropped_frames: quality ? quality.droppedVideoFrames : null,
-      total_frames: quality ? quality.totalVideoFrames : null,
+      dropped_frames: frames ? frames.expected - frames.presented : null,
+      total_frames: frames ? frames.expected : null,
     });
   }
 
