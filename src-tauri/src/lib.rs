@@ -45,6 +45,7 @@ pub fn run() -> ExitCode {
     startup::init_logging();
     let prepared = match startup::load_config(&args).and_then(|loaded| {
         startup::silence_without_sound_card(&loaded);
+        startup::paint_with_cpu_without_gpu();
         startup::prepare(loaded, &args)
     }) {
         Ok(prepared) => prepared,

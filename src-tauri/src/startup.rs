@@ -11,6 +11,7 @@ use kiosk_device::events::EventRecorder;
 use kiosk_device::lan_address::brochure_base_url;
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::playability::undecodable_films;
+use kiosk_device::rendering::{CPU_RENDERING_VAR, has_render_node};
 use kiosk_device::signage_view::PlayerSettings;
 use kiosk_device::sound_output::{has_sound_card, silent_sink_ranks, write_silent_alsa_config};
 use kiosk_device::store::Store;
@@ -64,6 +65,22 @@ pub fn silence_without_sound_card(loaded: &LoadedConfig) {
             }
         }
         Err(error) => tracing::warn!(%error, "no sound card, and no silent audio configuration either"),
+    }
+}
+
+/// Without a GPU, has the webview paint with the CPU, which is much faster than
+/// OpenGL emulated in software (see `kiosk_device::rendering`). Must run before
+/// any thread starts; a value already in the environment is kept.
+pub fn paint_with_cpu_without_gpu() {
+    if has_render_node() || std::env::var_os(CPU_RENDERING_VAR).is_some() {
+        return;
+    }
+    tracing::info!("no GPU: the webview paints with the CPU");
+    // SAFETY: called from `run` before the first thread is started, so no other
+    // thread can read the environment concurrently.
+    #[allow(unsafe_code)]
+    unsafe {
+        std::env::set_var(CPU_RENDERING_VAR, "1");
     }
 }
 

@@ -23,6 +23,7 @@
 //! - [`playability`]: which films of a release this machine cannot decode.
 //! - [`staff_pin`]: hashing and checking the staff PIN.
 //! - [`sound_output`]: detecting a sound card, and silence without one.
+//! - [`rendering`]: whether the webview paints with the GPU or the CPU.
 //!
 //! # Example
 //! ```no_run
@@ -46,6 +47,7 @@ pub mod lan_address;
 pub mod library;
 pub mod media_server;
 pub mod playability;
+pub mod rendering;
 pub mod signage_view;
 pub mod sound_output;
 pub mod staff_pin;

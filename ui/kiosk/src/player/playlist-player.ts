@@ -232,13 +232,11 @@ export class PlaylistPlayer {
     const fade = plan.crossfade_ms;
     if (prev) {
       const leaving = prev.slide;
-      leaving.el.classList.add("is-leaving");
       leaving.el.style.setProperty("--fade-ms", `${fade}ms`);
+      leaving.el.classList.add("is-leaving", fade > 0 ? "is-fading" : "is-cut");
       this.end(prev, ts + this.frames.interval, failure ?? endedBy ?? null);
       if (audible(prev.slide)) this.opts.onFilmSound?.(false);
     }
-    slide.start();
-    if (slide.video) this.frames.lastFrameOf(slide.video); // count its frames from the start
     if (audible(slide)) this.opts.onFilmSound?.(true);
     if (prev && plan.playlist !== prev.plan.playlist) {
       this.opts.events?.record("playlist_change", { from: prev.plan.playlist, to: plan.playlist, reason: plan.chosen.by });
@@ -251,10 +249,14 @@ export class PlaylistPlayer {
     // The frame after this one is the first that shows the new item. Only then is
     // the old item torn down and the next one built: both cost the webview's main
     // thread (a film's decoder pipeline), which must not delay that frame.
+    // A film shows its first frame, already decoded, in the switch frame and starts
+    // in the next one: starting it costs the main thread, which the switch must not.
     this.frames.afterNextFrame((presented) => {
       if (prev) window.setTimeout(() => prev.slide.dispose(), fade + SETTLE_MS);
       window.setTimeout(() => void this.prepareFollowing(), fade + SETTLE_MS * 2);
       if (this.current !== showing) return;
+      slide.start();
+      if (slide.video) this.frames.lastFrameOf(slide.video); // count its frames from the start
       showing.shownAt = presented;
       showing.plannedEnd = presented + slide.item.planned_ms;
       showing.gapMs = prev && !failure ? Math.max(0, presented - expectedAt) : 0;

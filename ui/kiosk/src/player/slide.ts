@@ -123,22 +123,41 @@ function videoSlide(item: PlayerItem, opts: SlideOptions): Slide {
   };
 }
 
+/** The backdrop's size: drawn this small and shown enlarged, it is a soft blur
+ *  that costs nothing per frame (a CSS blur filter costs a full-screen pass). */
+const BACKDROP_WIDTH = 48;
+
 function imageSlide(item: PlayerItem): Slide {
   const url = item.url ?? "";
   // The picture whole, over a soft enlarged copy of itself: any aspect ratio fills
   // the screen without cropping what matters.
-  const back = h("img", { class: "slide-image-back", attrs: { alt: "", draggable: "false", "aria-hidden": "true" } });
+  const back = h("canvas", { class: "slide-image-back", attrs: { "aria-hidden": "true" } });
   const img = h("img", { class: "slide-image", attrs: { alt: "", draggable: "false" } });
   img.src = url;
-  back.src = url;
   const el = h("div", { class: "slide slide-picture", dataset: { kind: "image", item: item.id } }, back, img);
   const ready = withTimeout(
-    img.decode().catch(() => {
-      throw new Error("the picture could not be loaded or decoded");
-    }),
+    img.decode().then(
+      () => drawBackdrop(back, img),
+      () => {
+        throw new Error("the picture could not be loaded or decoded");
+      },
+    ),
     "the picture",
   );
   return { item, el, ready, video: null, start() {}, failure: () => null, dispose: () => el.remove() };
+}
+
+function drawBackdrop(canvas: HTMLCanvasElement, img: HTMLImageElement): void {
+  const screenRatio = window.innerHeight / Math.max(1, window.innerWidth);
+  canvas.width = BACKDROP_WIDTH;
+  canvas.height = Math.max(1, Math.round(BACKDROP_WIDTH * screenRatio));
+  const g = canvas.getContext("2d");
+  if (!g) return;
+  const [w, h2] = [img.naturalWidth || canvas.width, img.naturalHeight || canvas.height];
+  const scale = Math.max(canvas.width / w, canvas.height / h2);
+  g.drawImage(img, (canvas.width - w * scale) / 2, (canvas.height - h2 * scale) / 2, w * scale, h2 * scale);
+  g.fillStyle = "rgba(5, 15, 36, 0.45)";
+  g.fillRect(0, 0, canvas.width, canvas.height);
 }
 
 function cardSlide(item: PlayerItem): Slide {
