@@ -5,19 +5,10 @@ use std::collections::BTreeSet;
 
 use kiosk_core::blob::MediaType;
 use kiosk_core::locale::LocaleTag;
-use kiosk_tests::{key, now, repo_root};
+use kiosk_tests::{default_bundle, repo_root};
 
 fn built() -> (tempfile::TempDir, kiosk_authoring::Built) {
-    let work = tempfile::tempdir().unwrap();
-    let options = kiosk_authoring::BuildOptions::new("default", 1, now(), key(1));
-    let built = kiosk_authoring::build_bundle(
-        &repo_root().join("media"),
-        &work.path().join("b"),
-        &options,
-        &mut |_| {},
-    )
-    .unwrap();
-    (work, built)
+    default_bundle()
 }
 
 fn ui_keys() -> Vec<String> {

@@ -11,18 +11,10 @@ use kiosk_core::locale::LocaleTag;
 use kiosk_device::kiosk_view::Urls;
 use kiosk_device::library::ActiveRelease;
 use kiosk_device::signage_view::{PlanReason, PlayerSettings, attract_plan, signage_plan};
-use kiosk_tests::{key, now, repo_root};
+use kiosk_tests::default_bundle;
 
 fn release() -> (tempfile::TempDir, ActiveRelease) {
-    let work = tempfile::tempdir().unwrap();
-    let options = kiosk_authoring::BuildOptions::new("default", 1, now(), key(1));
-    let built = kiosk_authoring::build_bundle(
-        &repo_root().join("media"),
-        &work.path().join("b"),
-        &options,
-        &mut |_| {},
-    )
-    .unwrap();
+    let (work, built) = default_bundle();
     let release = ActiveRelease {
         manifest: built.manifest,
         manifest_sha256: built.manifest_sha256,

@@ -24,6 +24,16 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
 }
 
+/// The default content in `media/`, built into a bundle in a temporary folder
+/// (kept while the returned folder lives).
+pub fn default_bundle() -> (tempfile::TempDir, Built) {
+    let work = tempfile::tempdir().unwrap();
+    let options = BuildOptions::new("default", 1, now(), key(1));
+    let built =
+        build_bundle(&repo_root().join("media"), &work.path().join("b"), &options, &mut |_| {}).unwrap();
+    (work, built)
+}
+
 /// The bytes of a one-page PDF that says `text`.
 pub fn tiny_pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\n% {text}\ntrailer<</Root 1 0 R>>\n%%EOF\n").into_bytes()
