@@ -142,3 +142,13 @@ fn quiet_hours_mute_films() {
     assert!(signage_plan(&release, monday(20, 59), &quiet, &urls(), &BTreeMap::new()).sound);
     assert!(!signage_plan(&release, monday(23, 0), &quiet, &urls(), &BTreeMap::new()).sound);
 }
+
+#[test]
+fn a_clock_far_in_the_past_or_future_still_plays_the_schedule() {
+    let (_work, release) = release();
+    for at in ["1990-01-01T09:00:00+07:00", "2099-06-15T10:00:00+07:00", "2262-01-01T12:00:00+07:00"] {
+        let plan = signage_plan(&release, at.parse().unwrap(), &settings(&[]), &urls(), &BTreeMap::new());
+        assert!(!plan.items.is_empty(), "{at}: nothing to play");
+        assert!(["invest", "welcome"].contains(&plan.playlist.as_str()), "{at}: {}", plan.playlist);
+    }
+}
