@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use kiosk_core::blob::BlobId;
@@ -48,7 +48,7 @@ pub struct AppState {
     /// The player's settings.
     pub player: PlayerSettings,
     /// Films this machine cannot decode, with the reason.
-    pub undecodable: BTreeMap<BlobId, String>,
+    pub undecodable: Arc<RwLock<BTreeMap<BlobId, String>>>,
     /// The device clock.
     pub clock: DeviceClock,
     /// Proof of play and interaction events.
@@ -92,10 +92,11 @@ pub fn content(state: tauri::State<'_, AppState>, locale: String) -> LocalizedCo
 #[tauri::command]
 pub fn player_plan(state: tauri::State<'_, AppState>, purpose: String) -> PlayerPlan {
     let (release, now, urls) = (state.release.get(), state.clock.now(), state.urls());
+    let undecodable = state.undecodable.read().unwrap_or_else(|p| p.into_inner());
     let plan = if purpose == "attract" {
-        signage_view::attract_plan(&release, now, &state.player, &urls, &state.undecodable)
+        signage_view::attract_plan(&release, now, &state.player, &urls, &undecodable)
     } else {
-        signage_view::signage_plan(&release, now, &state.player, &urls, &state.undecodable)
+        signage_view::signage_plan(&release, now, &state.player, &urls, &undecodable)
     };
     tracing::info!(
         playlist = plan.playlist,

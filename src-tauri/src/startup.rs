@@ -1,8 +1,13 @@
 //! Start-up, in order: logging, config, sound, content, servers.
 
 use anyhow::{Context, Result};
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use kiosk_core::blob::BlobId;
+use kiosk_device::sync_client::{SyncSource, spawn_sync_loop};
 
 use kiosk_device::clock::DeviceClock;
 use kiosk_device::config::LoadedConfig;
@@ -84,6 +89,54 @@ pub fn paint_with_cpu_without_gpu() {
     }
 }
 
+/// Fetches new releases in the background when `[sync]` is set; each one that
+/// verified completely is checked for films this machine cannot decode and then
+/// shown (the player switches at its next item).
+fn start_sync(
+    loaded: &LoadedConfig,
+    trust: Trust,
+    clock: DeviceClock,
+    release: &CurrentRelease,
+    undecodable: &Arc<RwLock<BTreeMap<BlobId, String>>>,
+) {
+    let Some(sync) = &loaded.config.sync else { return };
+    let source = SyncSource { base_url: sync.server.0.clone(), token: sync.token.clone() };
+    let (data_dir, shown, refused) = (loaded.data_dir.clone(), release.clone(), undecodable.clone());
+    let every = Duration::from_secs(u64::from(sync.every_secs.0));
+    tracing::info!(server = source.base_url, every_secs = sync.every_secs.0, "syncing releases");
+    let started = spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, move |new| {
+        if let Ok(mut store) = Store::open(&data_dir.join("kiosk.sqlite")) {
+            let films = undecodable_films(
+                &new,
+                &mut store,
+                &kiosk_media::decoder_version(),
+                &kiosk_media::check_decodes,
+            );
+            *refused.write().unwrap_or_else(|p| p.into_inner()) = films;
+        }
+        tracing::info!(version = new.manifest.version, "new release shown");
+        shown.set(new);
+    });
+    if let Err(error) = started {
+        tracing::error!(%error, "sync could not start");
+    }
+}
+
+/// Serves the shown release to the booth's other screens when `[mirror]` is set.
+fn start_mirror(loaded: &LoadedConfig, release: &CurrentRelease) {
+    let Some(mirror) = &loaded.config.mirror else { return };
+    let listen = mirror.listen;
+    let (data_dir, release) = (loaded.data_dir.clone(), release.clone());
+    let served = tauri::async_runtime::block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        kiosk_device::mirror::serve_mirror(listener, data_dir, release, std::future::pending())
+    });
+    match served {
+        Ok(addr) => tracing::info!(%addr, "mirroring this screen's release to the booth"),
+        Err(error) => tracing::error!(%listen, %error, "mirror unavailable: cannot listen"),
+    }
+}
+
 /// The development key's public half; its secret half is in the repository.
 const DEVELOPMENT_KEY: &str = include_str!("../../kiosk-config/dev-keys/content-dev.pub");
 
@@ -114,10 +167,16 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
     let trust = Trust { keys: loaded.trusted_keys.clone(), channel: config.content.channel.0.clone() };
     let release = library.start(&trust, built_in.as_deref(), clock.now())?;
     let mut store = Store::open(&library.data_dir().join("kiosk.sqlite"))?;
-    let undecodable =
-        undecodable_films(&release, &mut store, &kiosk_media::decoder_version(), &kiosk_media::check_decodes);
+    let undecodable = Arc::new(RwLock::new(undecodable_films(
+        &release,
+        &mut store,
+        &kiosk_media::decoder_version(),
+        &kiosk_media::check_decodes,
+    )));
     let sound = crate::sound::start_sound(&config.sound, config.mode, &release, clock, config.time_zone());
     let release = CurrentRelease::new(release);
+    start_sync(&loaded, trust, clock, &release, &undecodable);
+    start_mirror(&loaded, &release);
 
     let mut events = EventRecorder::new(store, clock);
     if let Some(path) = &args.event_log {

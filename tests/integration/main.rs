@@ -5,4 +5,5 @@ mod brochure_server;
 mod default_content;
 mod library;
 mod media_server;
+mod mirror_sync;
 mod signage_view;

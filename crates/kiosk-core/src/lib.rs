@@ -16,6 +16,7 @@
 //! - [`qr`]: QR codes as SVG.
 //! - [`schedule`]: which playlist plays when, in the device's time zone.
 //! - [`signage`]: playlists for unattended screens.
+//! - [`sync`]: what a device fetches for a new release, keeps and collects.
 //!
 //! # Example
 //! ```
@@ -37,6 +38,7 @@ pub mod manifest;
 pub mod qr;
 pub mod schedule;
 pub mod signage;
+pub mod sync;
 pub mod verify;
 
 #[cfg(test)]

@@ -88,6 +88,51 @@ pub struct DeviceConfig {
     /// Touch sound and background music.
     #[serde(default)]
     pub sound: SoundConfig,
+    /// Where new releases come from; none: only USB sticks.
+    pub sync: Option<SyncConfig>,
+    /// Serving this screen's release to a booth's other screens; none: not served.
+    pub mirror: Option<MirrorConfig>,
+}
+
+/// `[sync]`: fetching releases from the server or a lead kiosk's mirror.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncConfig {
+    /// The server or mirror, e.g. `"http://192.168.1.20:8090"`.
+    pub server: BaseUrl,
+    /// The device token from enrolment (a mirror needs none).
+    pub token: Option<String>,
+    /// Seconds between rounds (5–3600).
+    #[serde(default = "default_sync_every")]
+    pub every_secs: SyncEvery,
+}
+
+fn default_sync_every() -> SyncEvery {
+    SyncEvery(30)
+}
+
+/// Seconds between sync rounds, 5 to 3600.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct SyncEvery(pub u32);
+
+impl TryFrom<i64> for SyncEvery {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, String> {
+        if (5..=3600).contains(&value) {
+            Ok(Self(value as u32))
+        } else {
+            Err(format!("every_secs = {value} must be between 5 and 3600 seconds"))
+        }
+    }
+}
+
+/// `[mirror]`: this screen's verified release for the booth's other screens.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorConfig {
+    /// Address and port to serve on, e.g. `"0.0.0.0:8090"`.
+    pub listen: SocketAddr,
 }
 
 /// `[signage]`: the playlist player (signage mode, and the attract loop).
@@ -370,7 +415,7 @@ impl TryFrom<String> for BaseUrl {
         let rest = trimmed.strip_prefix("http://").or_else(|| trimmed.strip_prefix("https://"));
         match rest {
             Some(host) if !host.is_empty() && !host.contains(['?', '#', ' ']) => Ok(Self(trimmed.to_owned())),
-            _ => Err(format!("public_base_url {value:?} must look like \"http://192.168.1.20:8088\"")),
+            _ => Err(format!("address {value:?} must look like \"http://192.168.1.20:8088\"")),
         }
     }
 }
@@ -513,6 +558,9 @@ mod tests {
             (format!("time_zone = \"Mars/Olympus\"\n{}", config("")), "not a time zone"),
             (config("[signage]\ncrossfade_ms = 5000\n"), "between 0 (a cut) and 2000"),
             (config("[sound]\nbed_volume = 1.5\n"), "between 0.0 (silent) and 1.0"),
+            (config("[sync]\nserver = \"192.168.1.20\"\n"), "must look like"),
+            (config("[sync]\nserver = \"http://x\"\nevery_secs = 1\n"), "between 5 and 3600"),
+            (config("[mirror]\nlisten = \"lan\"\n"), "listen"),
             (config("[sound]\nquiet_hours = { start = \"25:00\", end = \"07:00\" }\n"), "quiet_hours"),
         ];
         for (text, expected) in cases {

@@ -18,6 +18,8 @@
 //! - [`media_server`]: blobs for the webview on loopback, with a per-launch secret.
 //! - [`brochure_server`]: brochure PDFs for phones on the booth network.
 //! - [`lan_address`]: the address QR codes point at.
+//! - [`mirror`]: the verified release, served read-only to a booth's other screens.
+//! - [`sync_client`]: fetching, verifying and activating a release from a server or a mirror.
 //! - [`kiosk_view`]: the payloads the interface receives.
 //! - [`signage_view`]: the playlist the player plays now, as a payload.
 //! - [`playability`]: which films of a release this machine cannot decode.
@@ -46,9 +48,11 @@ pub mod kiosk_view;
 pub mod lan_address;
 pub mod library;
 pub mod media_server;
+pub mod mirror;
 pub mod playability;
 pub mod rendering;
 pub mod signage_view;
 pub mod sound_output;
 pub mod staff_pin;
 pub mod store;
+pub mod sync_client;

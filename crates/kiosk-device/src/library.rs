@@ -140,6 +140,20 @@ impl Library {
         self.root.join("blobs")
     }
 
+    /// The pool's file for a blob (it may be absent).
+    pub fn pool_path(&self, id: &BlobId) -> PathBuf {
+        self.blob_dir().join(id.as_str())
+    }
+
+    /// The blobs in the pool, by name (not checked: import checks what it uses).
+    pub fn held_blobs(&self) -> std::collections::BTreeSet<BlobId> {
+        std::fs::read_dir(self.blob_dir())
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| BlobId::parse(entry.ok()?.file_name().to_str()?).ok())
+            .collect()
+    }
+
     fn release_dir(&self, channel: &str, version: u64) -> PathBuf {
         self.root.join("releases").join(channel).join(version.to_string())
     }

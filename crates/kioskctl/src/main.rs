@@ -7,6 +7,8 @@
 //! kioskctl pin hash [PIN]
 //! kioskctl media probe FILE
 //! kioskctl media thumbnail FILE --out PNG [--at-ms N] [--width N]
+//! kioskctl sync --server URL [--token TOKEN] --data-dir DIR --public-key FILE --channel NAME [--once]
+//! kioskctl mirror --data-dir DIR --public-key FILE --channel NAME [--listen ADDR]
 //! ```
 //!
 //! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`.
@@ -15,6 +17,7 @@ mod bundle;
 mod keys;
 mod media;
 mod pin;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -42,6 +45,11 @@ enum Command {
     /// Media files: facts and thumbnails.
     #[command(subcommand)]
     Media(media::MediaCommand),
+    /// Fetch, verify and activate a channel's release from a server or a mirror,
+    /// as a screen does, without a window.
+    Sync(sync::SyncArgs),
+    /// Serve a data folder's verified release to the other screens of a booth.
+    Mirror(sync::MirrorArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +66,8 @@ fn main() -> ExitCode {
         Command::Bundle(command) => bundle::run(command),
         Command::Pin(command) => pin::run(command),
         Command::Media(command) => media::run(command),
+        Command::Sync(args) => sync::sync(args),
+        Command::Mirror(args) => sync::mirror(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

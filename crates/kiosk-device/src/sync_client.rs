@@ -1,0 +1,416 @@
+//! Fetches a channel's current release from a server or a mirror
+//! (`docs/device-api.md`) and activates it, only when it verified completely.
+//!
+//! One round, [`SyncClient::sync_once`]:
+//! 1. ask for the manifest with the trusted one's ETag (`304`: nothing to do);
+//! 2. verify it against the pinned keys before fetching anything (a forged,
+//!    rolled-back, expired or foreign manifest costs one request, and the
+//!    screen keeps playing what it plays);
+//! 3. plan what the pool lacks (`kiosk_core::sync::plan_fetch`) and fetch it
+//!    into a staging bundle, a few blobs at a time, resuming partial files with
+//!    `Range` and checking each blob's size and SHA-256 (a corrupt one is
+//!    fetched again once, then the round fails);
+//! 4. import the staging bundle through the library (the same verification as a
+//!    USB stick), and activate it.
+//!
+//! A cut connection leaves partial files in `<data_dir>/incoming/.sync-<channel>/`;
+//! the next round resumes them.
+
+use std::collections::VecDeque;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use kiosk_core::blob::{BlobHasher, BlobId, BlobRef};
+use kiosk_core::sync::plan_fetch;
+use kiosk_core::verify::{Rejection, TrustPolicy, verify_manifest};
+
+use crate::library::{ActiveRelease, Library, LibraryError, Trust};
+
+/// The largest manifest accepted, as for bundles on disk.
+const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Where releases come from.
+#[derive(Debug, Clone)]
+pub struct SyncSource {
+    /// `http://host:port` of a server or a mirror, without a trailing `/`.
+    pub base_url: String,
+    /// The device token (a mirror needs none).
+    pub token: Option<String>,
+}
+
+/// What a round did.
+#[derive(Debug)]
+pub enum SyncOutcome {
+    /// The source has nothing newer than what is trusted.
+    UpToDate,
+    /// The source has no release of this channel.
+    NothingPublished,
+    /// A new release verified completely and is now active.
+    Activated {
+        /// It.
+        release: Box<ActiveRelease>,
+        /// Blobs fetched.
+        fetched: usize,
+        /// Bytes of the blobs fetched.
+        bytes: u64,
+        /// Bytes received over the network (less than `bytes` when partial
+        /// files were resumed).
+        transferred: u64,
+    },
+}
+
+/// Why a round failed; the release on screen stays.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The source could not be reached or the connection broke.
+    #[error("{url}: {reason}")]
+    Network {
+        /// What was asked.
+        url: String,
+        /// Why it failed.
+        reason: String,
+    },
+    /// The source answered with an error.
+    #[error("{url}: HTTP {status}: {body}")]
+    Status {
+        /// What was asked.
+        url: String,
+        /// The status.
+        status: u16,
+        /// Its explanation.
+        body: String,
+    },
+    /// The manifest was refused.
+    #[error("manifest from {url} refused: {rejection}")]
+    Refused {
+        /// Where it came from.
+        url: String,
+        /// Why.
+        rejection: Rejection,
+    },
+    /// A blob came twice with the wrong bytes.
+    #[error("blob {id} from {url} is corrupt: {reason}")]
+    CorruptBlob {
+        /// The blob.
+        id: BlobId,
+        /// Where from.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The library refused the release or the disk failed.
+    #[error(transparent)]
+    Library(#[from] LibraryError),
+    /// Disk I/O failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The reason.
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SyncError + '_ {
+    move |source| SyncError::Io { path: path.to_owned(), source }
+}
+
+/// Fetches releases from one source.
+#[derive(Debug, Clone)]
+pub struct SyncClient {
+    http: reqwest::blocking::Client,
+    source: SyncSource,
+    /// Blobs fetched at once.
+    pub parallel: usize,
+}
+
+impl SyncClient {
+    /// A client for `source` with short connect and read timeouts.
+    pub fn new(source: SyncSource) -> Self {
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("an HTTP client without TLS builds");
+        Self { http, source, parallel: 4 }
+    }
+
+    fn get(&self, url: &str) -> reqwest::blocking::RequestBuilder {
+        let request = self.http.get(url);
+        match &self.source.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+    }
+
+    /// One round: fetch, verify and activate the current release of the trusted
+    /// channel, if it is new.
+    pub fn sync_once(
+        &self,
+        library: &Library,
+        trust: &Trust,
+        now: Timestamp,
+    ) -> Result<SyncOutcome, SyncError> {
+        let url = format!("{}/v1/channels/{}/manifest", self.source.base_url, trust.channel);
+        let trusted = library.store().trusted_release(&trust.channel).map_err(LibraryError::from)?;
+        let mut request = self.get(&url);
+        if let Some(current) = &trusted {
+            request = request.header("if-none-match", format!("\"{}\"", current.manifest_sha256));
+        }
+        let network = |e: reqwest::Error| SyncError::Network { url: url.clone(), reason: e.to_string() };
+        let response = request.send().map_err(network)?;
+        match response.status().as_u16() {
+            304 => return Ok(SyncOutcome::UpToDate),
+            404 => return Ok(SyncOutcome::NothingPublished),
+            200 => {}
+            status => {
+                let body = response.text().unwrap_or_default().chars().take(300).collect();
+                return Err(SyncError::Status { url, status, body });
+            }
+        }
+        let signature = response
+            .headers()
+            .get("x-manifest-signature")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| hex::decode(v).ok())
+            .unwrap_or_default();
+        let mut manifest_bytes = Vec::new();
+        response
+            .take(MAX_MANIFEST_BYTES + 1)
+            .read_to_end(&mut manifest_bytes)
+            .map_err(|e| SyncError::Network { url: url.clone(), reason: e.to_string() })?;
+
+        let policy =
+            TrustPolicy { keys: &trust.keys, channel: &trust.channel, trusted: trusted.as_ref(), now };
+        let verified = verify_manifest(&manifest_bytes, &signature, &policy)
+            .map_err(|rejection| SyncError::Refused { url: url.clone(), rejection })?;
+        if trusted.as_ref().is_some_and(|t| t.manifest_sha256 == verified.manifest_sha256) {
+            return Ok(SyncOutcome::UpToDate);
+        }
+        let manifest = &verified.manifest;
+
+        let staging = library.incoming_dir().join(format!(".sync-{}", trust.channel));
+        let blob_dir = staging.join("blobs");
+        std::fs::create_dir_all(&blob_dir).map_err(io(&blob_dir))?;
+        std::fs::write(staging.join("manifest.json"), &manifest_bytes).map_err(io(&staging))?;
+        std::fs::write(staging.join("manifest.sig"), &signature).map_err(io(&staging))?;
+
+        let plan = plan_fetch(manifest, &library.held_blobs());
+        for blob in &manifest.blobs {
+            let staged = blob_dir.join(blob.sha256.as_str());
+            if !plan.fetch.iter().any(|f| f.sha256 == blob.sha256) && !staged.exists() {
+                let pooled = library.pool_path(&blob.sha256);
+                if std::fs::hard_link(&pooled, &staged).is_err() {
+                    std::fs::copy(&pooled, &staged).map_err(io(&pooled))?;
+                }
+            }
+        }
+        let queue: Mutex<VecDeque<&BlobRef>> = Mutex::new(
+            plan.fetch.iter().copied().filter(|b| !blob_dir.join(b.sha256.as_str()).exists()).collect(),
+        );
+        let failures: Mutex<Vec<SyncError>> = Mutex::new(Vec::new());
+        let transferred = AtomicU64::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..self.parallel.max(1) {
+                scope.spawn(|| {
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+                        let Some(blob) = next else { break };
+                        let fetched = self.fetch_blob(blob, &blob_dir);
+                        if let Ok(received) = fetched {
+                            transferred.fetch_add(received, Ordering::Relaxed);
+                        }
+                        if let Err(error) = fetched {
+                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(error);
+                            queue.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                        }
+                    }
+                });
+            }
+        });
+        if let Some(error) = failures.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().next() {
+            return Err(error);
+        }
+
+        library.import(&staging, &trust.keys, &trust.channel, now)?;
+        let release = library.newest_valid(&trust.keys, &trust.channel, now).ok_or_else(|| {
+            LibraryError::NoContent {
+                channel: trust.channel.clone(),
+                data_dir: library.data_dir().to_owned(),
+            }
+        })?;
+        library.activate(&release)?;
+        let _ = std::fs::remove_dir_all(&staging);
+        tracing::info!(
+            channel = trust.channel,
+            version = release.manifest.version,
+            fetched = plan.fetch.len(),
+            bytes = plan.bytes,
+            "release synced and active"
+        );
+        Ok(SyncOutcome::Activated {
+            release: Box::new(release),
+            fetched: plan.fetch.len(),
+            bytes: plan.bytes,
+            transferred: transferred.into_inner(),
+        })
+    }
+
+    /// Fetches one blob into `dir`, resuming a partial file, and checks it; a
+    /// corrupt one is fetched once more from the start. Returns the bytes received.
+    fn fetch_blob(&self, blob: &BlobRef, dir: &Path) -> Result<u64, SyncError> {
+        let url = format!("{}/v1/blobs/{}", self.source.base_url, blob.sha256);
+        let partial = dir.join(format!(".{}.partial", blob.sha256));
+        let mut last = String::new();
+        let mut received = 0;
+        for attempt in 0..2 {
+            if attempt > 0 {
+                tracing::warn!(blob = %blob.sha256, url, reason = last, "corrupt blob: fetching it again");
+                let _ = std::fs::remove_file(&partial);
+            }
+            received += self.download(&url, blob.size, &partial)?;
+            match check_file(&partial, blob) {
+                Ok(()) => {
+                    let target = dir.join(blob.sha256.as_str());
+                    return std::fs::rename(&partial, &target).map(|()| received).map_err(io(&target));
+                }
+                Err(reason) => last = reason,
+            }
+        }
+        let _ = std::fs::remove_file(&partial);
+        Err(SyncError::CorruptBlob { id: blob.sha256.clone(), url, reason: last })
+    }
+
+    /// Appends the rest of `url` to `partial` (from its current length); returns
+    /// the bytes received.
+    fn download(&self, url: &str, size: u64, partial: &Path) -> Result<u64, SyncError> {
+        let have = std::fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
+        let have = if have > size { 0 } else { have };
+        if have == size && size > 0 {
+            return Ok(0);
+        }
+        let mut request = self.get(url);
+        if have > 0 {
+            let id = url.rsplit('/').next().unwrap_or_default();
+            request =
+                request.header("range", format!("bytes={have}-")).header("if-range", format!("\"{id}\""));
+        }
+        let network =
+            |e: &dyn std::fmt::Display| SyncError::Network { url: url.to_owned(), reason: e.to_string() };
+        let response = request.send().map_err(|e| network(&e))?;
+        let append = match response.status().as_u16() {
+            206 => true,
+            200 => false,
+            status => {
+                let body = response.text().unwrap_or_default().chars().take(300).collect();
+                return Err(SyncError::Status { url: url.to_owned(), status, body });
+            }
+        };
+        let mut file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(partial)
+            .map_err(io(partial))?;
+        let limit = size - if append { have } else { 0 } + 1;
+        let mut body = response.take(limit);
+        let mut buffer = vec![0u8; 256 * 1024];
+        let mut received = 0;
+        loop {
+            let n = body.read(&mut buffer).map_err(|e| network(&e))?;
+            if n == 0 {
+                break;
+            }
+            file.write_all(&buffer[..n]).map_err(io(partial))?;
+            received += n as u64;
+        }
+        file.sync_all().map_err(io(partial))?;
+        Ok(received)
+    }
+}
+
+/// Whether the file holds exactly the blob; the reason when not.
+fn check_file(path: &Path, blob: &BlobRef) -> Result<(), String> {
+    let mut file = File::open(path).map_err(|e| e.to_string())?;
+    let mut hasher = BlobHasher::new();
+    let mut buffer = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buffer).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    let facts = hasher.finish();
+    kiosk_core::verify::check_blob(blob, Some(&facts)).map_err(|r| r.to_string())
+}
+
+/// The wait after `failures` failed rounds in a row: `every` while all is well,
+/// then doubling up to ten minutes, with up to a quarter of jitter (`jitter` in
+/// 0..1) so that a fleet does not return all at once.
+pub fn next_wait(every: Duration, failures: u32, jitter: f64) -> Duration {
+    let base = if failures == 0 {
+        every
+    } else {
+        every.saturating_mul(1 << failures.min(10)).min(Duration::from_secs(600)).max(every)
+    };
+    base.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
+}
+
+/// Syncs every `every` in a thread of its own, for as long as the process runs;
+/// `activated` is called with each release that became active.
+pub fn spawn_sync_loop(
+    data_dir: PathBuf,
+    trust: Trust,
+    source: SyncSource,
+    every: Duration,
+    clock: crate::clock::DeviceClock,
+    activated: impl Fn(ActiveRelease) + Send + 'static,
+) -> std::io::Result<()> {
+    std::thread::Builder::new().name("sync".into()).spawn(move || {
+        let client = SyncClient::new(source.clone());
+        let mut failures = 0;
+        loop {
+            let round = Library::open(&data_dir)
+                .map_err(SyncError::from)
+                .and_then(|library| client.sync_once(&library, &trust, clock.now()));
+            match round {
+                Ok(SyncOutcome::Activated { release, .. }) => {
+                    failures = 0;
+                    activated(*release);
+                }
+                Ok(_) => failures = 0,
+                Err(error) => {
+                    failures += 1;
+                    tracing::warn!(server = source.base_url, %error, failures, "sync failed; the screen keeps its release");
+                }
+            }
+            let mut jitter = [0u8; 1];
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut jitter);
+            std::thread::sleep(next_wait(every, failures, f64::from(jitter[0]) / 255.0));
+        }
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_longer_after_failures_up_to_ten_minutes() {
+        let every = Duration::from_secs(30);
+        assert_eq!(next_wait(every, 0, 0.0), every);
+        assert_eq!(next_wait(every, 1, 0.0), Duration::from_secs(60));
+        assert_eq!(next_wait(every, 3, 0.0), Duration::from_secs(240));
+        assert_eq!(next_wait(every, 30, 0.0), Duration::from_secs(600));
+        assert_eq!(next_wait(every, 0, 1.0), Duration::from_millis(37_500));
+        assert_eq!(next_wait(Duration::from_secs(3600), 2, 0.0), Duration::from_secs(3600));
+    }
+}

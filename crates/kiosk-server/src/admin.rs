@@ -1,0 +1,142 @@
+//! The admin API: blobs, channels, releases, enrolment codes, devices, and the
+//! server's public key. Every route but the public key asks for the admin token.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use futures_util::{StreamExt, TryStreamExt};
+use kiosk_core::manifest::Manifest;
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::auth::{Admin, token_hash};
+use crate::db::DeviceRow;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, BlobName, ChannelName};
+use crate::publish::{Published, publish};
+
+/// `GET /v1/public-key`: `ed25519-public <hex>`, the key devices pin.
+pub async fn public_key(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))],
+        kiosk_core::keys::public_key_text(&state.key.verifying_key()),
+    )
+}
+
+/// The answer to a blob upload.
+#[derive(Debug, Serialize)]
+pub struct BlobStored {
+    /// Its name.
+    pub sha256: String,
+    /// Its length.
+    pub size: u64,
+}
+
+/// `PUT /v1/admin/blobs/{sha256}`: the body's bytes, stored if they hash to the name.
+pub async fn put_blob(
+    State(state): State<AppState>,
+    _admin: Admin,
+    BlobName(id): BlobName,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Json<BlobStored>> {
+    let limit = state.settings.max_blob_bytes;
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("blobs are limited to {limit} bytes"),
+        ));
+    }
+    let stream = body.into_data_stream().map_err(std::io::Error::other).boxed();
+    let size = state.blobs.put(&id, stream, limit).await?;
+    tracing::info!(sha256 = %id, size, "stored a blob");
+    Ok(Json(BlobStored { sha256: id.to_string(), size }))
+}
+
+/// The body of `POST /v1/admin/channels`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewChannel {
+    /// Lowercase letters, digits and `-`.
+    pub name: String,
+}
+
+/// The answer to a channel creation.
+#[derive(Debug, Serialize)]
+pub struct ChannelCreated {
+    /// Its name.
+    pub name: String,
+    /// `false` when it existed already.
+    pub created: bool,
+}
+
+/// `POST /v1/admin/channels` `{"name"}`: creates a channel (idempotent).
+pub async fn create_channel(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiJson(body): ApiJson<NewChannel>,
+) -> ApiResult<(StatusCode, Json<ChannelCreated>)> {
+    if !kiosk_core::content::is_slug(&body.name) {
+        return Err(ApiError::bad_request(
+            "invalid_channel",
+            format!("{:?} is not a channel name: use 1–64 lowercase letters, digits and '-'", body.name),
+        ));
+    }
+    let created = state.db.create_channel(body.name.clone()).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(ChannelCreated { name: body.name, created })))
+}
+
+/// `POST /v1/admin/channels/{channel}/releases` with a manifest: publishes it.
+pub async fn publish_release(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ChannelName(channel): ChannelName,
+    ApiJson(manifest): ApiJson<Manifest>,
+) -> ApiResult<(StatusCode, Json<Published>)> {
+    Ok((StatusCode::CREATED, Json(publish(&state, &channel, manifest).await?)))
+}
+
+/// The answer to an enrolment-code request.
+#[derive(Debug, Serialize)]
+pub struct EnrolmentCode {
+    /// Works once, for the channel it was made for.
+    pub code: String,
+}
+
+/// `POST /v1/admin/channels/{channel}/enrolment-codes`: a new one-time code.
+pub async fn create_enrolment_code(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ChannelName(channel): ChannelName,
+) -> ApiResult<(StatusCode, Json<EnrolmentCode>)> {
+    if !state.db.channel_exists(channel.clone()).await? {
+        return Err(ApiError::not_found("no_channel", format!("channel {channel:?} does not exist")));
+    }
+    let code = random_hex::<10>();
+    state.db.insert_enrolment_code(token_hash(&code), channel).await?;
+    Ok((StatusCode::CREATED, Json(EnrolmentCode { code })))
+}
+
+/// The answer of `GET /v1/admin/devices`.
+#[derive(Debug, Serialize)]
+pub struct Devices {
+    /// Every enrolled device.
+    pub devices: Vec<DeviceRow>,
+}
+
+/// `GET /v1/admin/devices`: every device with its last heartbeat.
+pub async fn list_devices(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Devices>> {
+    Ok(Json(Devices { devices: state.db.devices().await? }))
+}
+
+/// `N` random bytes as hex.
+pub fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    hex::encode(bytes)
+}

@@ -1,0 +1,106 @@
+//! The shared state of every request, and the router.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use ed25519_dalek::SigningKey;
+use sha2::{Digest, Sha256};
+use tower_http::trace::TraceLayer;
+
+use crate::blob_store::{BlobStore, FsBlobStore};
+use crate::db::Db;
+use crate::error::{ApiError, ServerError};
+use crate::events::Announcer;
+use crate::settings::{MAX_JSON_BYTES, Settings};
+use crate::{admin, device, events, signing};
+
+/// The database file's name in the data folder.
+pub const DB_FILE: &str = "server.sqlite";
+
+/// What every handler shares; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The settings it started with.
+    pub settings: Arc<Settings>,
+    /// The database.
+    pub db: Db,
+    /// Where blobs live.
+    pub blobs: Arc<dyn BlobStore>,
+    /// The key releases are signed with.
+    pub key: Arc<SigningKey>,
+    /// SHA-256 of the admin token.
+    pub admin_token_sha256: [u8; 32],
+    /// Tells event streams about new releases.
+    pub announcer: Announcer,
+    /// Held while a release is published, so versions never race.
+    pub publishing: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl AppState {
+    /// Opens the data folder, creating on first start the database, `blobs/` and
+    /// the signing key.
+    pub async fn open(settings: &Settings) -> Result<Self, ServerError> {
+        let settings = settings.clone();
+        tokio::task::spawn_blocking(move || Self::open_blocking(settings))
+            .await
+            .map_err(|e| ServerError::Serve(std::io::Error::other(e)))?
+    }
+
+    fn open_blocking(settings: Settings) -> Result<Self, ServerError> {
+        let dir: &Path = &settings.data_dir;
+        let data_err = |source| ServerError::DataDir { path: dir.to_owned(), source };
+        std::fs::create_dir_all(dir).map_err(data_err)?;
+        let db = Db::open(&dir.join(DB_FILE))?;
+        let blobs = FsBlobStore::open(&dir.join("blobs")).map_err(|e| ServerError::DataDir {
+            path: dir.join("blobs"),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let key = signing::load_or_create(dir)?;
+        Ok(Self {
+            admin_token_sha256: Sha256::digest(settings.admin_token.as_bytes()).into(),
+            settings: Arc::new(settings),
+            db,
+            blobs: Arc::new(blobs),
+            key: Arc::new(key),
+            announcer: Announcer::new(),
+            publishing: Arc::default(),
+        })
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("not_found", "no such route; see docs/device-api.md")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method",
+    )
+}
+
+/// Every route of the server.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/v1/public-key", get(admin::public_key))
+        .route("/v1/admin/blobs/{sha256}", put(admin::put_blob))
+        .route("/v1/admin/channels", post(admin::create_channel))
+        .route("/v1/admin/channels/{channel}/releases", post(admin::publish_release))
+        .route("/v1/admin/channels/{channel}/enrolment-codes", post(admin::create_enrolment_code))
+        .route("/v1/admin/devices", get(admin::list_devices))
+        .route("/v1/enrol", post(device::enrol))
+        .route("/v1/reports", post(device::report))
+        .route("/v1/channels/{channel}/manifest", get(device::manifest))
+        .route("/v1/channels/{channel}/events", get(events::release_events))
+        .route("/v1/blobs/{sha256}", get(device::blob))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

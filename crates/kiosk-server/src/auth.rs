@@ -1,0 +1,109 @@
+//! Bearer tokens: the admin token, and each device's own token.
+//!
+//! Device tokens are stored only as their SHA-256, so a copy of the database does
+//! not let anyone act as a device. A device reads only its own channel.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use sha2::{Digest, Sha256};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// The lowercase hex SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+fn is_admin(state: &AppState, token: &str) -> bool {
+    // Comparing digests keeps the comparison's timing independent of the token.
+    Sha256::digest(token.as_bytes()).as_slice() == state.admin_token_sha256.as_slice()
+}
+
+/// A request carrying the admin token.
+#[derive(Debug, Clone, Copy)]
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match bearer(parts) {
+            Some(token) if is_admin(state, token) => Ok(Self),
+            _ => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+/// A request carrying an enrolled device's token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    /// The device's id.
+    pub id: String,
+    /// The channel it follows.
+    pub channel: String,
+}
+
+async fn device(parts: &Parts, state: &AppState) -> Result<Option<Device>, ApiError> {
+    let Some(token) = bearer(parts) else { return Ok(None) };
+    let found = state.db.device_by_token(token_hash(token)).await?;
+    Ok(found.map(|(id, channel)| Device { id, channel }))
+}
+
+impl FromRequestParts<AppState> for Device {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        device(parts, state).await?.ok_or_else(ApiError::unauthorized)
+    }
+}
+
+/// Who may read releases: a device (its own channel only) or the admin (any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reader {
+    /// The admin token.
+    Admin,
+    /// A device token.
+    Device(Device),
+}
+
+impl Reader {
+    /// `403 wrong_channel` when a device asks for another channel than its own.
+    pub fn may_read(&self, channel: &str) -> Result<(), ApiError> {
+        match self {
+            Self::Device(device) if device.channel != channel => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "wrong_channel",
+                format!("this device follows channel {:?}, not {channel:?}", device.channel),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The channel a device is limited to; `None` for the admin.
+    pub fn channel(&self) -> Option<&str> {
+        match self {
+            Self::Admin => None,
+            Self::Device(device) => Some(&device.channel),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if bearer(parts).is_some_and(|token| is_admin(state, token)) {
+            return Ok(Self::Admin);
+        }
+        device(parts, state).await?.map(Self::Device).ok_or_else(ApiError::unauthorized)
+    }
+}

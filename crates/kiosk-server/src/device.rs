@@ -1,0 +1,240 @@
+//! The device API (`docs/device-api.md`): enrolment, the current manifest, blobs,
+//! and reports.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::admin::random_hex;
+use crate::app::AppState;
+use crate::auth::{Device, Reader, token_hash};
+use crate::blob_store::StoredBlob;
+use crate::db::EventRow;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, BlobName, ChannelName};
+
+/// The most events one report may carry.
+pub const MAX_EVENTS_PER_REPORT: usize = 10_000;
+
+/// The largest heartbeat, and the largest `data` of one event, as JSON text.
+pub const MAX_REPORT_OBJECT_BYTES: usize = 64 * 1024;
+
+/// The body of `POST /v1/enrol`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    /// The one-time code from the admin.
+    pub code: String,
+    /// A name for the screen, for people.
+    pub name: String,
+}
+
+/// The answer to an enrolment.
+#[derive(Debug, Serialize)]
+pub struct Enrolled {
+    /// The device's id.
+    pub device_id: String,
+    /// Its bearer token; the server keeps only its hash.
+    pub token: String,
+    /// The channel it follows.
+    pub channel: String,
+}
+
+/// `POST /v1/enrol` `{"code", "name"}`.
+pub async fn enrol(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<EnrolRequest>,
+) -> ApiResult<Json<Enrolled>> {
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::bad_request("invalid_name", "a device name is 1–100 printable characters"));
+    }
+    let device_id = random_hex::<16>();
+    let token = random_hex::<32>();
+    let channel = state
+        .db
+        .enrol(token_hash(body.code.trim()), device_id.clone(), name.to_owned(), token_hash(&token))
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "invalid_code",
+                "the enrolment code is unknown or was used already",
+            )
+        })?;
+    tracing::info!(%device_id, name, %channel, "a device enrolled");
+    Ok(Json(Enrolled { device_id, token, channel }))
+}
+
+/// Whether an `If-None-Match` (or `If-Range`) value names this entity tag.
+fn matches_etag(value: Option<&HeaderValue>, etag: &str) -> bool {
+    let Some(value) = value.and_then(|v| v.to_str().ok()) else { return false };
+    value.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
+}
+
+/// `GET /v1/channels/{channel}/manifest`: the current release's exact bytes.
+pub async fn manifest(
+    State(state): State<AppState>,
+    reader: Reader,
+    ChannelName(channel): ChannelName,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    reader.may_read(&channel)?;
+    let release = state.db.latest_release(channel.clone()).await?.ok_or_else(|| {
+        ApiError::not_found("no_release", format!("channel {channel:?} has no release yet"))
+    })?;
+    let etag = format!("\"{}\"", release.manifest_sha256);
+    let mut response = if matches_etag(headers.get(header::IF_NONE_MATCH), &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], release.manifest)
+            .into_response()
+    };
+    let out = response.headers_mut();
+    let header_value =
+        |text: String| HeaderValue::from_str(&text).expect("hex and digits are valid header values");
+    out.insert(header::ETAG, header_value(etag));
+    out.insert("x-manifest-signature", header_value(hex::encode(&release.signature)));
+    out.insert("x-release-version", header_value(release.version.to_string()));
+    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+/// `GET /v1/blobs/{sha256}`: a blob listed by a release the caller may read, with
+/// `Range` and `If-Range` support and immutable caching.
+pub async fn blob(
+    State(state): State<AppState>,
+    reader: Reader,
+    BlobName(id): BlobName,
+    mut request: Request,
+) -> ApiResult<Response> {
+    let no_blob = || ApiError::not_found("no_blob", format!("{id} is not a blob of a release you may read"));
+    let media_type = state
+        .db
+        .listed_blob_type(reader.channel().map(str::to_owned), id.to_string())
+        .await?
+        .ok_or_else(no_blob)?;
+    let Some(StoredBlob::File { path, .. }) = state.blobs.open(&id).await? else {
+        tracing::warn!(sha256 = %id, "a listed blob is missing from the blob store");
+        return Err(no_blob());
+    };
+    let etag = format!("\"{id}\"");
+    let headers = request.headers_mut();
+    if headers.contains_key(header::IF_RANGE) && !matches_etag(headers.get(header::IF_RANGE), &etag) {
+        headers.remove(header::RANGE);
+    }
+    headers.remove(header::IF_RANGE);
+    let not_modified = matches_etag(headers.get(header::IF_NONE_MATCH), &etag);
+    let mime: mime::Mime = media_type.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        match ServeFile::new_with_mime(path, &mime).oneshot(request).await {
+            Ok(response) => response.map(Body::new),
+            Err(never) => match never {},
+        }
+    };
+    let out = response.headers_mut();
+    out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let out = response.headers_mut();
+        out.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex is a valid header value"));
+        out.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+        out.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        out.remove(header::LAST_MODIFIED);
+    }
+    Ok(response)
+}
+
+/// The body of `POST /v1/reports`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// The device's state now, stored as it is sent.
+    #[serde(default)]
+    pub heartbeat: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Proof-of-play and interaction events.
+    #[serde(default)]
+    pub events: Vec<ReportedEvent>,
+}
+
+/// One event of a report.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedEvent {
+    /// Unique id given by the device; a repeated id is stored once.
+    pub id: String,
+    /// What happened.
+    pub kind: String,
+    /// When it happened.
+    pub at: Timestamp,
+    /// Details.
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+/// The answer to a report.
+#[derive(Debug, Serialize)]
+pub struct Accepted {
+    /// Events accepted (stored now or before).
+    pub accepted: usize,
+}
+
+/// `POST /v1/reports`: answers once the heartbeat and events are committed.
+pub async fn report(
+    State(state): State<AppState>,
+    device: Device,
+    ApiJson(report): ApiJson<Report>,
+) -> ApiResult<Json<Accepted>> {
+    if report.events.len() > MAX_EVENTS_PER_REPORT {
+        return Err(ApiError::bad_request(
+            "too_many_events",
+            format!("send at most {MAX_EVENTS_PER_REPORT} events per report"),
+        ));
+    }
+    let events = report
+        .events
+        .into_iter()
+        .map(|event| {
+            let fits = |text: &str, max: usize| {
+                !text.is_empty() && text.len() <= max && !text.contains(char::is_control)
+            };
+            if !fits(&event.id, 128) || !fits(&event.kind, 64) {
+                return Err(ApiError::bad_request(
+                    "invalid_event",
+                    format!(
+                        "event {:?}: id (≤ 128) and kind (≤ 64) must be non-empty printable text",
+                        event.id
+                    ),
+                ));
+            }
+            let data = event.data.to_string();
+            if data.len() > MAX_REPORT_OBJECT_BYTES {
+                return Err(ApiError::bad_request(
+                    "invalid_event",
+                    format!(
+                        "event {:?}: data is limited to {MAX_REPORT_OBJECT_BYTES} bytes of JSON",
+                        event.id
+                    ),
+                ));
+            }
+            Ok(EventRow { id: event.id, kind: event.kind, at: event.at.to_string(), data })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let accepted = events.len();
+    let heartbeat = report.heartbeat.map(|h| serde_json::Value::Object(h).to_string());
+    if heartbeat.as_ref().is_some_and(|h| h.len() > MAX_REPORT_OBJECT_BYTES) {
+        return Err(ApiError::bad_request(
+            "invalid_heartbeat",
+            format!("a heartbeat is limited to {MAX_REPORT_OBJECT_BYTES} bytes of JSON"),
+        ));
+    }
+    state.db.record_report(device.id, heartbeat, events).await?;
+    Ok(Json(Accepted { accepted }))
+}

@@ -1,0 +1,71 @@
+//! The central server of the Bình Dương kiosk fleet.
+//!
+//! WTC staff upload blobs and publish releases through the admin API; screens enrol
+//! with a one-time code and then fetch signed releases through the device API
+//! (`docs/device-api.md`), hear about new ones over server-sent events, and report
+//! heartbeats and proof-of-play events back. The server signs every manifest it
+//! publishes with its own Ed25519 key (`signing.key` in the data folder); devices
+//! pin the public half (`GET /v1/public-key`), so a mirror or cache in between
+//! never has to be trusted.
+//!
+//! # Layout
+//! - [`settings`]: what the server needs to start, and the binary's TOML config.
+//! - [`error`]: start-up errors and the JSON error answers of the API.
+//! - [`db`]: the SQLite database and its append-only migrations.
+//! - [`blob_store`]: blobs by SHA-256 behind the [`BlobStore`] trait, on the filesystem.
+//! - [`signing`]: the server's signing key, made on first start.
+//! - [`publish`]: turning an uploaded manifest into a signed, published release.
+//! - [`extract`]: request extractors that refuse bad input with JSON errors.
+//! - [`auth`]: admin and device bearer tokens.
+//! - [`admin`]: the admin API (`/v1/admin/...`, `/v1/public-key`).
+//! - [`device`]: the device API (enrol, manifest, blobs, reports).
+//! - [`events`]: release announcements over server-sent events.
+//! - [`app`]: the shared state and the router.
+//!
+//! # Example
+//! ```no_run
+//! # async fn run() -> Result<(), kiosk_server::ServerError> {
+//! let settings = kiosk_server::Settings::new("/var/lib/kiosk-server".into(), "secret-admin-token".into());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8780").await.unwrap();
+//! kiosk_server::serve(settings, listener, async { let _ = tokio::signal::ctrl_c().await; }).await
+//! # }
+//! ```
+
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod blob_store;
+pub mod db;
+pub mod device;
+pub mod error;
+pub mod events;
+pub mod extract;
+pub mod publish;
+pub mod settings;
+pub mod signing;
+
+use std::future::Future;
+
+pub use blob_store::{BlobStore, FsBlobStore};
+pub use error::{ApiError, ServerError};
+pub use settings::Settings;
+
+/// Opens (creating on first start) the data folder, then answers on `listener`
+/// until `shutdown` completes. Open event streams are closed at shutdown.
+pub async fn serve(
+    settings: Settings,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let state = app::AppState::open(&settings).await?;
+    let router = app::router(state.clone());
+    let closing = state.announcer.clone();
+    let shutdown = async move {
+        shutdown.await;
+        closing.close();
+    };
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, data_dir = %settings.data_dir.display(), "kiosk server listening");
+    }
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(ServerError::Serve)
+}

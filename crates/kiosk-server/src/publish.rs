@@ -1,0 +1,126 @@
+//! Turning an uploaded manifest into a signed, published release.
+//!
+//! The admin sends a manifest; the server sets its `channel`, its `version` (the
+//! channel's last plus one) and `created_at`, checks that every blob it lists was
+//! uploaded with its listed size and that the content passes
+//! [`ContentPack::check`](kiosk_core::content::ContentPack::check), encodes it
+//! canonically ([`Manifest::encode`]), signs the bytes, and verifies the result
+//! as a device would ([`kiosk_core::verify::verify_manifest`]) before storing it.
+//! A release is published as soon as it is stored, and announced to event streams.
+
+use ed25519_dalek::Signer;
+use jiff::Timestamp;
+use kiosk_core::blob::BlobId;
+use kiosk_core::manifest::{FORMAT, Manifest};
+use kiosk_core::verify::{MAX_VERSION, TrustPolicy, verify_manifest};
+use serde::Serialize;
+
+use axum::http::StatusCode;
+
+use crate::app::AppState;
+use crate::db::StoredRelease;
+use crate::error::{ApiError, ApiResult};
+use crate::events::Announcement;
+
+/// The answer to a publish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Published {
+    /// The new release's version.
+    pub version: u64,
+    /// SHA-256 of its `manifest.json`.
+    pub manifest_sha256: String,
+}
+
+/// Publishes `manifest` on `channel`.
+pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) -> ApiResult<Published> {
+    let _publishing = state.publishing.lock().await;
+    if !state.db.channel_exists(channel.to_owned()).await? {
+        return Err(ApiError::not_found(
+            "no_channel",
+            format!("channel {channel:?} does not exist; create it first"),
+        ));
+    }
+    if manifest.format != FORMAT {
+        return Err(ApiError::bad_request(
+            "unsupported_format",
+            format!(
+                "manifest format {} is not supported; this server writes format {FORMAT}",
+                manifest.format
+            ),
+        ));
+    }
+    manifest.blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    if let Some(pair) = manifest.blobs.windows(2).find(|w| w[0].sha256 == w[1].sha256) {
+        return Err(ApiError::bad_request(
+            "invalid_manifest",
+            format!("blob {} is listed twice", pair[0].sha256),
+        ));
+    }
+    for blob in &manifest.blobs {
+        match state.blobs.size(&blob.sha256).await? {
+            None => {
+                return Err(ApiError::bad_request(
+                    "missing_blob",
+                    format!("blob {} is listed but was not uploaded (PUT /v1/admin/blobs/{0})", blob.sha256),
+                ));
+            }
+            Some(size) if size != blob.size => {
+                return Err(ApiError::bad_request(
+                    "blob_size",
+                    format!(
+                        "blob {} is listed as {} bytes but the uploaded one is {size}",
+                        blob.sha256, blob.size
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    manifest
+        .content
+        .check(&manifest.blobs)
+        .map_err(|e| ApiError::bad_request("invalid_content", e.to_string()))?;
+
+    let now = Timestamp::now();
+    if let Some(expires_at) = manifest.expires_at
+        && expires_at <= now
+    {
+        return Err(ApiError::bad_request(
+            "expired",
+            format!("expires_at {expires_at} is not in the future"),
+        ));
+    }
+    let last = state.db.latest_release(channel.to_owned()).await?;
+    let version = last.map_or(1, |r| r.version + 1);
+    if version > MAX_VERSION {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "versions_exhausted",
+            "the channel has used every version",
+        ));
+    }
+    manifest.channel = channel.to_owned();
+    manifest.version = version;
+    manifest.created_at = now;
+
+    let bytes = manifest.encode();
+    let signature = state.key.sign(&bytes).to_bytes().to_vec();
+    let keys = [state.key.verifying_key()];
+    let policy = TrustPolicy { keys: &keys, channel, trusted: None, now };
+    verify_manifest(&bytes, &signature, &policy)
+        .map_err(|rejection| ApiError::bad_request("invalid_manifest", rejection.to_string()))?;
+
+    let manifest_sha256 = BlobId::of(&bytes).to_string();
+    let blobs =
+        manifest.blobs.iter().map(|b| (b.sha256.to_string(), b.media_type.mime().to_owned())).collect();
+    let release =
+        StoredRelease { version, manifest: bytes, signature, manifest_sha256: manifest_sha256.clone() };
+    state.db.insert_release(channel.to_owned(), release, now.to_string(), blobs).await?;
+    tracing::info!(channel, version, %manifest_sha256, "published a release");
+    state.announcer.announce(Announcement {
+        channel: channel.to_owned(),
+        version,
+        manifest_sha256: manifest_sha256.clone(),
+    });
+    Ok(Published { version, manifest_sha256 })
+}

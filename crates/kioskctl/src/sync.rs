@@ -1,0 +1,116 @@
+//! `kioskctl sync` and `kioskctl mirror`: a screen's sync without a window, and a
+//! lead kiosk's mirror for the other screens of a booth.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use kiosk_authoring::keys::read_public_key;
+use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::library::{Library, Trust};
+use kiosk_device::sync_client::{SyncClient, SyncOutcome, SyncSource};
+
+/// `kioskctl sync`
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The server or mirror, e.g. `http://192.168.1.20:8090`.
+    #[arg(long)]
+    server: String,
+    /// The device token (a mirror needs none).
+    #[arg(long)]
+    token: Option<String>,
+    /// The device's data folder.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// A public key the device pins (repeat for several).
+    #[arg(long = "public-key", required = true)]
+    public_keys: Vec<PathBuf>,
+    /// The channel the device follows.
+    #[arg(long)]
+    channel: String,
+    /// One round, then exit; otherwise poll every `--every` seconds.
+    #[arg(long)]
+    once: bool,
+    /// Seconds between rounds.
+    #[arg(long, default_value_t = 30)]
+    every: u64,
+}
+
+/// `kioskctl mirror`
+#[derive(Debug, Args)]
+pub struct MirrorArgs {
+    /// The data folder whose verified release is served.
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// A public key the release must be signed with (repeat for several).
+    #[arg(long = "public-key", required = true)]
+    public_keys: Vec<PathBuf>,
+    /// The channel to serve.
+    #[arg(long)]
+    channel: String,
+    /// Where to listen, e.g. `0.0.0.0:8090`.
+    #[arg(long, default_value = "0.0.0.0:8090")]
+    listen: SocketAddr,
+}
+
+fn trust(public_keys: &[PathBuf], channel: &str) -> Result<Trust> {
+    let keys = public_keys.iter().map(|p| read_public_key(p)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Trust { keys, channel: channel.to_owned() })
+}
+
+/// Runs `kioskctl sync`.
+pub fn sync(args: SyncArgs) -> Result<()> {
+    let trust = trust(&args.public_keys, &args.channel)?;
+    let library = Library::open(&args.data_dir)?;
+    let base_url = args.server.trim_end_matches('/').to_owned();
+    let client = SyncClient::new(SyncSource { base_url, token: args.token });
+    loop {
+        match client.sync_once(&library, &trust, jiff::Timestamp::now()) {
+            Ok(SyncOutcome::Activated { release, fetched, bytes, transferred }) => println!(
+                "activated {} version {}: {fetched} blobs, {bytes} bytes ({transferred} received)",
+                release.manifest.channel, release.manifest.version
+            ),
+            Ok(SyncOutcome::UpToDate) => println!("up to date"),
+            Ok(SyncOutcome::NothingPublished) => println!("nothing published on channel {}", trust.channel),
+            Err(error) if args.once => return Err(error.into()),
+            Err(error) => eprintln!("kioskctl: sync failed, trying again in {} s: {error}", args.every),
+        }
+        if args.once {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_secs(args.every.max(1)));
+    }
+}
+
+/// Runs `kioskctl mirror` until interrupted.
+pub fn mirror(args: MirrorArgs) -> Result<()> {
+    let trust = trust(&args.public_keys, &args.channel)?;
+    let library = Library::open(&args.data_dir)?;
+    // Bundles dropped in `incoming/` (a USB stick) are imported first.
+    let release = library.start(&trust, None, jiff::Timestamp::now()).with_context(|| {
+        format!("{}: nothing of channel {:?} to mirror", args.data_dir.display(), trust.channel)
+    })?;
+    let version = release.manifest.version;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let addr = kiosk_device::mirror::serve_mirror(
+            listener,
+            args.data_dir.clone(),
+            CurrentRelease::new(release),
+            shutdown,
+        )?;
+        println!("mirroring {} version {version} on http://{addr}", trust.channel);
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        let _ = tokio::signal::ctrl_c().await;
+        Ok(())
+    })
+}

@@ -1,0 +1,102 @@
+// A bulletin board syncs from a lead kiosk's mirror on the booth network: the new
+// release verifies completely, becomes active, and the player moves to it at its
+// next item, without a restart and without a black frame.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { kioskctlBinary, repo, shots, startKiosk } from "./harness.mjs";
+import { freePort, until } from "./webdriver.mjs";
+
+const playlists = (id, words) => `
+[schedule]
+fallback = "${id}"
+
+[[playlists]]
+id = "${id}"
+
+[[playlists.items]]
+id = "words"
+kind = "message"
+seconds = 3
+[playlists.items.text]
+vi = "${words.vi}"
+en = "${words.en}"
+
+[[playlists.items]]
+id = "picture"
+kind = "image"
+image = "images/award-cover.svg"
+seconds = 3
+`;
+
+let kiosk;
+let mirror;
+let s;
+
+function bundle(work, name, version, id, words) {
+  const source = join(work, `${name}-media`);
+  cpSync(join(repo, "media"), source, { recursive: true });
+  writeFileSync(join(source, "playlists.toml"), playlists(id, words));
+  execFileSync(kioskctlBinary, [
+    "bundle", "build", source, "--channel", "wtc-booths", "--version", String(version),
+    "--key", join(repo, "kiosk-config/dev-keys/content-dev.key"), "--out", join(work, name), "--no-probe",
+  ]);
+  return join(work, name);
+}
+
+/** Starts `kioskctl mirror` on `port` of a lead data folder holding `release`. */
+async function startMirror(work, release, port) {
+  const lead = join(work, "lead");
+  mkdirSync(join(lead, "incoming"), { recursive: true });
+  cpSync(release, join(lead, "incoming/stick"), { recursive: true });
+  mirror = spawn(kioskctlBinary, [
+    "mirror", "--data-dir", lead, "--channel", "wtc-booths", "--listen", `127.0.0.1:${port}`,
+    "--public-key", join(repo, "kiosk-config/dev-keys/content-dev.pub"),
+  ], { stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise((resolve) => createInterface({ input: mirror.stdout }).once("line", resolve));
+  assert.match(line, /^mirroring wtc-booths version 8 on http:\/\/127\.0\.0\.1:\d+$/);
+}
+
+let work;
+let fresh;
+let port;
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), "kiosk-sync-"));
+  const old = bundle(work, "old", 7, "before", { vi: "Bản cũ", en: "The old release" });
+  fresh = bundle(work, "new", 8, "after", { vi: "Bản mới từ máy chủ", en: "The new release" });
+  // The lead kiosk is not up yet: the board starts on what it has.
+  port = await freePort();
+  kiosk = await startKiosk({
+    mode: "signage",
+    extra: ["[sync]", `server = "http://127.0.0.1:${port}"`, "every_secs = 5"],
+    prepare: (data) => cpSync(old, join(data, "incoming/old"), { recursive: true }),
+  });
+  s = kiosk.session;
+});
+
+after(async () => {
+  if (kiosk) await kiosk.close();
+  mirror?.kill("SIGTERM");
+});
+
+const playing = () => s.run("return document.querySelector('[data-testid=player]')?.dataset.playing || ''");
+
+test("the board plays its release, then moves to the one synced from the mirror", async () => {
+  await until(async () => (await playing()).startsWith("before/"), "the old release does not play", 30_000);
+  assert.match(kiosk.log(), /sync failed; the screen keeps its release/);
+  await startMirror(work, fresh, port);
+  await until(async () => (await playing()).startsWith("after/"), "the synced release does not play", 60_000, 300);
+  assert.match(kiosk.log(), /release synced and active channel="wtc-booths" version=8/);
+  const words = await until(
+    () => s.run("return [...document.querySelectorAll('.player-stage > .slide:not(.is-leaving)')].pop()?.innerText || ''"),
+    "nothing shown",
+  );
+  writeFileSync(join(shots, "40-signage-after-sync.png"), await s.screenshot());
+  assert.ok(words.includes("Bản mới từ máy chủ") || (await playing()) === "after/picture", words);
+});

@@ -1,0 +1,189 @@
+//! A booth screen syncs from the lead kiosk's mirror over real HTTP on 127.0.0.1:
+//! only a release that verified completely becomes active; cut downloads resume;
+//! a corrupt blob, a stranger's signature, a rollback or another channel change
+//! nothing on the screen.
+
+use std::path::{Path, PathBuf};
+
+use kiosk_core::verify::Rejection;
+use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::library::{Library, Trust};
+use kiosk_device::mirror::serve_mirror;
+use kiosk_device::sync_client::{SyncClient, SyncError, SyncOutcome, SyncSource};
+use kiosk_tests::{build_test_bundle, key, now};
+
+fn trust() -> Trust {
+    Trust { keys: vec![key(1).verifying_key()], channel: "wtc-booths".into() }
+}
+
+/// A lead kiosk showing `version` of a bundle signed by `signer`, mirrored on loopback.
+struct Lead {
+    _work: tempfile::TempDir,
+    data: PathBuf,
+    base: String,
+}
+
+async fn lead(version: u64, signer: u8) -> Lead {
+    let work = tempfile::tempdir().unwrap();
+    let bundle = build_test_bundle(work.path(), "b", "wtc-booths", version, &key(signer));
+    let data = work.path().join("lead");
+    let library = Library::open(&data).unwrap();
+    std::fs::rename(&bundle.dir, library.incoming_dir().join("b")).unwrap();
+    let lead_trust = Trust { keys: vec![key(signer).verifying_key()], channel: "wtc-booths".into() };
+    let release = library.start(&lead_trust, None, now()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr =
+        serve_mirror(listener, data.clone(), CurrentRelease::new(release), std::future::pending()).unwrap();
+    Lead { _work: work, data, base: format!("http://{addr}") }
+}
+
+/// One sync round of a screen whose data folder is `data`.
+async fn sync(base: &str, data: &Path, trust: Trust) -> Result<SyncOutcome, SyncError> {
+    let (base, data) = (base.to_owned(), data.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let library = Library::open(&data).unwrap();
+        SyncClient::new(SyncSource { base_url: base, token: None }).sync_once(&library, &trust, now())
+    })
+    .await
+    .unwrap()
+}
+
+fn active_version(data: &Path) -> Option<u64> {
+    Library::open(data).unwrap().active_pointer().map(|(_, v)| v)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_screen_syncs_from_the_lead_kiosk_and_then_is_up_to_date() {
+    let lead = lead(4, 1).await;
+    let screen = tempfile::tempdir().unwrap();
+    match sync(&lead.base, screen.path(), trust()).await.unwrap() {
+        SyncOutcome::Activated { release, fetched, bytes, transferred } => {
+            assert_eq!(release.manifest.version, 4);
+            assert_eq!(fetched, release.manifest.blobs.len());
+            assert_eq!(bytes, release.manifest.total_blob_bytes());
+            assert_eq!(transferred, bytes, "every byte once");
+        }
+        other => panic!("expected activation, got {other:?}"),
+    }
+    assert_eq!(active_version(screen.path()), Some(4));
+    assert!(!screen.path().join("incoming/.sync-wtc-booths").exists(), "staging is cleaned up");
+    assert!(matches!(sync(&lead.base, screen.path(), trust()).await.unwrap(), SyncOutcome::UpToDate));
+
+    // The manifest answers 304 to its ETag, and blobs resume with Range.
+    let client = reqwest::Client::new();
+    let manifest = client.get(format!("{}/v1/channels/wtc-booths/manifest", lead.base)).send().await.unwrap();
+    let etag = manifest.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(manifest.headers()["x-release-version"], "4");
+    assert_eq!(manifest.headers()["x-manifest-signature"].len(), 128);
+    let again = client
+        .get(format!("{}/v1/channels/wtc-booths/manifest", lead.base))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cut_download_resumes_where_it_stopped() {
+    let lead = lead(2, 1).await;
+    let screen = tempfile::tempdir().unwrap();
+    // What a cut connection leaves: the first half of the largest blob.
+    let pool = lead.data.join("blobs");
+    let (name, bytes) = std::fs::read_dir(&pool)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_name().unwrap().to_str().unwrap().to_owned(), std::fs::read(&p).unwrap()))
+        .max_by_key(|(_, b)| b.len())
+        .unwrap();
+    let staging = screen.path().join("incoming/.sync-wtc-booths/blobs");
+    std::fs::create_dir_all(&staging).unwrap();
+    std::fs::write(staging.join(format!(".{name}.partial")), &bytes[..bytes.len() / 2]).unwrap();
+
+    match sync(&lead.base, screen.path(), trust()).await.unwrap() {
+        SyncOutcome::Activated { bytes: total, transferred, .. } => {
+            assert_eq!(transferred, total - (bytes.len() / 2) as u64, "the first half is not fetched again")
+        }
+        other => panic!("expected activation, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(screen.path().join("blobs").join(&name)).unwrap(), bytes);
+
+    // A range request answers the rest only.
+    let rest = reqwest::Client::new()
+        .get(format!("{}/v1/blobs/{name}", lead.base))
+        .header("range", "bytes=10-")
+        .header("if-range", format!("\"{name}\""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.status(), 206);
+    assert_eq!(rest.bytes().await.unwrap().as_ref(), &bytes[10..]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrupt_blob_from_the_mirror_is_refused_then_fetched_again_once_repaired() {
+    let lead = lead(3, 1).await;
+    let screen = tempfile::tempdir().unwrap();
+    let pool = lead.data.join("blobs");
+    let victim = std::fs::read_dir(&pool).unwrap().next().unwrap().unwrap().path();
+    let good = std::fs::read(&victim).unwrap();
+    let mut bad = good.clone();
+    bad[0] ^= 0xff;
+    std::fs::write(&victim, &bad).unwrap();
+
+    let error = sync(&lead.base, screen.path(), trust()).await.unwrap_err();
+    assert!(matches!(error, SyncError::CorruptBlob { .. }), "{error}");
+    assert!(error.to_string().contains("is corrupt"), "{error}");
+    assert_eq!(active_version(screen.path()), None, "nothing of the release is active");
+    assert!(!screen.path().join("releases/wtc-booths/3").exists());
+
+    std::fs::write(&victim, &good).unwrap();
+    assert!(matches!(sync(&lead.base, screen.path(), trust()).await.unwrap(), SyncOutcome::Activated { .. }));
+    assert_eq!(active_version(screen.path()), Some(3));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn strangers_rollbacks_and_other_channels_change_nothing() {
+    let screen = tempfile::tempdir().unwrap();
+    let current = lead(5, 1).await;
+    sync(&current.base, screen.path(), trust()).await.unwrap();
+    assert_eq!(active_version(screen.path()), Some(5));
+
+    let stranger = lead(6, 9).await;
+    let error = sync(&stranger.base, screen.path(), trust()).await.unwrap_err();
+    assert!(matches!(error, SyncError::Refused { rejection: Rejection::BadSignature(_), .. }), "{error}");
+
+    let older = lead(4, 1).await;
+    let error = sync(&older.base, screen.path(), trust()).await.unwrap_err();
+    assert!(matches!(error, SyncError::Refused { rejection: Rejection::Rollback { .. }, .. }), "{error}");
+
+    let other = Trust { channel: "bulletin-boards".into(), ..trust() };
+    assert!(matches!(
+        sync(&current.base, screen.path(), other).await.unwrap(),
+        SyncOutcome::NothingPublished
+    ));
+    assert_eq!(active_version(screen.path()), Some(5), "the screen keeps its release");
+
+    // Nobody home: a clear network error, nothing changed.
+    let error = sync("http://127.0.0.1:9", screen.path(), trust()).await.unwrap_err();
+    assert!(matches!(error, SyncError::Network { .. }), "{error}");
+    assert_eq!(active_version(screen.path()), Some(5));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mirror_answers_tricks_with_a_json_404() {
+    let lead = lead(1, 1).await;
+    for path in [
+        "/v1/blobs/..%2F..%2Fkiosk.sqlite",
+        "/v1/blobs/../kiosk.sqlite",
+        "/v1/blobs/ABCDEF",
+        "/v1/channels/other/manifest",
+        "/v1/admin",
+        "/kiosk.sqlite",
+    ] {
+        let response = reqwest::get(format!("{}{path}", lead.base)).await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(body.starts_with(r#"{"error":""#) && body.contains(r#""message":""#), "{path}: {body}");
+    }
+}
