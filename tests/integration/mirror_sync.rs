@@ -25,10 +25,10 @@ struct Lead {
 
 async fn lead(version: u64, signer: u8) -> Lead {
     let work = tempfile::tempdir().unwrap();
-    let bundle = build_test_bundle(work.path(), "b", "wtc-booths", version, &key(signer));
+    let bundle = build_test_bundle(work.path(), &format!("v{version}"), "wtc-booths", version, &key(signer));
     let data = work.path().join("lead");
     let library = Library::open(&data).unwrap();
-    std::fs::rename(&bundle.dir, library.incoming_dir().join("b")).unwrap();
+    std::fs::rename(&bundle.dir, library.incoming_dir().join("stick")).unwrap();
     let lead_trust = Trust { keys: vec![key(signer).verifying_key()], channel: "wtc-booths".into() };
     let release = library.start(&lead_trust, None, now()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -186,4 +186,27 @@ async fn the_mirror_answers_tricks_with_a_json_404() {
         let body = response.text().await.unwrap();
         assert!(body.starts_with(r#"{"error":""#) && body.contains(r#""message":""#), "{path}: {body}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn old_releases_and_their_blobs_are_collected_keeping_the_newest_three() {
+    let screen = tempfile::tempdir().unwrap();
+    for version in 1..=5 {
+        let lead = lead(version, 1).await;
+        sync(&lead.base, screen.path(), trust()).await.unwrap();
+    }
+    let library = Library::open(screen.path()).unwrap();
+    assert_eq!(library.versions("wtc-booths"), vec![5, 4, 3]);
+    assert_eq!(library.active_pointer(), Some(("wtc-booths".into(), 5)));
+    // The pool holds exactly the blobs of the kept releases.
+    let mut listed = std::collections::BTreeSet::new();
+    for version in [5, 4, 3] {
+        let path = screen.path().join(format!("releases/wtc-booths/{version}/manifest.json"));
+        let manifest = kiosk_core::manifest::Manifest::decode(&std::fs::read(path).unwrap()).unwrap();
+        listed.extend(manifest.blobs.into_iter().map(|b| b.sha256));
+    }
+    assert_eq!(library.held_blobs(), listed);
+    let held = library.held_blobs().len();
+    library.collect("wtc-booths", 5, 3).unwrap();
+    assert_eq!(library.held_blobs().len(), held, "collecting again removes nothing");
 }

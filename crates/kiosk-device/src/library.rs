@@ -90,6 +90,15 @@ struct ActivePointer {
     version: u64,
 }
 
+/// What [`Library::collect`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collected {
+    /// Releases dropped.
+    pub releases: usize,
+    /// Blobs deleted.
+    pub blobs: usize,
+}
+
 /// What the device trusts: its keys and channel.
 #[derive(Debug, Clone)]
 pub struct Trust {
@@ -250,6 +259,40 @@ impl Library {
         }
         output.sync_all().map_err(io(&temp))?;
         std::fs::rename(&temp, &target).map_err(io(&target))
+    }
+
+    /// Drops all but the `keep` newest releases of `channel` (never `active`),
+    /// then every pooled blob that no remaining release of any channel lists.
+    /// When a remaining manifest cannot be read, no blob is deleted.
+    pub fn collect(&self, channel: &str, active: u64, keep: usize) -> Result<Collected, LibraryError> {
+        let (_, dropped) = kiosk_core::sync::releases_to_keep(&self.versions(channel), active, keep);
+        for version in &dropped {
+            let dir = self.release_dir(channel, *version);
+            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        let mut kept = Vec::new();
+        for channel_dir in std::fs::read_dir(self.root.join("releases")).into_iter().flatten().flatten() {
+            for release_dir in std::fs::read_dir(channel_dir.path()).into_iter().flatten().flatten() {
+                let path = release_dir.path().join("manifest.json");
+                if release_dir.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                match std::fs::read(&path).ok().and_then(|bytes| Manifest::decode(&bytes).ok()) {
+                    Some(manifest) => kept.push(manifest),
+                    None => {
+                        tracing::warn!(path = %path.display(), "unreadable release: no blob collected");
+                        return Ok(Collected { releases: dropped.len(), blobs: 0 });
+                    }
+                }
+            }
+        }
+        let held = self.held_blobs();
+        let unreferenced = kiosk_core::sync::unreferenced_blobs(&held, &kept.iter().collect::<Vec<_>>());
+        for blob in &unreferenced {
+            let path = self.pool_path(blob);
+            std::fs::remove_file(&path).map_err(io(&path))?;
+        }
+        Ok(Collected { releases: dropped.len(), blobs: unreferenced.len() })
     }
 
     /// Versions of `channel` in the library, newest first.

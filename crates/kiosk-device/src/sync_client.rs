@@ -31,6 +31,9 @@ use kiosk_core::verify::{Rejection, TrustPolicy, verify_manifest};
 
 use crate::library::{ActiveRelease, Library, LibraryError, Trust};
 
+/// Releases of a channel kept on disk (the newest, and those to fall back on).
+pub const KEEP_RELEASES: usize = 3;
+
 /// The largest manifest accepted, as for bundles on disk.
 const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -246,6 +249,17 @@ impl SyncClient {
         })?;
         library.activate(&release)?;
         let _ = std::fs::remove_dir_all(&staging);
+        match library.collect(&trust.channel, release.manifest.version, KEEP_RELEASES) {
+            Ok(collected) if collected.releases + collected.blobs > 0 => {
+                tracing::info!(
+                    releases = collected.releases,
+                    blobs = collected.blobs,
+                    "old releases collected"
+                )
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "old releases not collected"),
+        }
         tracing::info!(
             channel = trust.channel,
             version = release.manifest.version,
