@@ -10,7 +10,7 @@ use kiosk_device::current_release::CurrentRelease;
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::mirror::serve_mirror;
 use kiosk_device::sync_client::{SyncClient, SyncError, SyncOutcome, SyncSource};
-use kiosk_tests::{build_test_bundle, key, now};
+use kiosk_tests::{build_large_test_bundle, build_test_bundle, key, now};
 
 fn trust() -> Trust {
     Trust { keys: vec![key(1).verifying_key()], channel: "wtc-booths".into() }
@@ -24,8 +24,17 @@ struct Lead {
 }
 
 async fn lead(version: u64, signer: u8) -> Lead {
+    lead_with(version, signer, 0).await
+}
+
+/// A lead kiosk whose release carries a brochure of `megabytes` MB (0: small).
+async fn lead_with(version: u64, signer: u8, megabytes: usize) -> Lead {
     let work = tempfile::tempdir().unwrap();
-    let bundle = build_test_bundle(work.path(), &format!("v{version}"), "wtc-booths", version, &key(signer));
+    let name = format!("v{version}");
+    let bundle = match megabytes {
+        0 => build_test_bundle(work.path(), &name, "wtc-booths", version, &key(signer)),
+        mb => build_large_test_bundle(work.path(), &name, "wtc-booths", version, &key(signer), mb),
+    };
     let data = work.path().join("lead");
     let library = Library::open(&data).unwrap();
     std::fs::rename(&bundle.dir, library.incoming_dir().join("stick")).unwrap();
@@ -209,4 +218,44 @@ async fn old_releases_and_their_blobs_are_collected_keeping_the_newest_three() {
     let held = library.held_blobs().len();
     library.collect("wtc-booths", 5, 3).unwrap();
     assert_eq!(library.held_blobs().len(), held, "collecting again removes nothing");
+}
+
+/// A small filesystem of its own, unmounted when dropped.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &Path, size: &str) -> Option<Self> {
+        std::fs::create_dir_all(dir).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs", dir.to_str().unwrap()])
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then(|| Self(dir.to_owned()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_during_download_is_reported_and_the_screen_keeps_its_release() {
+    let work = tempfile::tempdir().unwrap();
+    let Some(disk) = SmallDisk::mount(&work.path().join("disk"), "8m") else {
+        // Mounting needs root, as on the kiosks' CI; elsewhere say so loudly.
+        eprintln!("SKIPPED: cannot mount a small tmpfs here (not root?)");
+        return;
+    };
+    let screen = disk.0.join("screen");
+    let small = lead(1, 1).await;
+    sync(&small.base, &screen, trust()).await.unwrap();
+    let large = lead_with(2, 1, 12).await;
+    let error = sync(&large.base, &screen, trust()).await.unwrap_err();
+    assert!(error.to_string().contains("No space left on device"), "{error}");
+    assert_eq!(active_version(&screen), Some(1));
+    let keys = trust().keys;
+    let shown = Library::open(&screen).unwrap().newest_valid(&keys, "wtc-booths", now()).unwrap();
+    assert_eq!(shown.manifest.version, 1, "the screen still shows its release, whole");
 }

@@ -167,3 +167,22 @@ pub fn build_test_bundle(dir: &Path, name: &str, channel: &str, version: u64, si
     let options = BuildOptions::new(channel, version, now(), signer.clone());
     build_bundle(&source, &dir.join(name), &options, &mut |_| {}).unwrap()
 }
+
+/// Like [`build_test_bundle`], with an English brochure of `megabytes` MB: a
+/// release whose download takes a while.
+pub fn build_large_test_bundle(
+    dir: &Path,
+    name: &str,
+    channel: &str,
+    version: u64,
+    signer: &SigningKey,
+    megabytes: usize,
+) -> Built {
+    let source = dir.join(format!("{name}-source"));
+    write_content_folder(&source, name);
+    let mut large = tiny_pdf(name);
+    large.extend(std::iter::repeat_n(b'%', megabytes * 1024 * 1024));
+    std::fs::write(source.join("brochures/guide/en.pdf"), large).unwrap();
+    let options = BuildOptions::new(channel, version, now(), signer.clone());
+    build_bundle(&source, &dir.join(name), &options, &mut |_| {}).unwrap()
+}

@@ -7,9 +7,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kiosk_authoring::{BuildOptions, build_bundle};
 use kiosk_device::library::Library;
-use kiosk_tests::{build_test_bundle, key, now, tiny_pdf, write_content_folder};
+use kiosk_tests::{build_large_test_bundle, build_test_bundle, key, now};
 
 const TRIALS: usize = 100;
 
@@ -80,13 +79,7 @@ fn kill_9_during_sync_leaves_the_old_or_the_new_release_never_a_mix() {
 
     // Version 1 on the screen; version 2, with a 6 MB brochure, on the mirror.
     let old = build_test_bundle(work.path(), "old", "wtc-booths", 1, &key(1));
-    let source = work.path().join("new-source");
-    write_content_folder(&source, "new");
-    let mut big = tiny_pdf("big");
-    big.extend(std::iter::repeat_n(b'%', 6 * 1024 * 1024));
-    std::fs::write(source.join("brochures/guide/en.pdf"), big).unwrap();
-    let options = BuildOptions::new("wtc-booths", 2, now(), key(1));
-    let new = build_bundle(&source, &work.path().join("new"), &options, &mut |_| {}).unwrap();
+    let new = build_large_test_bundle(work.path(), "new", "wtc-booths", 2, &key(1), 6);
 
     let template = work.path().join("template");
     let old_lead = work.path().join("old-lead");
