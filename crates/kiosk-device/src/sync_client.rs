@@ -30,6 +30,10 @@ use kiosk_core::sync::plan_fetch;
 use kiosk_core::verify::{Rejection, TrustPolicy, verify_manifest};
 
 use crate::library::{ActiveRelease, Library, LibraryError, Trust};
+use crate::store::Store;
+
+/// Events sent in one report.
+pub const UPLOAD_BATCH: usize = 500;
 
 /// Releases of a channel kept on disk (the newest, and those to fall back on).
 pub const KEEP_RELEASES: usize = 3;
@@ -275,6 +279,47 @@ impl SyncClient {
         })
     }
 
+    /// Sends the outbox to the server (`POST /v1/reports`) in batches, with
+    /// `heartbeat` on the first, marking each batch uploaded once the server has
+    /// answered that it is durable. Returns how many events went; a batch that
+    /// fails stays in the outbox and goes again next time (the server counts an
+    /// event id once).
+    pub fn upload_outbox(
+        &self,
+        store: &mut Store,
+        heartbeat: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<usize, SyncError> {
+        let url = format!("{}/v1/reports", self.source.base_url);
+        let mut sent = 0;
+        let mut heartbeat = Some(heartbeat);
+        loop {
+            let events = store.pending_events(UPLOAD_BATCH).map_err(LibraryError::from)?;
+            if events.is_empty() && heartbeat.is_none() {
+                return Ok(sent);
+            }
+            let body = serde_json::json!({ "heartbeat": heartbeat.take(), "events": events });
+            let mut request = self.http.post(&url).header("content-type", "application/json");
+            if let Some(token) = &self.source.token {
+                request = request.bearer_auth(token);
+            }
+            let response = request
+                .body(body.to_string())
+                .send()
+                .map_err(|e| SyncError::Network { url: url.clone(), reason: e.to_string() })?;
+            let status = response.status().as_u16();
+            if status != 200 {
+                let body = response.text().unwrap_or_default().chars().take(300).collect();
+                return Err(SyncError::Status { url, status, body });
+            }
+            let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+            store.mark_uploaded(&ids, Timestamp::now()).map_err(LibraryError::from)?;
+            sent += ids.len();
+            if events.len() < UPLOAD_BATCH {
+                return Ok(sent);
+            }
+        }
+    }
+
     /// Fetches one blob into `dir`, resuming a partial file, and checks it; a
     /// corrupt one is fetched once more from the start. Returns the bytes received.
     fn fetch_blob(&self, blob: &BlobRef, dir: &Path) -> Result<u64, SyncError> {
@@ -394,6 +439,22 @@ pub fn spawn_sync_loop(
             let round = Library::open(&data_dir)
                 .map_err(SyncError::from)
                 .and_then(|library| client.sync_once(&library, &trust, clock.now()));
+            // Only the central server takes reports; a mirror has no token.
+            if source.token.is_some() && round.is_ok() {
+                let heartbeat = serde_json::json!({
+                    "at": clock.now(),
+                    "uptime_s": clock.monotonic_ms() / 1000,
+                    "release_version": Library::open(&data_dir).ok().and_then(|l| l.active_pointer()).map(|(_, v)| v),
+                });
+                let uploaded = Store::open(&data_dir.join("kiosk.sqlite"))
+                    .map_err(|e| SyncError::from(LibraryError::from(e)))
+                    .and_then(|mut store| {
+                        client.upload_outbox(&mut store, heartbeat.as_object().cloned().unwrap_or_default())
+                    });
+                if let Err(error) = uploaded {
+                    tracing::warn!(%error, "events not uploaded yet; they stay in the outbox");
+                }
+            }
             match round {
                 Ok(SyncOutcome::Activated { release, .. }) => {
                     failures = 0;

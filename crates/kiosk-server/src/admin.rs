@@ -1,5 +1,19 @@
 //! The admin API: blobs, channels, releases, enrolment codes, devices, and the
-//! server's public key. Every route but the public key asks for the admin token.
+//! server's public key. Every route but the public key asks for
+//! `Authorization: Bearer <admin token>` (`401 unauthorized` otherwise).
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /v1/public-key` | `ed25519-public <hex>` (`text/plain`), the key devices pin; no token needed |
+//! | `PUT /v1/admin/blobs/{sha256}` | body = the blob's bytes; `200 {"sha256", "size"}`; `400 hash_mismatch`, `413 too_large` (limit [`Settings::max_blob_bytes`](crate::Settings::max_blob_bytes)) |
+//! | `GET /v1/admin/blobs/{sha256}` | `200 {"sha256", "size"}` when stored (a publisher skips uploading it again); `404 no_blob` |
+//! | `GET /v1/admin/channels` | `200 {"channels": [{"name", "version", "manifest_sha256", "published_at"}]}`, the newest release of each (`null`s before the first) |
+//! | `POST /v1/admin/channels` `{"name"}` | `201 {"name", "created": true}`, or `200` with `false` when it exists; `400 invalid_channel` |
+//! | `POST /v1/admin/channels/{channel}/releases` | body = a manifest; the server sets `channel`, `version` and `created_at`, signs and publishes it: `201 {"version", "manifest_sha256"}`; `400 missing_blob`, `blob_size`, `invalid_content`, `expired`, `unsupported_format`, `invalid_manifest`; `404 no_channel` |
+//! | `POST /v1/admin/channels/{channel}/enrolment-codes` | `201 {"code"}`, usable once; `404 no_channel` |
+//! | `GET /v1/admin/devices` | `200 {"devices": [{"id", "name", "channel", "enrolled_at", "last_heartbeat_at", "heartbeat"}]}` |
+//!
+//! The admin token also reads every channel through the device API's read routes.
 
 use axum::Json;
 use axum::body::Body;
@@ -12,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::auth::{Admin, token_hash};
-use crate::db::DeviceRow;
+use crate::db::{ChannelRow, DeviceRow};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
 use crate::publish::{Published, publish};
@@ -55,6 +69,30 @@ pub async fn put_blob(
     let size = state.blobs.put(&id, stream, limit).await?;
     tracing::info!(sha256 = %id, size, "stored a blob");
     Ok(Json(BlobStored { sha256: id.to_string(), size }))
+}
+
+/// `GET /v1/admin/blobs/{sha256}`: whether a blob is stored, and its size.
+pub async fn blob_info(
+    State(state): State<AppState>,
+    _admin: Admin,
+    BlobName(id): BlobName,
+) -> ApiResult<Json<BlobStored>> {
+    match state.blobs.size(&id).await? {
+        Some(size) => Ok(Json(BlobStored { sha256: id.to_string(), size })),
+        None => Err(ApiError::not_found("no_blob", format!("blob {id} has not been uploaded"))),
+    }
+}
+
+/// The answer of `GET /v1/admin/channels`.
+#[derive(Debug, Serialize)]
+pub struct Channels {
+    /// Every channel.
+    pub channels: Vec<ChannelRow>,
+}
+
+/// `GET /v1/admin/channels`: every channel with its newest release.
+pub async fn list_channels(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Channels>> {
+    Ok(Json(Channels { channels: state.db.channels().await? }))
 }
 
 /// The body of `POST /v1/admin/channels`.

@@ -44,10 +44,11 @@ impl AppState {
     /// Opens the data folder, creating on first start the database, `blobs/` and
     /// the signing key.
     pub async fn open(settings: &Settings) -> Result<Self, ServerError> {
+        let path = settings.data_dir.clone();
         let settings = settings.clone();
         tokio::task::spawn_blocking(move || Self::open_blocking(settings))
             .await
-            .map_err(|e| ServerError::Serve(std::io::Error::other(e)))?
+            .map_err(|e| ServerError::DataDir { path, source: std::io::Error::other(e) })?
     }
 
     fn open_blocking(settings: Settings) -> Result<Self, ServerError> {
@@ -88,8 +89,8 @@ async fn method_not_allowed() -> ApiError {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/public-key", get(admin::public_key))
-        .route("/v1/admin/blobs/{sha256}", put(admin::put_blob))
-        .route("/v1/admin/channels", post(admin::create_channel))
+        .route("/v1/admin/blobs/{sha256}", put(admin::put_blob).get(admin::blob_info))
+        .route("/v1/admin/channels", post(admin::create_channel).get(admin::list_channels))
         .route("/v1/admin/channels/{channel}/releases", post(admin::publish_release))
         .route("/v1/admin/channels/{channel}/enrolment-codes", post(admin::create_enrolment_code))
         .route("/v1/admin/devices", get(admin::list_devices))

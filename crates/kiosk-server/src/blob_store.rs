@@ -149,7 +149,7 @@ impl FsBlobStore {
         let root = self.root.clone();
         tokio::task::spawn_blocking(move || std::fs::File::open(&root).and_then(|dir| dir.sync_all()))
             .await
-            .map_err(|e| BlobStoreError::Body(e.to_string()))?
+            .map_err(|e| io(&self.root)(std::io::Error::other(e)))?
             .map_err(io(&self.root))?;
         Ok(size)
     }

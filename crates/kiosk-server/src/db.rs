@@ -103,6 +103,19 @@ pub struct DeviceRow {
     pub heartbeat: Option<serde_json::Value>,
 }
 
+/// A channel as the admin API lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChannelRow {
+    /// Its name.
+    pub name: String,
+    /// Its newest release's version, if any.
+    pub version: Option<u64>,
+    /// That release's manifest hash.
+    pub manifest_sha256: Option<String>,
+    /// When that release was published.
+    pub published_at: Option<String>,
+}
+
 /// A reported event to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
@@ -173,6 +186,32 @@ impl Db {
                 .optional()
                 .map(|row| row.is_some())
                 .map_err(ctx("find channel"))
+        })
+        .await
+    }
+
+    /// Every channel with its newest release, by name.
+    pub async fn channels(&self) -> Result<Vec<ChannelRow>, DbError> {
+        self.call(|c| {
+            let mut stmt = c
+                .prepare(
+                    "SELECT c.name, r.version, r.manifest_sha256, r.created_at FROM channels c
+                     LEFT JOIN releases r ON r.channel = c.name
+                       AND r.version = (SELECT MAX(version) FROM releases WHERE channel = c.name)
+                     ORDER BY c.name",
+                )
+                .map_err(ctx("list channels"))?;
+            let rows = stmt
+                .query_map([], |row| {
+                    Ok(ChannelRow {
+                        name: row.get(0)?,
+                        version: row.get::<_, Option<i64>>(1)?.map(|v| v as u64),
+                        manifest_sha256: row.get(2)?,
+                        published_at: row.get(3)?,
+                    })
+                })
+                .map_err(ctx("list channels"))?;
+            rows.collect::<Result<_, _>>().map_err(ctx("read channel"))
         })
         .await
     }

@@ -30,10 +30,16 @@ async fn first_start_makes_the_data_folder_and_keeps_its_key() {
         assert_eq!(mode, 0o600);
     }
     server.create_channel("wtc-booths").await;
+    let (manifest, blobs) = sample("restart");
+    server.upload(&blobs).await;
+    let (_, manifest_sha256) = server.publish("wtc-booths", &manifest).await;
     server.stop().await;
 
     let again = start(dir.path()).await;
     assert_eq!(public_key(&again).await, key, "the key survives a restart");
+    let response = again.admin(Method::GET, "/v1/channels/wtc-booths/manifest").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the release survives a restart");
+    assert_eq!(BlobId::of(&response.bytes().await.unwrap()).as_str(), manifest_sha256);
     let response = again
         .admin(Method::POST, "/v1/admin/channels")
         .json(&serde_json::json!({"name": "wtc-booths"}))
@@ -167,6 +173,30 @@ async fn publishes_a_release_that_a_device_verifies_and_downloads() {
     // A second publish gets the next version.
     let (second, _) = sample("one");
     assert_eq!(server.publish("wtc-booths", &second).await.0, 2);
+
+    // What the admin sees.
+    let info: serde_json::Value = server
+        .admin(Method::GET, &format!("/v1/admin/blobs/{film_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info, serde_json::json!({"sha256": film_id.as_str(), "size": 4096}));
+    let absent =
+        server.admin(Method::GET, &format!("/v1/admin/blobs/{}", BlobId::of(b"?"))).send().await.unwrap();
+    assert_eq!(absent.status(), StatusCode::NOT_FOUND);
+    server.create_channel("bulletin-boards").await;
+    let channels: serde_json::Value =
+        server.admin(Method::GET, "/v1/admin/channels").send().await.unwrap().json().await.unwrap();
+    let channels = channels["channels"].as_array().unwrap();
+    assert_eq!(channels.len(), 2);
+    assert_eq!(
+        (&channels[0]["name"], &channels[0]["version"]),
+        (&"bulletin-boards".into(), &serde_json::Value::Null)
+    );
+    assert_eq!((&channels[1]["name"], &channels[1]["version"]), (&"wtc-booths".into(), &2.into()));
     server.stop().await;
 }
 
@@ -363,5 +393,20 @@ async fn accepts_blobs_larger_than_any_json_body() {
     let id = BlobId::of(&big);
     server.upload(&[(id.clone(), big.clone())]).await;
     assert_eq!(std::fs::read(dir.path().join("blobs").join(id.as_str())).unwrap(), big);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_publishes_get_distinct_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    server.create_channel("wtc-booths").await;
+    let (manifest, blobs) = sample("race");
+    server.upload(&blobs).await;
+    let publishes = (0..5).map(|_| server.publish("wtc-booths", &manifest));
+    let mut versions: Vec<u64> =
+        futures_util::future::join_all(publishes).await.into_iter().map(|(version, _)| version).collect();
+    versions.sort();
+    assert_eq!(versions, [1, 2, 3, 4, 5]);
     server.stop().await;
 }

@@ -1,0 +1,56 @@
+//! A screen's own sync client (`kiosk_device::sync_client`) fetches, verifies and
+//! activates a release from this server, pinning the key `GET /v1/public-key` answers.
+
+mod support;
+
+use kiosk_core::keys::parse_public_key;
+use kiosk_device::library::{Library, Trust};
+use kiosk_device::sync_client::{SyncClient, SyncOutcome, SyncSource};
+use support::{sample, start};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_screen_syncs_a_published_release_with_its_device_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&dir.path().join("server")).await;
+    server.create_channel("wtc-booths").await;
+    let (manifest, blobs) = sample("device");
+    server.upload(&blobs).await;
+    server.publish("wtc-booths", &manifest).await;
+    let token = server.enrol("wtc-booths", "Booth 1").await;
+    let key_text =
+        server.client.get(server.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
+    let trust = Trust { keys: vec![parse_public_key(&key_text).unwrap()], channel: "wtc-booths".into() };
+
+    let sync = |token: Option<String>| {
+        let (base, data, trust) = (server.base.clone(), dir.path().join("screen"), trust.clone());
+        tokio::task::spawn_blocking(move || {
+            let library = Library::open(&data).unwrap();
+            SyncClient::new(SyncSource { base_url: base, token }).sync_once(
+                &library,
+                &trust,
+                jiff::Timestamp::now(),
+            )
+        })
+    };
+    assert!(sync(None).await.unwrap().is_err(), "no token, no release");
+    match sync(Some(token.clone())).await.unwrap().unwrap() {
+        SyncOutcome::Activated { release, fetched, .. } => {
+            assert_eq!(release.manifest.version, 1);
+            assert_eq!(fetched, blobs.len());
+        }
+        other => panic!("expected activation, got {other:?}"),
+    }
+    assert!(matches!(sync(Some(token.clone())).await.unwrap().unwrap(), SyncOutcome::UpToDate));
+
+    let (second, second_blobs) = sample("device, second");
+    server.upload(&second_blobs).await;
+    server.publish("wtc-booths", &second).await;
+    match sync(Some(token)).await.unwrap().unwrap() {
+        SyncOutcome::Activated { release, fetched, .. } => {
+            assert_eq!(release.manifest.version, 2);
+            assert_eq!(fetched, 1, "only the changed blob is fetched");
+        }
+        other => panic!("expected activation, got {other:?}"),
+    }
+    server.stop().await;
+}
