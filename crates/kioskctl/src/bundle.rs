@@ -39,6 +39,25 @@ pub enum BundleCommand {
         #[arg(long)]
         no_probe: bool,
     },
+    /// Writes a channel's current release as a bundle folder (for a USB stick),
+    /// from the server or from a screen's data folder.
+    Export {
+        /// The server (or a mirror), e.g. `http://127.0.0.1:8780`.
+        #[arg(long, conflicts_with = "data_dir", required_unless_present = "data_dir")]
+        server: Option<String>,
+        /// A device or admin token for the server.
+        #[arg(long, env = "KIOSK_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// A screen's data folder, instead of a server.
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// The channel.
+        #[arg(long)]
+        channel: String,
+        /// The folder to write; must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Verifies a bundle: exit 0 when valid, else one line naming what failed.
     Verify {
         /// The bundle folder.
@@ -61,21 +80,7 @@ pub fn run(command: BundleCommand) -> Result<()> {
             options.expires_at = expires_in_days
                 .map(|days| now.checked_add(SignedDuration::from_hours(i64::from(days) * 24)))
                 .transpose()?;
-            let bar = ProgressBar::hidden();
-            let built = build_bundle(&source_dir, &out, &options, &mut |progress| match progress {
-                Progress::Planned { files, bytes } => {
-                    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                    bar.set_length(bytes);
-                    bar.set_style(
-                        ProgressStyle::with_template("hashing {msg} files: {bytes}/{total_bytes} {wide_bar}")
-                            .expect("valid template"),
-                    );
-                    bar.set_message(files.to_string());
-                }
-                Progress::Copied(bytes) => bar.inc(bytes),
-            })
-            .with_context(|| format!("building a bundle from {}", source_dir.display()))?;
-            bar.finish_and_clear();
+            let built = build_with_progress(&source_dir, &out, &options)?;
             let m = &built.manifest;
             println!(
                 "built {}: channel {}, version {}, {} blobs, {:.1} MB, manifest {}",
@@ -85,6 +90,23 @@ pub fn run(command: BundleCommand) -> Result<()> {
                 m.blobs.len(),
                 m.total_blob_bytes() as f64 / 1e6,
                 built.manifest_sha256
+            );
+            Ok(())
+        }
+        BundleCommand::Export { server, token, data_dir, channel, out } => {
+            let source = match (&server, &data_dir) {
+                (Some(url), _) => crate::export::ExportSource::Server { url, token: token.as_deref() },
+                (None, Some(dir)) => crate::export::ExportSource::DataDir(dir),
+                (None, None) => bail!("give --server or --data-dir"),
+            };
+            let m = crate::export::export(&source, &channel, &out)?;
+            println!(
+                "exported {} version {} to {}: {} blobs, {:.1} MB",
+                m.channel,
+                m.version,
+                out.display(),
+                m.blobs.len(),
+                m.total_blob_bytes() as f64 / 1e6
             );
             Ok(())
         }
@@ -117,8 +139,32 @@ pub fn run(command: BundleCommand) -> Result<()> {
     }
 }
 
+/// Builds a bundle with a progress bar on standard error.
+pub fn build_with_progress(
+    source_dir: &std::path::Path,
+    out: &std::path::Path,
+    options: &BuildOptions,
+) -> Result<kiosk_authoring::Built> {
+    let bar = ProgressBar::hidden();
+    let built = build_bundle(source_dir, out, options, &mut |progress| match progress {
+        Progress::Planned { files, bytes } => {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(bytes);
+            bar.set_style(
+                ProgressStyle::with_template("hashing {msg} files: {bytes}/{total_bytes} {wide_bar}")
+                    .expect("valid template"),
+            );
+            bar.set_message(files.to_string());
+        }
+        Progress::Copied(bytes) => bar.inc(bytes),
+    })
+    .with_context(|| format!("building a bundle from {}", source_dir.display()))?;
+    bar.finish_and_clear();
+    Ok(built)
+}
+
 /// Probes a film with GStreamer: it must decode from its first to its last frame.
-fn probe_film(path: &std::path::Path) -> Result<kiosk_core::blob::MediaProbe, String> {
+pub fn probe_film(path: &std::path::Path) -> Result<kiosk_core::blob::MediaProbe, String> {
     let facts = kiosk_media::probe::probe(path).map_err(|e| e.to_string())?;
     if let Some(reason) = facts.decode_error {
         return Err(reason);

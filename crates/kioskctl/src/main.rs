@@ -3,20 +3,24 @@
 //! ```text
 //! kioskctl keys generate --out DIR [--name NAME]
 //! kioskctl bundle build SOURCE_DIR --channel NAME --version N --key SECRET_KEY --out DIR [--expires-in-days N]
+//! kioskctl bundle export (--server URL [--token T] | --data-dir DIR) --channel NAME --out DIR
 //! kioskctl bundle verify DIR --public-key FILE [--public-key FILE …] [--channel NAME]
 //! kioskctl pin hash [PIN]
 //! kioskctl media probe FILE
 //! kioskctl media thumbnail FILE --out PNG [--at-ms N] [--width N]
 //! kioskctl sync --server URL [--token TOKEN] --data-dir DIR --public-key FILE --channel NAME [--once]
 //! kioskctl mirror --data-dir DIR --public-key FILE --channel NAME [--listen ADDR]
+//! kioskctl publish SOURCE_DIR --server URL --channel NAME [--admin-token TOKEN]
 //! ```
 //!
 //! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`.
 
 mod bundle;
+mod export;
 mod keys;
 mod media;
 mod pin;
+mod publish;
 mod sync;
 
 use std::process::ExitCode;
@@ -50,6 +54,8 @@ enum Command {
     Sync(sync::SyncArgs),
     /// Serve a data folder's verified release to the other screens of a booth.
     Mirror(sync::MirrorArgs),
+    /// Build a release from a content folder and publish it on the server.
+    Publish(publish::PublishArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +74,7 @@ fn main() -> ExitCode {
         Command::Media(command) => media::run(command),
         Command::Sync(args) => sync::sync(args),
         Command::Mirror(args) => sync::mirror(args),
+        Command::Publish(args) => publish::publish(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
