@@ -7,7 +7,9 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use kiosk_core::blob::BlobId;
+use kiosk_device::library::ActiveRelease;
 use kiosk_device::sync_client::{SyncSource, spawn_sync_loop};
+use kiosk_device::usb_watch::spawn_watch_loop;
 
 use kiosk_device::clock::DeviceClock;
 use kiosk_device::config::LoadedConfig;
@@ -101,10 +103,24 @@ fn start_sync(
 ) {
     let Some(sync) = &loaded.config.sync else { return };
     let source = SyncSource { base_url: sync.server.0.clone(), token: sync.token.clone() };
-    let (data_dir, shown, refused) = (loaded.data_dir.clone(), release.clone(), undecodable.clone());
     let every = Duration::from_secs(u64::from(sync.every_secs.0));
     tracing::info!(server = source.base_url, every_secs = sync.every_secs.0, "syncing releases");
-    let started = spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, move |new| {
+    let show = shower(loaded, release, undecodable);
+    let started = spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, show);
+    if let Err(error) = started {
+        tracing::error!(%error, "sync could not start");
+    }
+}
+
+/// What to do with a new release that verified completely: check its films with
+/// this machine's decoders, then show it (the player switches at its next item).
+fn shower(
+    loaded: &LoadedConfig,
+    release: &CurrentRelease,
+    undecodable: &Arc<RwLock<BTreeMap<BlobId, String>>>,
+) -> impl Fn(ActiveRelease) + Send + 'static {
+    let (data_dir, shown, refused) = (loaded.data_dir.clone(), release.clone(), undecodable.clone());
+    move |new| {
         if let Ok(mut store) = Store::open(&data_dir.join("kiosk.sqlite")) {
             let films = undecodable_films(
                 &new,
@@ -116,9 +132,26 @@ fn start_sync(
         }
         tracing::info!(version = new.manifest.version, "new release shown");
         shown.set(new);
-    });
-    if let Err(error) = started {
-        tracing::error!(%error, "sync could not start");
+    }
+}
+
+/// Watches `content.watch_dirs` (a USB stick's mount point) for bundles.
+fn start_usb_watch(
+    loaded: &LoadedConfig,
+    trust: Trust,
+    clock: DeviceClock,
+    release: &CurrentRelease,
+    undecodable: &Arc<RwLock<BTreeMap<BlobId, String>>>,
+) {
+    if loaded.watch_dirs.is_empty() {
+        return;
+    }
+    tracing::info!(dirs = ?loaded.watch_dirs, "watching for bundles");
+    let show = shower(loaded, release, undecodable);
+    if let Err(error) =
+        spawn_watch_loop(loaded.data_dir.clone(), loaded.watch_dirs.clone(), trust, clock, show)
+    {
+        tracing::error!(%error, "watching for bundles could not start");
     }
 }
 
@@ -175,6 +208,7 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
     )));
     let sound = crate::sound::start_sound(&config.sound, config.mode, &release, clock, config.time_zone());
     let release = CurrentRelease::new(release);
+    start_usb_watch(&loaded, trust.clone(), clock, &release, &undecodable);
     start_sync(&loaded, trust, clock, &release, &undecodable);
     start_mirror(&loaded, &release);
 

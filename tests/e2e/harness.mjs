@@ -29,6 +29,7 @@ export async function startKiosk({
   mode = "kiosk",
   top = [],
   extra = [],
+  contentExtra = [],
   args = [],
 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kiosk-e2e-"));
@@ -46,6 +47,7 @@ export async function startKiosk({
       "[content]",
       'channel = "wtc-booths"',
       `trusted_keys = ["${join(repo, "kiosk-config/dev-keys/content-dev.pub")}"]`,
+      ...contentExtra,
       "[kiosk]",
       `idle_timeout_secs = ${idleSecs}`,
       "[staff]",

@@ -5,49 +5,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { messageBundle } from "./bundles.mjs";
 import { kioskctlBinary, repo, shots, startKiosk } from "./harness.mjs";
 import { freePort, until } from "./webdriver.mjs";
-
-const playlists = (id, words) => `
-[schedule]
-fallback = "${id}"
-
-[[playlists]]
-id = "${id}"
-
-[[playlists.items]]
-id = "words"
-kind = "message"
-seconds = 3
-[playlists.items.text]
-vi = "${words.vi}"
-en = "${words.en}"
-
-[[playlists.items]]
-id = "picture"
-kind = "image"
-image = "images/award-cover.svg"
-seconds = 3
-`;
-
-let kiosk;
-let mirror;
-let s;
-
-function bundle(work, name, version, id, words) {
-  const source = join(work, `${name}-media`);
-  cpSync(join(repo, "media"), source, { recursive: true });
-  writeFileSync(join(source, "playlists.toml"), playlists(id, words));
-  execFileSync(kioskctlBinary, [
-    "bundle", "build", source, "--channel", "wtc-booths", "--version", String(version),
-    "--key", join(repo, "kiosk-config/dev-keys/content-dev.key"), "--out", join(work, name), "--no-probe",
-  ]);
-  return join(work, name);
-}
 
 /** Starts `kioskctl mirror` on `port` of a lead data folder holding `release`. */
 async function startMirror(work, release, port) {
@@ -62,14 +26,17 @@ async function startMirror(work, release, port) {
   assert.match(line, /^mirroring wtc-booths version 8 on http:\/\/127\.0\.0\.1:\d+$/);
 }
 
+let kiosk;
+let mirror;
+let s;
 let work;
 let fresh;
 let port;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), "kiosk-sync-"));
-  const old = bundle(work, "old", 7, "before", { vi: "Bản cũ", en: "The old release" });
-  fresh = bundle(work, "new", 8, "after", { vi: "Bản mới từ máy chủ", en: "The new release" });
+  const old = messageBundle(work, "old", 7, "before", { vi: "Bản cũ", en: "The old release" });
+  fresh = messageBundle(work, "new", 8, "after", { vi: "Bản mới từ máy chủ", en: "The new release" });
   // The lead kiosk is not up yet: the board starts on what it has.
   port = await freePort();
   kiosk = await startKiosk({

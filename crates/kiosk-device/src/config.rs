@@ -271,6 +271,10 @@ pub struct ContentConfig {
     /// Public keys whose signatures this device trusts: paths to `.pub` files
     /// (relative to the config file) or inline `ed25519-public <hex>` lines.
     pub trusted_keys: Vec<toml::Spanned<String>>,
+    /// Folders watched for bundles while the kiosk runs, e.g. where a USB stick
+    /// is mounted (relative to the config file).
+    #[serde(default)]
+    pub watch_dirs: Vec<PathBuf>,
 }
 
 /// `[kiosk]`.
@@ -431,6 +435,8 @@ pub struct LoadedConfig {
     pub data_dir: PathBuf,
     /// The trusted keys, parsed.
     pub trusted_keys: Vec<VerifyingKey>,
+    /// `content.watch_dirs`, absolute.
+    pub watch_dirs: Vec<PathBuf>,
 }
 
 impl DeviceConfig {
@@ -455,7 +461,8 @@ impl LoadedConfig {
             None => default_data_dir(),
         };
         let trusted_keys = load_trusted_keys(&config.content.trusted_keys, &text, base, path)?;
-        Ok(Self { path: path.to_owned(), config, data_dir, trusted_keys })
+        let watch_dirs = config.content.watch_dirs.iter().map(|dir| base.join(dir)).collect();
+        Ok(Self { path: path.to_owned(), config, data_dir, trusted_keys, watch_dirs })
     }
 }
 

@@ -20,6 +20,7 @@
 //! - [`lan_address`]: the address QR codes point at.
 //! - [`mirror`]: the verified release, served read-only to a booth's other screens.
 //! - [`sync_client`]: fetching, verifying and activating a release from a server or a mirror.
+//! - [`usb_watch`]: bundles that appear in a watched folder (a USB stick) while the kiosk runs.
 //! - [`kiosk_view`]: the payloads the interface receives.
 //! - [`signage_view`]: the playlist the player plays now, as a payload.
 //! - [`playability`]: which films of a release this machine cannot decode.
@@ -56,3 +57,4 @@ pub mod sound_output;
 pub mod staff_pin;
 pub mod store;
 pub mod sync_client;
+pub mod usb_watch;

@@ -1,0 +1,40 @@
+// Bundles for the end-to-end tests, built and signed with the real kioskctl.
+
+import { cpSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { kioskctlBinary, repo } from "./harness.mjs";
+
+const playlists = (id, words) => `
+[schedule]
+fallback = "${id}"
+
+[[playlists]]
+id = "${id}"
+
+[[playlists.items]]
+id = "words"
+kind = "message"
+seconds = 3
+[playlists.items.text]
+vi = "${words.vi}"
+en = "${words.en}"
+
+[[playlists.items]]
+id = "picture"
+kind = "image"
+image = "images/award-cover.svg"
+seconds = 3
+`;
+
+/** A signed bundle of media/ whose one playlist, `id`, shows `words` and a picture. */
+export function messageBundle(work, name, version, id, words) {
+  const source = join(work, `${name}-media`);
+  cpSync(join(repo, "media"), source, { recursive: true });
+  writeFileSync(join(source, "playlists.toml"), playlists(id, words));
+  execFileSync(kioskctlBinary, [
+    "bundle", "build", source, "--channel", "wtc-booths", "--version", String(version),
+    "--key", join(repo, "kiosk-config/dev-keys/content-dev.key"), "--out", join(work, name), "--no-probe",
+  ]);
+  return join(work, name);
+}
