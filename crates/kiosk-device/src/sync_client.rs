@@ -422,8 +422,10 @@ pub fn next_wait(every: Duration, failures: u32, jitter: f64) -> Duration {
     base.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
 }
 
-/// Syncs every `every` in a thread of its own, for as long as the process runs;
-/// `activated` is called with each release that became active.
+/// Syncs every `every` in a thread of its own, for as long as the process runs,
+/// and at once when the server announces a release (its event stream, see
+/// [`watch_announcements`]); `activated` is called with each release that
+/// became active.
 pub fn spawn_sync_loop(
     data_dir: PathBuf,
     trust: Trust,
@@ -432,6 +434,8 @@ pub fn spawn_sync_loop(
     clock: crate::clock::DeviceClock,
     activated: impl Fn(ActiveRelease) + Send + 'static,
 ) -> std::io::Result<()> {
+    let (nudge, nudged) = std::sync::mpsc::channel();
+    watch_announcements(source.clone(), trust.channel.clone(), nudge)?;
     std::thread::Builder::new().name("sync".into()).spawn(move || {
         let client = SyncClient::new(source.clone());
         let mut failures = 0;
@@ -468,7 +472,52 @@ pub fn spawn_sync_loop(
             }
             let mut jitter = [0u8; 1];
             rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut jitter);
-            std::thread::sleep(next_wait(every, failures, f64::from(jitter[0]) / 255.0));
+            let wait = next_wait(every, failures, f64::from(jitter[0]) / 255.0);
+            // An announcement ends the wait early; several at once count as one.
+            if nudged.recv_timeout(wait).is_ok() {
+                while nudged.try_recv().is_ok() {}
+            }
+        }
+    })?;
+    Ok(())
+}
+
+/// Listens to the source's release announcements (`GET
+/// /v1/channels/{channel}/events`, server-sent events) in a thread of its own and
+/// sends a nudge for each; reconnects after a pause when the stream breaks. A
+/// source without announcements (a mirror) is asked again only every ten minutes:
+/// polling carries the sync there.
+pub fn watch_announcements(
+    source: SyncSource,
+    channel: String,
+    nudge: std::sync::mpsc::Sender<()>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new().name("announcements".into()).spawn(move || {
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(None)
+            .build()
+            .expect("an HTTP client without TLS builds");
+        let url = format!("{}/v1/channels/{channel}/events", source.base_url);
+        loop {
+            let mut request = http.get(&url).header("accept", "text/event-stream");
+            if let Some(token) = &source.token {
+                request = request.bearer_auth(token);
+            }
+            let pause = match request.send() {
+                Ok(response) if response.status().is_success() => {
+                    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(response));
+                    while let Some(Ok(line)) = lines.next() {
+                        if line.starts_with("event: release") && nudge.send(()).is_err() {
+                            return; // the sync loop is gone
+                        }
+                    }
+                    Duration::from_secs(5)
+                }
+                Ok(response) if response.status().as_u16() == 404 => Duration::from_secs(600),
+                _ => Duration::from_secs(30),
+            };
+            std::thread::sleep(pause);
         }
     })?;
     Ok(())

@@ -54,3 +54,40 @@ async fn a_screen_syncs_a_published_release_with_its_device_token() {
     }
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&dir.path().join("server")).await;
+    server.create_channel("wtc-booths").await;
+    let token = server.enrol("wtc-booths", "Board 1").await;
+    let key_text =
+        server.client.get(server.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
+    let trust = Trust { keys: vec![parse_public_key(&key_text).unwrap()], channel: "wtc-booths".into() };
+    let (activated, arrivals) = std::sync::mpsc::channel();
+    kiosk_device::sync_client::spawn_sync_loop(
+        dir.path().join("screen"),
+        trust,
+        SyncSource { base_url: server.base.clone(), token: Some(token) },
+        std::time::Duration::from_secs(3600),
+        kiosk_device::clock::DeviceClock::system(),
+        move |release| activated.send(release.manifest.version).unwrap(),
+    )
+    .unwrap();
+    // Let the screen connect and find nothing published.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+
+    let (manifest, blobs) = sample("announced");
+    server.upload(&blobs).await;
+    let published = std::time::Instant::now();
+    server.publish("wtc-booths", &manifest).await;
+    let version =
+        tokio::task::spawn_blocking(move || arrivals.recv_timeout(std::time::Duration::from_secs(5)))
+            .await
+            .unwrap()
+            .expect("the announced release is active within seconds");
+    assert_eq!(version, 1);
+    let took = published.elapsed();
+    assert!(took < std::time::Duration::from_secs(3), "activation took {took:?}");
+    server.stop().await;
+}
