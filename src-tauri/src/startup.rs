@@ -212,6 +212,14 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
     start_sync(&loaded, trust, clock, &release, &undecodable);
     start_mirror(&loaded, &release);
 
+    // A screen that stayed offline for very long keeps its newest events.
+    if let Err(error) = store.bound_outbox(
+        kiosk_device::sync_client::OUTBOX_MAX_EVENTS,
+        kiosk_device::sync_client::OUTBOX_KEEP_UPLOADED,
+        clock.now(),
+    ) {
+        tracing::warn!(%error, "outbox not bounded");
+    }
     let mut events = EventRecorder::new(store, clock);
     if let Some(path) = &args.event_log {
         events = events

@@ -215,6 +215,51 @@ impl Store {
         Ok(events)
     }
 
+    /// Keeps the outbox within `max_events` rows: uploaded events go after
+    /// `keep_uploaded` days, then the oldest uploaded ones, and only then, for a
+    /// screen offline for very long, the oldest not yet uploaded. Returns how many
+    /// not-yet-uploaded events were dropped.
+    pub fn bound_outbox(
+        &mut self,
+        max_events: usize,
+        keep_uploaded: jiff::SignedDuration,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction().map_err(ctx("bound the outbox"))?;
+        let cutoff = now.checked_sub(keep_uploaded).unwrap_or(Timestamp::UNIX_EPOCH).to_string();
+        tx.execute("DELETE FROM events WHERE uploaded_at IS NOT NULL AND uploaded_at < ?1", [cutoff])
+            .map_err(ctx("bound the outbox"))?;
+        let count: i64 =
+            tx.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).map_err(ctx("bound the outbox"))?;
+        let excess = (count - max_events as i64).max(0);
+        let mut dropped = 0;
+        if excess > 0 {
+            let uploaded = tx
+                .execute(
+                    "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE uploaded_at IS NOT NULL ORDER BY seq LIMIT ?1)",
+                    [excess],
+                )
+                .map_err(ctx("bound the outbox"))? as i64;
+            if excess > uploaded {
+                dropped = tx
+                    .execute(
+                        "DELETE FROM events WHERE seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?1)",
+                        [excess - uploaded],
+                    )
+                    .map_err(ctx("bound the outbox"))?;
+            }
+        }
+        tx.commit().map_err(ctx("bound the outbox"))?;
+        if dropped > 0 {
+            tracing::warn!(
+                dropped,
+                max_events,
+                "outbox full: the oldest events not yet uploaded were dropped"
+            );
+        }
+        Ok(dropped)
+    }
+
     /// Marks events as uploaded (acknowledged by the server); unknown ids are ignored.
     pub fn mark_uploaded(&mut self, ids: &[String], at: Timestamp) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(ctx("mark events uploaded"))?;
@@ -317,6 +362,30 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, EventKind::BrochureDownload);
         assert_eq!(events[0].data["brochure"], "invest-guide");
+    }
+
+    #[test]
+    fn the_outbox_stays_bounded_dropping_uploaded_events_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.sqlite")).unwrap();
+        let day = jiff::SignedDuration::from_hours(24);
+        let now: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let events: Vec<Event> =
+            (0..10).map(|_| Event::new(EventKind::Touch, now, serde_json::Map::new())).collect();
+        store.append_events(&events).unwrap();
+        let old: Vec<String> = events[..3].iter().map(|e| e.id.clone()).collect();
+        store.mark_uploaded(&old, now.checked_sub(day * 40).unwrap()).unwrap();
+        store.mark_uploaded(&[events[3].id.clone()], now).unwrap();
+
+        // Uploaded 40 days ago: gone; within bounds otherwise.
+        assert_eq!(store.bound_outbox(100, day * 30, now).unwrap(), 0);
+        let count =
+            |s: &Store| s.conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(count(&store), 7);
+        // Over the bound: the uploaded one goes first, then the oldest pending.
+        assert_eq!(store.bound_outbox(5, day * 30, now).unwrap(), 1);
+        let pending: Vec<String> = store.pending_events(10).unwrap().into_iter().map(|e| e.id).collect();
+        assert_eq!(pending, events[5..].iter().map(|e| e.id.clone()).collect::<Vec<_>>());
     }
 
     #[test]

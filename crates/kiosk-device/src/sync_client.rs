@@ -32,6 +32,12 @@ use kiosk_core::verify::{Rejection, TrustPolicy, verify_manifest};
 use crate::library::{ActiveRelease, Library, LibraryError, Trust};
 use crate::store::Store;
 
+/// The most events kept in a screen's outbox (weeks offline on a busy booth).
+pub const OUTBOX_MAX_EVENTS: usize = 2_000_000;
+
+/// How long uploaded events stay in the outbox.
+pub const OUTBOX_KEEP_UPLOADED: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 30);
+
 /// Events sent in one report.
 pub const UPLOAD_BATCH: usize = 500;
 
@@ -453,7 +459,9 @@ pub fn spawn_sync_loop(
                 let uploaded = Store::open(&data_dir.join("kiosk.sqlite"))
                     .map_err(|e| SyncError::from(LibraryError::from(e)))
                     .and_then(|mut store| {
-                        client.upload_outbox(&mut store, heartbeat.as_object().cloned().unwrap_or_default())
+                        let sent = client.upload_outbox(&mut store, heartbeat.as_object().cloned().unwrap_or_default());
+                        let _ = store.bound_outbox(OUTBOX_MAX_EVENTS, OUTBOX_KEEP_UPLOADED, clock.now());
+                        sent
                     });
                 if let Err(error) = uploaded {
                     tracing::warn!(%error, "events not uploaded yet; they stay in the outbox");
