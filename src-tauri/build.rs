@@ -17,6 +17,7 @@ fn main() {
             "record_events",
             "sound_touch",
             "sound_duck",
+            "staff_status",
         ]),
     ))
     .expect("tauri build step");

@@ -55,6 +55,10 @@ pub struct AppState {
     pub events: Arc<EventRecorder>,
     /// Touch sound and music bed.
     pub sound: crate::sound::AppSound,
+    /// What the sync loop last did; `None` without `[sync]`.
+    pub sync_status: Option<kiosk_device::sync_client::SharedSyncStatus>,
+    /// The data folder (the store is read for the staff screen).
+    pub data_dir: std::path::PathBuf,
     /// Wrong PINs and the lock.
     pub pin_guard: Arc<Mutex<PinGuard>>,
     /// Whether the right PIN was entered.
@@ -188,4 +192,33 @@ pub fn sound_touch(state: tauri::State<'_, AppState>) {
 #[tauri::command]
 pub fn sound_duck(state: tauri::State<'_, AppState>, ducked: bool) {
     state.sound.player.set_ducked(ducked);
+}
+
+/// What the staff screen shows about sync.
+#[derive(Debug, serde::Serialize)]
+pub struct StaffStatus {
+    /// The release shown now (it may be newer than when the interface started).
+    release: kiosk_device::kiosk_view::ReleaseInfo,
+    /// The last sync rounds; `None` when this screen does not sync.
+    sync: Option<kiosk_device::sync_client::SyncStatus>,
+    /// Events waiting to be uploaded.
+    pending_events: u64,
+}
+
+/// Sync status and the outbox, only after a right PIN.
+#[tauri::command]
+pub fn staff_status(state: tauri::State<'_, AppState>) -> Result<StaffStatus, String> {
+    if !state.staff_unlocked.load(Ordering::SeqCst) {
+        return Err("staff PIN not entered".into());
+    }
+    let sync = state.sync_status.as_ref().map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).clone());
+    let pending_events = kiosk_device::store::Store::open(&state.data_dir.join("kiosk.sqlite"))
+        .and_then(|store| store.pending_count())
+        .map_err(|e| e.to_string())?;
+    let shown = state.release.get();
+    let release = kiosk_device::kiosk_view::ReleaseInfo {
+        channel: shown.manifest.channel.clone(),
+        version: shown.manifest.version,
+    };
+    Ok(StaffStatus { release, sync, pending_events })
 }

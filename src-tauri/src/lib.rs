@@ -66,6 +66,7 @@ pub fn run() -> ExitCode {
             commands::record_events,
             commands::sound_touch,
             commands::sound_duck,
+            commands::staff_status,
         ])
         .setup(move |app| {
             window::open_kiosk_window(app.handle(), &prepared.window)?;

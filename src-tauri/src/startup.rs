@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use kiosk_core::blob::BlobId;
 use kiosk_device::library::ActiveRelease;
-use kiosk_device::sync_client::{SyncSource, spawn_sync_loop};
+use kiosk_device::sync_client::{SharedSyncStatus, SyncSource, spawn_sync_loop};
 use kiosk_device::usb_watch::spawn_watch_loop;
 
 use kiosk_device::clock::DeviceClock;
@@ -100,16 +100,15 @@ fn start_sync(
     clock: DeviceClock,
     release: &CurrentRelease,
     undecodable: &Arc<RwLock<BTreeMap<BlobId, String>>>,
-) {
-    let Some(sync) = &loaded.config.sync else { return };
+) -> Option<SharedSyncStatus> {
+    let Some(sync) = &loaded.config.sync else { return None };
     let source = SyncSource { base_url: sync.server.0.clone(), token: sync.token.clone() };
     let every = Duration::from_secs(u64::from(sync.every_secs.0));
     tracing::info!(server = source.base_url, every_secs = sync.every_secs.0, "syncing releases");
     let show = shower(loaded, release, undecodable);
-    let started = spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, show);
-    if let Err(error) = started {
-        tracing::error!(%error, "sync could not start");
-    }
+    spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, show)
+        .inspect_err(|error| tracing::error!(%error, "sync could not start"))
+        .ok()
 }
 
 /// What to do with a new release that verified completely: check its films with
@@ -209,7 +208,7 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
     let sound = crate::sound::start_sound(&config.sound, config.mode, &release, clock, config.time_zone());
     let release = CurrentRelease::new(release);
     start_usb_watch(&loaded, trust.clone(), clock, &release, &undecodable);
-    start_sync(&loaded, trust, clock, &release, &undecodable);
+    let sync_status = start_sync(&loaded, trust, clock, &release, &undecodable);
     start_mirror(&loaded, &release);
 
     // A screen that stayed offline for very long keeps its newest events.
@@ -282,6 +281,8 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
             clock,
             events: Arc::new(events),
             sound,
+            sync_status,
+            data_dir: loaded.data_dir.clone(),
             pin_guard: Default::default(),
             staff_unlocked: AtomicBool::new(false),
         },

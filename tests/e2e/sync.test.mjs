@@ -67,3 +67,16 @@ test("the board plays its release, then moves to the one synced from the mirror"
   writeFileSync(join(shots, "40-signage-after-sync.png"), await s.screenshot());
   assert.ok(words.includes("Bản mới từ máy chủ") || (await playing()) === "after/picture", words);
 });
+
+test("the staff panel shows the sync server, its last round and the events waiting", async () => {
+  for (let i = 0; i < 5; i++) await s.click('[data-testid="staff-corner"]');
+  for (const d of "2023") await s.click(`[data-testid="pin-key-${d}"]`);
+  await s.click('[data-testid="pin-ok"]');
+  const sync = await until(async () => s.text('[data-testid="staff-sync"]'), "no sync status on the staff panel");
+  assert.match(sync, new RegExp(`^Đồng bộ · http://127\\.0\\.0\\.1:${port} · .+ · (version 8 activated|up to date)$`));
+  assert.equal(await s.text('[data-testid="staff-version"]'), "#8", "the release shown now");
+  const outbox = await s.text('[data-testid="staff-outbox"]');
+  assert.match(outbox, /^\d+ sự kiện chờ gửi$/);
+  writeFileSync(join(shots, "42-staff-sync-status.png"), await s.screenshot());
+  await s.click('[data-testid="staff-resume"]');
+});

@@ -260,6 +260,14 @@ impl Store {
         Ok(dropped)
     }
 
+    /// How many events wait to be uploaded.
+    pub fn pending_count(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM events WHERE uploaded_at IS NULL", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(ctx("count pending events"))
+    }
+
     /// Marks events as uploaded (acknowledged by the server); unknown ids are ignored.
     pub fn mark_uploaded(&mut self, ids: &[String], at: Timestamp) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(ctx("mark events uploaded"))?;

@@ -428,6 +428,22 @@ pub fn next_wait(every: Duration, failures: u32, jitter: f64) -> Duration {
     base.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
 }
 
+/// What the last sync rounds did, for the staff screen.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SyncStatus {
+    /// The server or mirror.
+    pub server: String,
+    /// When the last round ended (device clock).
+    pub last_round_at: Option<Timestamp>,
+    /// What it did, in a few words (or why it failed).
+    pub last_outcome: String,
+    /// Failed rounds in a row.
+    pub failures: u32,
+}
+
+/// The status a sync loop keeps up to date.
+pub type SharedSyncStatus = std::sync::Arc<Mutex<SyncStatus>>;
+
 /// Syncs every `every` in a thread of its own, for as long as the process runs,
 /// and at once when the server announces a release (its event stream, see
 /// [`watch_announcements`]); `activated` is called with each release that
@@ -439,7 +455,12 @@ pub fn spawn_sync_loop(
     every: Duration,
     clock: crate::clock::DeviceClock,
     activated: impl Fn(ActiveRelease) + Send + 'static,
-) -> std::io::Result<()> {
+) -> std::io::Result<SharedSyncStatus> {
+    let status: SharedSyncStatus = std::sync::Arc::new(Mutex::new(SyncStatus {
+        server: source.base_url.clone(),
+        ..SyncStatus::default()
+    }));
+    let shared = status.clone();
     let (nudge, nudged) = std::sync::mpsc::channel();
     watch_announcements(source.clone(), trust.channel.clone(), nudge)?;
     std::thread::Builder::new().name("sync".into()).spawn(move || {
@@ -467,6 +488,12 @@ pub fn spawn_sync_loop(
                     tracing::warn!(%error, "events not uploaded yet; they stay in the outbox");
                 }
             }
+            let outcome = match &round {
+                Ok(SyncOutcome::Activated { release, .. }) => format!("version {} activated", release.manifest.version),
+                Ok(SyncOutcome::UpToDate) => "up to date".to_owned(),
+                Ok(SyncOutcome::NothingPublished) => "nothing published".to_owned(),
+                Err(error) => error.to_string(),
+            };
             match round {
                 Ok(SyncOutcome::Activated { release, .. }) => {
                     failures = 0;
@@ -478,6 +505,12 @@ pub fn spawn_sync_loop(
                     tracing::warn!(server = source.base_url, %error, failures, "sync failed; the screen keeps its release");
                 }
             }
+            {
+                let mut status = shared.lock().unwrap_or_else(|p| p.into_inner());
+                status.last_round_at = Some(clock.now());
+                status.last_outcome = outcome;
+                status.failures = failures;
+            }
             let mut jitter = [0u8; 1];
             rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut jitter);
             let wait = next_wait(every, failures, f64::from(jitter[0]) / 255.0);
@@ -487,7 +520,7 @@ pub fn spawn_sync_loop(
             }
         }
     })?;
-    Ok(())
+    Ok(status)
 }
 
 /// Listens to the source's release announcements (`GET

@@ -1,4 +1,4 @@
-import type { KioskEvent, LocalizedContent, PlayerPlan, Session } from "./types";
+import type { KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
 
 /** Everything the interface asks of the app. The Tauri implementation calls the
  *  app's commands; the mock serves a small fixed pack for design work in a browser. */
@@ -19,4 +19,6 @@ export interface KioskBackend {
   soundTouch(): Promise<void>;
   /** A film with sound starts (true) or stops: the app ducks its music bed. */
   soundDuck(ducked: boolean): Promise<void>;
+  /** Sync status and the outbox, for the staff panel (after unlockStaff). */
+  staffStatus(): Promise<StaffStatus>;
 }

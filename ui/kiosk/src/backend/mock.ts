@@ -140,6 +140,9 @@ export const mockBackend: KioskBackend = {
   },
   async soundTouch() {},
   async soundDuck() {},
+  async staffStatus() {
+    return { release: { channel: "stable", version: 42 }, sync: null, pending_events: 0 };
+  },
   async playerPlan(purpose) {
     const url = params().get("plan");
     if (!url) return mockPlan(purpose);

@@ -1,6 +1,6 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { KioskBackend } from "./backend";
-import type { KioskEvent, LocalizedContent, PlayerPlan, Session } from "./types";
+import type { KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
 
 /** The real backend: the app's commands (src-tauri/src/commands.rs). */
 export const tauriBackend: KioskBackend = {
@@ -13,4 +13,5 @@ export const tauriBackend: KioskBackend = {
   recordEvents: (events: KioskEvent[]) => invoke<number>("record_events", { events }),
   soundTouch: () => invoke<void>("sound_touch"),
   soundDuck: (ducked) => invoke<void>("sound_duck", { ducked }),
+  staffStatus: () => invoke<StaffStatus>("staff_status"),
 };

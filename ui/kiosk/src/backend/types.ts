@@ -140,3 +140,11 @@ export interface KioskEvent {
   kind: "item_start" | "item_end" | "playlist_change" | "touch" | "language_choice" | "chapter_view";
   data: Record<string, unknown>;
 }
+
+/** What the staff panel shows about sync (only after a right PIN). */
+export interface StaffStatus {
+  /** The release shown now (it may be newer than at start). */
+  release: ReleaseInfo;
+  sync: { server: string; last_round_at: string | null; last_outcome: string; failures: number } | null;
+  pending_events: number;
+}

@@ -186,6 +186,9 @@ export class StaffDoor {
         exit.disabled = false;
       });
     }, icon("exit"), h("span", { text: t("staff_exit") }));
+    const status = h("div", { class: "staff-status" });
+    const channel = h("span", { class: "staff-release-channel", text: r.channel });
+    const version = h("span", { class: "staff-release-version", dataset: { testid: "staff-version" }, text: `#${r.version}` });
     const resume = button({ class: "staff-btn staff-btn-resume", testid: "staff-resume" }, () => this.close(), icon("back"), h("span", { text: t("staff_resume") }));
     const panel = h(
       "div",
@@ -194,11 +197,28 @@ export class StaffDoor {
       h(
         "div",
         { class: "staff-release" },
-        h("span", { class: "staff-release-channel", text: r.channel }),
-        h("span", { class: "staff-release-version", text: `#${r.version}` }),
+        channel,
+        version,
       ),
+      status,
       h("div", { class: "staff-actions" }, resume, exit),
     );
     this.show(panel);
+    backend
+      .staffStatus()
+      .then((st) => {
+        channel.textContent = st.release.channel;
+        version.textContent = `#${st.release.version}`;
+        const sync = st.sync
+          ? [t("staff_sync"), st.sync.server, st.sync.last_round_at ? new Date(st.sync.last_round_at).toLocaleTimeString() : "…", st.sync.last_outcome]
+              .filter(Boolean)
+              .join(" · ")
+          : t("staff_sync_off");
+        status.replaceChildren(
+          h("div", { class: "staff-status-line", dataset: { testid: "staff-sync" }, text: sync }),
+          h("div", { class: "staff-status-line", dataset: { testid: "staff-outbox" }, text: `${st.pending_events} ${t("staff_events_waiting")}` }),
+        );
+      })
+      .catch((e) => console.warn("[kiosk] staff status unavailable", e));
   }
 }
