@@ -18,8 +18,9 @@ packages=(
   fonts-noto-core fonts-noto-ui-core fonts-dejavu-core
   # a display, a driver and a browser for the tests
   xvfb xauth webkit2gtk-driver chromium chromium-driver
-  # inspecting PDFs in tests
-  poppler-utils
+  # inspecting PDFs in tests; the tests also find processes (pgrep), read the
+  # device store (python3's sqlite3) and mount a small tmpfs (mount)
+  poppler-utils procps python3 mount
 )
 
 missing=()

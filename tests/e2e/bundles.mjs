@@ -27,14 +27,24 @@ image = "images/award-cover.svg"
 seconds = 3
 `;
 
-/** A signed bundle of media/ whose one playlist, `id`, shows `words` and a picture. */
-export function messageBundle(work, name, version, id, words) {
+/**
+ * A signed bundle of media/ with `playlistsToml` as its playlists.toml and
+ * `files` (path → contents) written over it. Films are not probed, as by a tool
+ * without GStreamer: the kiosk meets them unchecked.
+ */
+export function playlistBundle(work, name, version, playlistsToml, files = {}) {
   const source = join(work, `${name}-media`);
   cpSync(join(repo, "media"), source, { recursive: true });
-  writeFileSync(join(source, "playlists.toml"), playlists(id, words));
+  writeFileSync(join(source, "playlists.toml"), playlistsToml);
+  for (const [path, contents] of Object.entries(files)) writeFileSync(join(source, path), contents);
   execFileSync(kioskctlBinary, [
     "bundle", "build", source, "--channel", "wtc-booths", "--version", String(version),
     "--key", join(repo, "kiosk-config/dev-keys/content-dev.key"), "--out", join(work, name), "--no-probe",
   ]);
   return join(work, name);
+}
+
+/** A signed bundle of media/ whose one playlist, `id`, shows `words` and a picture. */
+export function messageBundle(work, name, version, id, words) {
+  return playlistBundle(work, name, version, playlists(id, words));
 }

@@ -12,7 +12,8 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { kioskctlBinary, repo, shots, startKiosk } from "./harness.mjs";
+import { playlistBundle } from "./bundles.mjs";
+import { shots, startKiosk } from "./harness.mjs";
 import { until } from "./webdriver.mjs";
 
 const PLAYLISTS = `
@@ -99,18 +100,10 @@ let eventLog;
 
 function boardBundle() {
   const work = mkdtempSync(join(tmpdir(), "kiosk-board-"));
-  const source = join(work, "media");
-  cpSync(join(repo, "media"), source, { recursive: true });
-  writeFileSync(join(source, "playlists.toml"), PLAYLISTS);
-  writeFileSync(join(source, "videos/broken.mp4"), "not a film at all\n".repeat(100));
-  writeFileSync(join(source, "images/broken.png"), Buffer.from("89504e470d0a1a0a0000000d49484452deadbeef", "hex"));
-  execFileSync(kioskctlBinary, [
-    "bundle", "build", source, "--channel", "wtc-booths", "--version", "5",
-    "--key", join(repo, "kiosk-config/dev-keys/content-dev.key"), "--out", join(work, "board"),
-    // As a tool without GStreamer would: the board meets the broken film unchecked.
-    "--no-probe",
-  ]);
-  return join(work, "board");
+  return playlistBundle(work, "board", 5, PLAYLISTS, {
+    "videos/broken.mp4": "not a film at all\n".repeat(100),
+    "images/broken.png": Buffer.from("89504e470d0a1a0a0000000d49484452deadbeef", "hex"),
+  });
 }
 
 let filmRate = 0;

@@ -17,7 +17,7 @@
 //! the next round resumes them.
 
 use std::collections::VecDeque;
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use kiosk_core::blob::{BlobHasher, BlobId, BlobRef};
+use kiosk_core::blob::{BlobId, BlobRef};
 use kiosk_core::sync::plan_fetch;
 use kiosk_core::verify::{Rejection, TrustPolicy, verify_manifest};
 
@@ -402,18 +402,8 @@ impl SyncClient {
 
 /// Whether the file holds exactly the blob; the reason when not.
 fn check_file(path: &Path, blob: &BlobRef) -> Result<(), String> {
-    let mut file = File::open(path).map_err(|e| e.to_string())?;
-    let mut hasher = BlobHasher::new();
-    let mut buffer = vec![0u8; 256 * 1024];
-    loop {
-        let n = file.read(&mut buffer).map_err(|e| e.to_string())?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    let facts = hasher.finish();
-    kiosk_core::verify::check_blob(blob, Some(&facts)).map_err(|r| r.to_string())
+    let facts = crate::bundle_folder::blob_facts(path, blob.size).map_err(|e| e.to_string())?;
+    kiosk_core::verify::check_blob(blob, facts.as_ref()).map_err(|r| r.to_string())
 }
 
 /// The wait after `failures` failed rounds in a row: `every` while all is well,

@@ -24,12 +24,8 @@ pub struct SyncArgs {
     /// The device's data folder.
     #[arg(long)]
     data_dir: PathBuf,
-    /// A public key the device pins (repeat for several).
-    #[arg(long = "public-key", required = true)]
-    public_keys: Vec<PathBuf>,
-    /// The channel the device follows.
-    #[arg(long)]
-    channel: String,
+    #[command(flatten)]
+    trust: TrustArgs,
     /// One round, then exit; otherwise poll every `--every` seconds.
     #[arg(long)]
     once: bool,
@@ -44,25 +40,34 @@ pub struct MirrorArgs {
     /// The data folder whose verified release is served.
     #[arg(long)]
     data_dir: PathBuf,
-    /// A public key the release must be signed with (repeat for several).
-    #[arg(long = "public-key", required = true)]
-    public_keys: Vec<PathBuf>,
-    /// The channel to serve.
-    #[arg(long)]
-    channel: String,
+    #[command(flatten)]
+    trust: TrustArgs,
     /// Where to listen, e.g. `0.0.0.0:8090`.
     #[arg(long, default_value = "0.0.0.0:8090")]
     listen: SocketAddr,
 }
 
-fn trust(public_keys: &[PathBuf], channel: &str) -> Result<Trust> {
-    let keys = public_keys.iter().map(|p| read_public_key(p)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Trust { keys, channel: channel.to_owned() })
+/// What a screen trusts: its channel and the keys it pins.
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// A public key releases must be signed with (repeat for several).
+    #[arg(long = "public-key", required = true)]
+    public_keys: Vec<PathBuf>,
+    /// The channel.
+    #[arg(long)]
+    channel: String,
+}
+
+impl TrustArgs {
+    fn load(&self) -> Result<Trust> {
+        let keys = self.public_keys.iter().map(|p| read_public_key(p)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Trust { keys, channel: self.channel.clone() })
+    }
 }
 
 /// Runs `kioskctl sync`.
 pub fn sync(args: SyncArgs) -> Result<()> {
-    let trust = trust(&args.public_keys, &args.channel)?;
+    let trust = args.trust.load()?;
     let library = Library::open(&args.data_dir)?;
     let base_url = args.server.trim_end_matches('/').to_owned();
     let client = SyncClient::new(SyncSource { base_url, token: args.token });
@@ -86,7 +91,7 @@ pub fn sync(args: SyncArgs) -> Result<()> {
 
 /// Runs `kioskctl mirror` until interrupted.
 pub fn mirror(args: MirrorArgs) -> Result<()> {
-    let trust = trust(&args.public_keys, &args.channel)?;
+    let trust = args.trust.load()?;
     let library = Library::open(&args.data_dir)?;
     // Bundles dropped in `incoming/` (a USB stick) are imported first.
     let release = library.start(&trust, None, jiff::Timestamp::now()).with_context(|| {

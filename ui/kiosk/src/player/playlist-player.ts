@@ -1,5 +1,5 @@
 import type { KioskBackend } from "../backend/backend";
-import type { PlayerItem, PlayerPlan } from "../backend/types";
+import type { PlayerPlan } from "../backend/types";
 import type { EventQueue } from "../events";
 import { h } from "../ui/dom";
 import { reportMediaError } from "../ui/media-errors";
@@ -89,11 +89,6 @@ export class PlaylistPlayer {
     this.current = null;
     this.upcoming = null;
     void this.opts.events?.flush();
-  }
-
-  /** The item on screen, for tests and the staff panel. */
-  get showing(): { playlist: string; item: string } | null {
-    return this.current ? { playlist: this.current.plan.playlist, item: this.current.slide.item.id } : null;
   }
 
   // --- planning ----------------------------------------------------------------------
@@ -307,4 +302,3 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-export type { PlayerItem };
