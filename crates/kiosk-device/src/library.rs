@@ -197,6 +197,67 @@ impl Library {
         Ok(files.verified)
     }
 
+    /// Moves a blob into the pool by one rename from `checked`, a file on the
+    /// same filesystem whose size and SHA-256 the caller has checked against
+    /// `id` and synced to disk (the sync client's downloads).
+    pub fn admit_checked_blob(&self, checked: &Path, id: &BlobId) -> Result<(), LibraryError> {
+        let target = self.pool_path(id);
+        std::fs::rename(checked, &target).map_err(io(&target))
+    }
+
+    /// The blobs of `manifest` already in the pool with their listed length
+    /// (a blob with another length is fetched again). Names and lengths only:
+    /// every pooled blob was checked when it entered the pool.
+    pub fn pooled_blobs(&self, manifest: &Manifest) -> std::collections::BTreeSet<BlobId> {
+        manifest
+            .blobs
+            .iter()
+            .filter(|blob| {
+                std::fs::metadata(self.pool_path(&blob.sha256)).is_ok_and(|m| m.len() == blob.size)
+            })
+            .map(|blob| blob.sha256.clone())
+            .collect()
+    }
+
+    /// Adds a release whose blobs are all in the pool already, each checked as
+    /// it entered ([`Library::admit_checked_blob`]), so none is hashed again:
+    /// the manifest is verified once more against what is trusted now, every
+    /// listed blob's presence and length are checked, then the release is stored
+    /// and trusted. Returns it, ready for [`Library::activate`].
+    pub fn adopt(
+        &self,
+        manifest_bytes: &[u8],
+        signature: &[u8],
+        keys: &[VerifyingKey],
+        channel: &str,
+        now: Timestamp,
+    ) -> Result<ActiveRelease, LibraryError> {
+        let trusted = self.store.trusted_release(channel)?;
+        let policy = TrustPolicy { keys, channel, trusted: trusted.as_ref(), now };
+        let place = self.root.join("releases").join(channel);
+        let rejected =
+            |rejection| LibraryError::Bundle(BundleError::Rejected { place: place.clone(), rejection });
+        let verified =
+            kiosk_core::verify::verify_manifest(manifest_bytes, signature, &policy).map_err(rejected)?;
+        let pooled = self.pooled_blobs(&verified.manifest);
+        if let Some(missing) = verified.manifest.blobs.iter().find(|b| !pooled.contains(&b.sha256)) {
+            return Err(rejected(kiosk_core::verify::Rejection::BlobMissing(missing.sha256.clone())));
+        }
+        sync_dir(&self.blob_dir())?;
+        self.store_release(channel, verified.manifest.version, manifest_bytes, signature)?;
+        let release = TrustedRelease {
+            version: verified.manifest.version,
+            manifest_sha256: verified.manifest_sha256.clone(),
+        };
+        self.store.trust_release(channel, &release, now)?;
+        Ok(ActiveRelease {
+            manifest: verified.manifest,
+            manifest_sha256: verified.manifest_sha256,
+            key_id: verified.key_id,
+            blob_dir: self.blob_dir(),
+        })
+    }
+
     /// Writes the verified manifest bytes as `releases/<channel>/<version>/`, by
     /// one rename; an existing folder with other bytes is replaced.
     fn store_release(

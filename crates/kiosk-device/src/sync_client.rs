@@ -6,13 +6,16 @@
 //! 2. verify it against the pinned keys before fetching anything (a forged,
 //!    rolled-back, expired or foreign manifest costs one request, and the
 //!    screen keeps playing what it plays);
-//! 3. plan what the pool lacks (`kiosk_core::sync::plan_fetch`) and fetch it
-//!    into a staging bundle, a few blobs at a time, resuming partial files with
-//!    `Range` and checking each blob's size and SHA-256 (a corrupt one is
-//!    fetched again once, then the round fails);
-//! 4. import the staging bundle through the library (the same verification as a
-//!    USB stick), and activate it.
+//! 3. plan what the pool lacks (`kiosk_core::sync::plan_fetch`) and fetch it,
+//!    a few blobs at a time, resuming partial files with `Range`; each blob's
+//!    size and SHA-256 are checked, the file is synced and renamed into the pool
+//!    (a corrupt one is fetched again once, then the round fails);
+//! 4. when every blob is in the pool, store and trust the release
+//!    ([`Library::adopt`]: blobs already held are not hashed again) and
+//!    activate it by one rename.
 //!
+//! A kill at any moment leaves the old release active and whole (new blobs in
+//! the pool are not listed by it, and are collected later) or the new one.
 //! A cut connection leaves partial files in `<data_dir>/incoming/.sync-<channel>/`;
 //! the next round resumes them.
 
@@ -208,25 +211,12 @@ impl SyncClient {
         let manifest = &verified.manifest;
 
         let staging = library.incoming_dir().join(format!(".sync-{}", trust.channel));
-        let blob_dir = staging.join("blobs");
-        std::fs::create_dir_all(&blob_dir).map_err(io(&blob_dir))?;
-        std::fs::write(staging.join("manifest.json"), &manifest_bytes).map_err(io(&staging))?;
-        std::fs::write(staging.join("manifest.sig"), &signature).map_err(io(&staging))?;
-
-        let plan = plan_fetch(manifest, &library.held_blobs());
-        for blob in &manifest.blobs {
-            let staged = blob_dir.join(blob.sha256.as_str());
-            if !plan.fetch.iter().any(|f| f.sha256 == blob.sha256) && !staged.exists() {
-                let pooled = library.pool_path(&blob.sha256);
-                if std::fs::hard_link(&pooled, &staged).is_err() {
-                    std::fs::copy(&pooled, &staged).map_err(io(&pooled))?;
-                }
-            }
-        }
-        let queue: Mutex<VecDeque<&BlobRef>> = Mutex::new(
-            plan.fetch.iter().copied().filter(|b| !blob_dir.join(b.sha256.as_str()).exists()).collect(),
-        );
+        let partial_dir = staging.join("blobs");
+        std::fs::create_dir_all(&partial_dir).map_err(io(&partial_dir))?;
+        let plan = plan_fetch(manifest, &library.pooled_blobs(manifest));
+        let queue: Mutex<VecDeque<&BlobRef>> = Mutex::new(plan.fetch.iter().copied().collect());
         let failures: Mutex<Vec<SyncError>> = Mutex::new(Vec::new());
+        let checked: Mutex<Vec<(PathBuf, &BlobId)>> = Mutex::new(Vec::new());
         let transferred = AtomicU64::new(0);
         std::thread::scope(|scope| {
             for _ in 0..self.parallel.max(1) {
@@ -234,29 +224,34 @@ impl SyncClient {
                     loop {
                         let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
                         let Some(blob) = next else { break };
-                        let fetched = self.fetch_blob(blob, &blob_dir);
-                        if let Ok(received) = fetched {
-                            transferred.fetch_add(received, Ordering::Relaxed);
-                        }
-                        if let Err(error) = fetched {
-                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(error);
-                            queue.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                        match self.fetch_blob(blob, &partial_dir) {
+                            Ok((file, received)) => {
+                                transferred.fetch_add(received, Ordering::Relaxed);
+                                checked.lock().unwrap_or_else(|p| p.into_inner()).push((file, &blob.sha256));
+                            }
+                            Err(error) => {
+                                failures.lock().unwrap_or_else(|p| p.into_inner()).push(error);
+                                queue.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                            }
                         }
                     }
                 });
             }
         });
+        for (file, id) in checked.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            library.admit_checked_blob(&file, id)?;
+        }
         if let Some(error) = failures.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().next() {
             return Err(error);
         }
 
-        library.import(&staging, &trust.keys, &trust.channel, now)?;
-        let release = library.newest_valid(&trust.keys, &trust.channel, now).ok_or_else(|| {
-            LibraryError::NoContent {
-                channel: trust.channel.clone(),
-                data_dir: library.data_dir().to_owned(),
-            }
-        })?;
+        tracing::info!(
+            channel = trust.channel,
+            version = manifest.version,
+            fetched = plan.fetch.len(),
+            "blobs complete; activating"
+        );
+        let release = library.adopt(&manifest_bytes, &signature, &trust.keys, &trust.channel, now)?;
         library.activate(&release)?;
         let _ = std::fs::remove_dir_all(&staging);
         match library.collect(&trust.channel, release.manifest.version, KEEP_RELEASES) {
@@ -327,8 +322,9 @@ impl SyncClient {
     }
 
     /// Fetches one blob into `dir`, resuming a partial file, and checks it; a
-    /// corrupt one is fetched once more from the start. Returns the bytes received.
-    fn fetch_blob(&self, blob: &BlobRef, dir: &Path) -> Result<u64, SyncError> {
+    /// corrupt one is fetched once more from the start. Returns the checked file
+    /// (synced to disk) and the bytes received.
+    fn fetch_blob(&self, blob: &BlobRef, dir: &Path) -> Result<(PathBuf, u64), SyncError> {
         let url = format!("{}/v1/blobs/{}", self.source.base_url, blob.sha256);
         let partial = dir.join(format!(".{}.partial", blob.sha256));
         let mut last = String::new();
@@ -340,10 +336,7 @@ impl SyncClient {
             }
             received += self.download(&url, blob.size, &partial)?;
             match check_file(&partial, blob) {
-                Ok(()) => {
-                    let target = dir.join(blob.sha256.as_str());
-                    return std::fs::rename(&partial, &target).map(|()| received).map_err(io(&target));
-                }
+                Ok(()) => return Ok((partial, received)),
                 Err(reason) => last = reason,
             }
         }
