@@ -31,6 +31,7 @@
 
 pub mod blob;
 pub mod content;
+pub mod emergency;
 pub mod keys;
 pub mod locale;
 pub mod localized;

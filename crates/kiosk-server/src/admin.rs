@@ -10,14 +10,20 @@
 //! | `GET /v1/admin/channels` | `200 {"channels": [{"name", "version", "manifest_sha256", "published_at"}]}`, the newest release of each (`null`s before the first) |
 //! | `POST /v1/admin/channels` `{"name"}` | `201 {"name", "created": true}`, or `200` with `false` when it exists; `400 invalid_channel` |
 //! | `POST /v1/admin/channels/{channel}/releases` | body = a manifest; the server sets `channel`, `version` and `created_at`, signs and publishes it: `201 {"version", "manifest_sha256"}`; `400 missing_blob`, `blob_size`, `invalid_content`, `expired`, `unsupported_format`, `invalid_manifest`; `404 no_channel` |
+//! | `GET /v1/admin/channels/{channel}/releases` | `200 {"releases": [{"version", "manifest_sha256", "published_at", "blobs"}]}`, newest first; `404 no_channel` |
+//! | `POST /v1/admin/channels/{channel}/rollback` `{"to_version"}` | publishes the content of an earlier release again as a new version (screens never go back in version): `201 {"version", "manifest_sha256"}`; `404 no_release`; `400 expired` when that release has expired |
 //! | `POST /v1/admin/channels/{channel}/enrolment-codes` | `201 {"code"}`, usable once; `404 no_channel` |
 //! | `GET /v1/admin/devices` | `200 {"devices": [{"id", "name", "channel", "enrolled_at", "last_heartbeat_at", "heartbeat"}]}` |
+//! | `GET /v1/admin/events?device=&kind=&since=&until=&limit=` | `200 {"events": [{"id", "device_id", "kind", "at", "data", "received_at"}]}`, oldest first, at most `limit` (≤ 10,000); `400 invalid_query` |
+//!
+//! Emergency messages have their own module, [`crate::emergency`].
 //!
 //! The admin token also reads every channel through the device API's read routes.
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use futures_util::{StreamExt, TryStreamExt};
@@ -26,7 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::auth::{Admin, token_hash};
-use crate::db::{ChannelRow, DeviceRow};
+use crate::db::{ChannelRow, DeviceRow, EventQuery, ReleaseRow, StoredEvent};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
 use crate::publish::{Published, publish};
@@ -137,6 +143,70 @@ pub async fn publish_release(
     ApiJson(manifest): ApiJson<Manifest>,
 ) -> ApiResult<(StatusCode, Json<Published>)> {
     Ok((StatusCode::CREATED, Json(publish(&state, &channel, manifest).await?)))
+}
+
+/// The answer of `GET /v1/admin/channels/{channel}/releases`.
+#[derive(Debug, Serialize)]
+pub struct Releases {
+    /// Newest first.
+    pub releases: Vec<ReleaseRow>,
+}
+
+/// `GET /v1/admin/channels/{channel}/releases`: the channel's releases.
+pub async fn list_releases(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ChannelName(channel): ChannelName,
+) -> ApiResult<Json<Releases>> {
+    if !state.db.channel_exists(channel.clone()).await? {
+        return Err(ApiError::not_found("no_channel", format!("channel {channel:?} does not exist")));
+    }
+    Ok(Json(Releases { releases: state.db.releases(channel).await? }))
+}
+
+/// The body of `POST /v1/admin/channels/{channel}/rollback`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rollback {
+    /// The release whose content comes back.
+    pub to_version: u64,
+}
+
+/// `POST /v1/admin/channels/{channel}/rollback`: the content of an earlier
+/// release, published again as the newest version, so that screens (which
+/// refuse a lower version than they trust) take it like any release.
+pub async fn rollback(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ChannelName(channel): ChannelName,
+    ApiJson(body): ApiJson<Rollback>,
+) -> ApiResult<(StatusCode, Json<Published>)> {
+    let bytes = state.db.release_manifest(channel.clone(), body.to_version).await?.ok_or_else(|| {
+        ApiError::not_found("no_release", format!("channel {channel:?} has no version {}", body.to_version))
+    })?;
+    let manifest = Manifest::decode(&bytes).map_err(|e| {
+        ApiError::new(StatusCode::CONFLICT, "unreadable_release", format!("version {}: {e}", body.to_version))
+    })?;
+    let published = publish(&state, &channel, manifest).await?;
+    tracing::info!(channel, from = body.to_version, version = published.version, "rolled back");
+    Ok((StatusCode::CREATED, Json(published)))
+}
+
+/// The answer of `GET /v1/admin/events`.
+#[derive(Debug, Serialize)]
+pub struct Events {
+    /// Oldest first.
+    pub events: Vec<StoredEvent>,
+}
+
+/// `GET /v1/admin/events`: reported events, filtered by the query string.
+pub async fn query_events(
+    State(state): State<AppState>,
+    _admin: Admin,
+    query: Result<Query<EventQuery>, QueryRejection>,
+) -> ApiResult<Json<Events>> {
+    let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    Ok(Json(Events { events: state.db.events(query).await? }))
 }
 
 /// The answer to an enrolment-code request.

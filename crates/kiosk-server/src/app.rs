@@ -16,7 +16,7 @@ use crate::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::events::Announcer;
 use crate::settings::{MAX_JSON_BYTES, Settings};
-use crate::{admin, device, events, signing};
+use crate::{admin, device, emergency, events, signing};
 
 /// The database file's name in the data folder.
 pub const DB_FILE: &str = "server.sqlite";
@@ -91,13 +91,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/public-key", get(admin::public_key))
         .route("/v1/admin/blobs/{sha256}", put(admin::put_blob).get(admin::blob_info))
         .route("/v1/admin/channels", post(admin::create_channel).get(admin::list_channels))
-        .route("/v1/admin/channels/{channel}/releases", post(admin::publish_release))
+        .route(
+            "/v1/admin/channels/{channel}/releases",
+            post(admin::publish_release).get(admin::list_releases),
+        )
+        .route("/v1/admin/channels/{channel}/rollback", post(admin::rollback))
+        .route("/v1/admin/channels/{channel}/emergency", post(emergency::raise).delete(emergency::withdraw))
         .route("/v1/admin/channels/{channel}/enrolment-codes", post(admin::create_enrolment_code))
         .route("/v1/admin/devices", get(admin::list_devices))
+        .route("/v1/admin/events", get(admin::query_events))
         .route("/v1/enrol", post(device::enrol))
         .route("/v1/reports", post(device::report))
         .route("/v1/channels/{channel}/manifest", get(device::manifest))
         .route("/v1/channels/{channel}/events", get(events::release_events))
+        .route("/v1/channels/{channel}/emergency", get(emergency::current))
         .route("/v1/blobs/{sha256}", get(device::blob))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

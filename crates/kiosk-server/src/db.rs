@@ -59,6 +59,16 @@ pub const MIGRATIONS: &[&str] = &[
         received_at TEXT NOT NULL
     );
     CREATE INDEX events_by_device ON events (device_id, at);",
+    // 2: signed emergency messages (and their withdrawals), newest last; events by time.
+    "CREATE TABLE emergencies (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel TEXT NOT NULL REFERENCES channels (name),
+        message BLOB NOT NULL,
+        signature BLOB NOT NULL,
+        issued_at TEXT NOT NULL
+    );
+    CREATE INDEX emergencies_by_channel ON emergencies (channel, seq);
+    CREATE INDEX events_by_time ON events (at);",
 ];
 
 /// A failure of the database, naming the operation.
@@ -116,6 +126,64 @@ pub struct ChannelRow {
     pub published_at: Option<String>,
 }
 
+/// A release as the admin API lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReleaseRow {
+    /// Its version.
+    pub version: u64,
+    /// SHA-256 of its manifest.
+    pub manifest_sha256: String,
+    /// When it was published.
+    pub published_at: String,
+    /// How many blobs it lists.
+    pub blobs: u64,
+}
+
+/// A signed emergency message as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEmergency {
+    /// The exact signed bytes.
+    pub message: Vec<u8>,
+    /// The 64-byte signature.
+    pub signature: Vec<u8>,
+}
+
+/// Which reported events to read (`GET /v1/admin/events`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    /// Only this device's.
+    pub device: Option<String>,
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Only those at or after this time (RFC 3339).
+    pub since: Option<jiff::Timestamp>,
+    /// Only those before this time (RFC 3339).
+    pub until: Option<jiff::Timestamp>,
+    /// At most this many, oldest first (default and ceiling [`MAX_EVENTS_READ`]).
+    pub limit: Option<u32>,
+}
+
+/// The most events one query answers.
+pub const MAX_EVENTS_READ: u32 = 10_000;
+
+/// A reported event as the admin API gives it back.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoredEvent {
+    /// The device's id for it.
+    pub id: String,
+    /// The device that sent it.
+    pub device_id: String,
+    /// What happened.
+    pub kind: String,
+    /// When it happened.
+    pub at: String,
+    /// Details.
+    pub data: serde_json::Value,
+    /// When the server stored it.
+    pub received_at: String,
+}
+
 /// A reported event to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
@@ -136,7 +204,13 @@ pub struct Db {
 }
 
 fn now() -> String {
-    Timestamp::now().to_string()
+    sortable_time(Timestamp::now())
+}
+
+/// RFC 3339 in UTC with nine fractional digits, so that stored times sort as
+/// text in time order (`2026-12-01T10:00:00.500000000Z`).
+pub fn sortable_time(at: Timestamp) -> String {
+    format!("{}.{:09}Z", at.strftime("%Y-%m-%dT%H:%M:%S"), at.subsec_nanosecond().max(0))
 }
 
 impl Db {
@@ -234,6 +308,109 @@ impl Db {
             )
             .optional()
             .map_err(ctx("read latest release"))
+        })
+        .await
+    }
+
+    /// Every release of a channel, newest first.
+    pub async fn releases(&self, channel: String) -> Result<Vec<ReleaseRow>, DbError> {
+        self.call(move |c| {
+            let mut stmt = c
+                .prepare(
+                    "SELECT r.version, r.manifest_sha256, r.created_at,
+                       (SELECT COUNT(*) FROM release_blobs b WHERE b.channel = r.channel AND b.version = r.version)
+                     FROM releases r WHERE r.channel = ?1 ORDER BY r.version DESC",
+                )
+                .map_err(ctx("list releases"))?;
+            let rows = stmt
+                .query_map([channel], |row| {
+                    Ok(ReleaseRow {
+                        version: row.get::<_, i64>(0)? as u64,
+                        manifest_sha256: row.get(1)?,
+                        published_at: row.get(2)?,
+                        blobs: row.get::<_, i64>(3)? as u64,
+                    })
+                })
+                .map_err(ctx("list releases"))?;
+            rows.collect::<Result<_, _>>().map_err(ctx("read release"))
+        })
+        .await
+    }
+
+    /// The manifest bytes of one release.
+    pub async fn release_manifest(&self, channel: String, version: u64) -> Result<Option<Vec<u8>>, DbError> {
+        self.call(move |c| {
+            c.query_row(
+                "SELECT manifest FROM releases WHERE channel = ?1 AND version = ?2",
+                params![channel, version as i64],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(ctx("read release"))
+        })
+        .await
+    }
+
+    /// Stores a signed emergency message (or withdrawal) for a channel.
+    pub async fn insert_emergency(
+        &self,
+        channel: String,
+        emergency: StoredEmergency,
+        issued_at: String,
+    ) -> Result<(), DbError> {
+        self.call(move |c| {
+            c.execute(
+                "INSERT INTO emergencies (channel, message, signature, issued_at) VALUES (?1, ?2, ?3, ?4)",
+                params![channel, emergency.message, emergency.signature, issued_at],
+            )
+            .map_err(ctx("insert emergency message"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The newest emergency message (or withdrawal) of a channel.
+    pub async fn latest_emergency(&self, channel: String) -> Result<Option<StoredEmergency>, DbError> {
+        self.call(move |c| {
+            c.query_row(
+                "SELECT message, signature FROM emergencies WHERE channel = ?1 ORDER BY seq DESC LIMIT 1",
+                [channel],
+                |row| Ok(StoredEmergency { message: row.get(0)?, signature: row.get(1)? }),
+            )
+            .optional()
+            .map_err(ctx("read emergency message"))
+        })
+        .await
+    }
+
+    /// Reported events matching `query`, oldest first.
+    pub async fn events(&self, query: EventQuery) -> Result<Vec<StoredEvent>, DbError> {
+        self.call(move |c| {
+            let limit = query.limit.unwrap_or(MAX_EVENTS_READ).min(MAX_EVENTS_READ);
+            let mut stmt = c
+                .prepare(
+                    "SELECT id, device_id, kind, at, data, received_at FROM events
+                     WHERE (?1 IS NULL OR device_id = ?1) AND (?2 IS NULL OR kind = ?2)
+                       AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4)
+                     ORDER BY at, id LIMIT ?5",
+                )
+                .map_err(ctx("query events"))?;
+            let since = query.since.map(sortable_time);
+            let until = query.until.map(sortable_time);
+            let rows = stmt
+                .query_map(params![query.device, query.kind, since, until, limit], |row| {
+                    let data: String = row.get(4)?;
+                    Ok(StoredEvent {
+                        id: row.get(0)?,
+                        device_id: row.get(1)?,
+                        kind: row.get(2)?,
+                        at: row.get(3)?,
+                        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
+                        received_at: row.get(5)?,
+                    })
+                })
+                .map_err(ctx("query events"))?;
+            rows.collect::<Result<_, _>>().map_err(ctx("read event"))
         })
         .await
     }

@@ -15,7 +15,7 @@ use crate::admin::random_hex;
 use crate::app::AppState;
 use crate::auth::{Device, Reader, token_hash};
 use crate::blob_store::StoredBlob;
-use crate::db::EventRow;
+use crate::db::{EventRow, sortable_time};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
 
@@ -224,7 +224,7 @@ pub async fn report(
                     ),
                 ));
             }
-            Ok(EventRow { id: event.id, kind: event.kind, at: event.at.to_string(), data })
+            Ok(EventRow { id: event.id, kind: event.kind, at: sortable_time(event.at), data })
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let accepted = events.len();

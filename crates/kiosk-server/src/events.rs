@@ -1,36 +1,68 @@
-//! Release announcements over server-sent events.
+//! Release announcements and emergency messages over server-sent events.
 //!
 //! `GET /v1/channels/{channel}/events` answers `text/event-stream`: at once the
-//! channel's current release, then every release published on it, each as
-//! `event: release` with `data: {"version", "manifest_sha256"}`, and a comment
-//! line every [`Settings::keep_alive`](crate::Settings::keep_alive) to keep the
-//! connection open. A stream that fell behind is sent the current release, which
-//! is all a device needs to know. Streams end when the server shuts down.
+//! channel's current release and its current emergency message (if one is up),
+//! then every release published and every emergency message raised or withdrawn
+//! on it: `event: release` with `data: {"version", "manifest_sha256"}`, and
+//! `event: emergency` with `data: {"message": "<signed JSON text>", "signature":
+//! "<hex>"}`; a comment line every [`Settings::keep_alive`](crate::Settings::keep_alive)
+//! keeps the connection open. A stream that fell behind is sent the current
+//! release and emergency message, which is all a device needs to know. Streams
+//! end when the server shuts down.
 
 use std::convert::Infallible;
 
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use kiosk_core::emergency::EmergencyMessage;
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
 
 use crate::app::AppState;
 use crate::auth::Reader;
-use crate::db::Db;
+use crate::db::{Db, StoredEmergency};
 use crate::error::ApiResult;
 use crate::extract::ChannelName;
 
-/// A release just published, or current when a stream opens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What a channel's screens are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Announcement {
     /// The channel.
-    #[serde(skip)]
     pub channel: String,
-    /// The release's version.
-    pub version: u64,
-    /// SHA-256 of its manifest.
-    pub manifest_sha256: String,
+    /// What happened on it.
+    pub news: News,
+}
+
+/// A release just published, or an emergency message raised or withdrawn (or
+/// either, current when a stream opens).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum News {
+    /// `event: release`.
+    Release {
+        /// The release's version.
+        version: u64,
+        /// SHA-256 of its manifest.
+        manifest_sha256: String,
+    },
+    /// `event: emergency`.
+    Emergency {
+        /// The signed message, as JSON text.
+        message: String,
+        /// Its signature, hex.
+        signature: String,
+    },
+}
+
+impl News {
+    /// An emergency message as stored.
+    pub fn emergency(stored: &StoredEmergency) -> Self {
+        Self::Emergency {
+            message: String::from_utf8_lossy(&stored.message).into_owned(),
+            signature: hex::encode(&stored.signature),
+        }
+    }
 }
 
 /// Hands announcements to every open stream, and closes them at shutdown.
@@ -63,69 +95,80 @@ impl Announcer {
     }
 }
 
-fn event(announcement: &Announcement) -> Event {
+fn event(news: &News) -> Event {
+    let name = match news {
+        News::Release { .. } => "release",
+        News::Emergency { .. } => "emergency",
+    };
     Event::default()
-        .event("release")
-        .json_data(announcement)
+        .event(name)
+        .json_data(news)
         .unwrap_or_else(|_| Event::default().comment("unencodable announcement"))
 }
 
 struct Listener {
     channel: String,
     db: Db,
-    first: Option<Announcement>,
+    first: Vec<News>,
     releases: broadcast::Receiver<Announcement>,
     closing: watch::Receiver<bool>,
 }
 
 enum Next {
-    Send(Announcement),
+    Send(News),
     Catch,
     Skip,
     End,
 }
 
 impl Listener {
-    async fn current(&self) -> Option<Announcement> {
+    /// The channel's current release and emergency message (if one is up).
+    async fn current(&self) -> Vec<News> {
+        let mut news = Vec::new();
         match self.db.latest_release(self.channel.clone()).await {
-            Ok(release) => release.map(|r| Announcement {
-                channel: self.channel.clone(),
-                version: r.version,
-                manifest_sha256: r.manifest_sha256,
-            }),
-            Err(error) => {
-                tracing::warn!(%error, "reading the current release for an event stream");
-                None
-            }
+            Ok(release) => news.extend(
+                release.map(|r| News::Release { version: r.version, manifest_sha256: r.manifest_sha256 }),
+            ),
+            Err(error) => tracing::warn!(%error, "reading the current release for an event stream"),
         }
+        match self.db.latest_emergency(self.channel.clone()).await {
+            Ok(Some(stored)) if showing(&stored) => news.push(News::emergency(&stored)),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "reading the emergency message for an event stream"),
+        }
+        news
     }
 
     async fn next(mut self) -> Option<(Result<Event, Infallible>, Self)> {
-        if let Some(first) = self.first.take() {
-            return Some((Ok(event(&first)), self));
-        }
         loop {
+            if !self.first.is_empty() {
+                let news = self.first.remove(0);
+                return Some((Ok(event(&news)), self));
+            }
             let next = tokio::select! {
                 _ = self.closing.wait_for(|closing| *closing) => Next::End,
                 received = self.releases.recv() => match received {
-                    Ok(a) if a.channel == self.channel => Next::Send(a),
+                    Ok(a) if a.channel == self.channel => Next::Send(a.news),
                     Ok(_) => Next::Skip,
                     Err(broadcast::error::RecvError::Lagged(_)) => Next::Catch,
                     Err(broadcast::error::RecvError::Closed) => Next::End,
                 },
             };
             match next {
-                Next::Send(a) => return Some((Ok(event(&a)), self)),
-                Next::Catch => {
-                    if let Some(a) = self.current().await {
-                        return Some((Ok(event(&a)), self));
-                    }
-                }
+                Next::Send(news) => return Some((Ok(event(&news)), self)),
+                Next::Catch => self.first = self.current().await,
                 Next::Skip => {}
                 Next::End => return None,
             }
         }
     }
+}
+
+/// Whether a stored emergency message is up now (a withdrawal, an expired or an
+/// unreadable one is not sent to a stream that opens).
+fn showing(stored: &StoredEmergency) -> bool {
+    serde_json::from_slice::<EmergencyMessage>(&stored.message)
+        .is_ok_and(|message| message.is_showing(jiff::Timestamp::now()))
 }
 
 /// `GET /v1/channels/{channel}/events`.
@@ -140,7 +183,7 @@ pub async fn release_events(
         closing: state.announcer.closing.subscribe(),
         channel,
         db: state.db.clone(),
-        first: None,
+        first: Vec::new(),
     };
     listener.first = listener.current().await;
     let stream = futures_util::stream::unfold(listener, Listener::next);

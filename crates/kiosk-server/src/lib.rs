@@ -19,7 +19,8 @@
 //! - [`auth`]: admin and device bearer tokens.
 //! - [`admin`]: the admin API (`/v1/admin/...`, `/v1/public-key`).
 //! - [`device`]: the device API (enrol, manifest, blobs, reports).
-//! - [`events`]: release announcements over server-sent events.
+//! - [`emergency`]: signed emergency messages, raised and withdrawn by an admin.
+//! - [`events`]: release announcements and emergency messages over server-sent events.
 //! - [`app`]: the shared state and the router.
 //!
 //! # Example
@@ -37,6 +38,7 @@ pub mod auth;
 pub mod blob_store;
 pub mod db;
 pub mod device;
+pub mod emergency;
 pub mod error;
 pub mod events;
 pub mod extract;

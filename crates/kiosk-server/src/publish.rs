@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use crate::app::AppState;
 use crate::db::StoredRelease;
 use crate::error::{ApiError, ApiResult};
-use crate::events::Announcement;
+use crate::events::{Announcement, News};
 
 /// The answer to a publish.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,8 +119,7 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
     tracing::info!(channel, version, %manifest_sha256, "published a release");
     state.announcer.announce(Announcement {
         channel: channel.to_owned(),
-        version,
-        manifest_sha256: manifest_sha256.clone(),
+        news: News::Release { version, manifest_sha256: manifest_sha256.clone() },
     });
     Ok(Published { version, manifest_sha256 })
 }

@@ -1,0 +1,119 @@
+//! Emergency messages: raised and withdrawn by an admin, signed by the server's
+//! key (`kiosk_core::emergency`), stored, and announced to the channel's event
+//! streams at once.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `POST /v1/admin/channels/{channel}/emergency` `{"text": {"vi", "en", ...}, "minutes"}` | `201 {"issued_at", "expires_at"}`; `400 invalid_emergency`; `404 no_channel` |
+//! | `DELETE /v1/admin/channels/{channel}/emergency` | `200 {"issued_at", "expires_at"}`: a signed withdrawal |
+//! | `GET /v1/channels/{channel}/emergency` (device token or admin) | `200`: the newest message or withdrawal, its exact signed bytes, with `X-Message-Signature: <hex>`; `404 no_emergency` when there never was one |
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ed25519_dalek::Signer;
+use jiff::{SignedDuration, Timestamp};
+use kiosk_core::emergency::{EmergencyMessage, KIND, verify_emergency};
+use serde::{Deserialize, Serialize};
+
+use crate::app::AppState;
+use crate::auth::{Admin, Reader};
+use crate::db::StoredEmergency;
+use crate::error::{ApiError, ApiResult};
+use crate::events::{Announcement, News};
+use crate::extract::{ApiJson, ChannelName};
+
+/// The body of `POST /v1/admin/channels/{channel}/emergency`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RaiseEmergency {
+    /// The words by locale; at least one.
+    pub text: BTreeMap<String, String>,
+    /// How long screens show it.
+    pub minutes: u32,
+}
+
+/// The answer to raising or withdrawing a message.
+#[derive(Debug, Serialize)]
+pub struct Issued {
+    /// When it was issued.
+    pub issued_at: Timestamp,
+    /// When screens take it down.
+    pub expires_at: Timestamp,
+}
+
+/// `POST /v1/admin/channels/{channel}/emergency`: every screen of the channel
+/// shows the text at once.
+pub async fn raise(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ChannelName(channel): ChannelName,
+    ApiJson(body): ApiJson<RaiseEmergency>,
+) -> ApiResult<(StatusCode, Json<Issued>)> {
+    if body.text.is_empty() {
+        return Err(ApiError::bad_request("invalid_emergency", "give the text in at least one language"));
+    }
+    EmergencyMessage::check_request(&body.text, body.minutes)
+        .map_err(|reason| ApiError::bad_request("invalid_emergency", reason))?;
+    let text = body.text.into_iter().map(|(locale, words)| (locale, words.trim().to_owned())).collect();
+    let issued = issue(&state, &channel, text, body.minutes).await?;
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+/// `DELETE /v1/admin/channels/{channel}/emergency`: screens take the message down.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ChannelName(channel): ChannelName,
+) -> ApiResult<Json<Issued>> {
+    Ok(Json(issue(&state, &channel, BTreeMap::new(), 1).await?))
+}
+
+async fn issue(
+    state: &AppState,
+    channel: &str,
+    text: BTreeMap<String, String>,
+    minutes: u32,
+) -> ApiResult<Issued> {
+    if !state.db.channel_exists(channel.to_owned()).await? {
+        return Err(ApiError::not_found("no_channel", format!("channel {channel:?} does not exist")));
+    }
+    let issued_at = Timestamp::now();
+    let expires_at = issued_at + SignedDuration::from_mins(i64::from(minutes));
+    let message =
+        EmergencyMessage { kind: KIND.into(), channel: channel.to_owned(), issued_at, expires_at, text };
+    let bytes = message.encode();
+    let signature = state.key.sign(&bytes).to_bytes().to_vec();
+    verify_emergency(&bytes, &signature, &[state.key.verifying_key()], channel, None)
+        .map_err(|rejection| ApiError::bad_request("invalid_emergency", rejection.to_string()))?;
+    let stored = StoredEmergency { message: bytes, signature };
+    let news = News::emergency(&stored);
+    state.db.insert_emergency(channel.to_owned(), stored, crate::db::sortable_time(issued_at)).await?;
+    let withdrawn = message.is_withdrawal();
+    tracing::warn!(channel, withdrawn, %expires_at, "emergency message issued");
+    state.announcer.announce(Announcement { channel: channel.to_owned(), news });
+    Ok(Issued { issued_at, expires_at })
+}
+
+/// `GET /v1/channels/{channel}/emergency`: the newest message or withdrawal.
+pub async fn current(
+    State(state): State<AppState>,
+    reader: Reader,
+    ChannelName(channel): ChannelName,
+) -> ApiResult<Response> {
+    reader.may_read(&channel)?;
+    let stored = state.db.latest_emergency(channel.clone()).await?.ok_or_else(|| {
+        ApiError::not_found("no_emergency", format!("channel {channel:?} has had no emergency message"))
+    })?;
+    let signature =
+        HeaderValue::from_str(&hex::encode(&stored.signature)).expect("hex is a valid header value");
+    let mut response =
+        ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], stored.message)
+            .into_response();
+    response.headers_mut().insert("x-message-signature", signature);
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
