@@ -18,6 +18,7 @@ fn main() {
             "sound_touch",
             "sound_duck",
             "staff_status",
+            "emergency",
         ]),
     ))
     .expect("tauri build step");

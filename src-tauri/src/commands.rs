@@ -11,6 +11,7 @@ use kiosk_core::locale::LocaleTag;
 use kiosk_device::clock::DeviceClock;
 use kiosk_device::config::Mode;
 use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::emergency::{CurrentEmergency, EmergencyView};
 use kiosk_device::events::EventRecorder;
 use kiosk_device::kiosk_view::{self, LocalizedContent, Session, Urls};
 use kiosk_device::lan_address::brochure_base_url;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub events: Arc<EventRecorder>,
     /// Touch sound and music bed.
     pub sound: crate::sound::AppSound,
+    /// The emergency message received last (shown while it is up).
+    pub emergency: CurrentEmergency,
     /// What the sync loop last did; `None` without `[sync]`.
     pub sync_status: Option<kiosk_device::sync_client::SharedSyncStatus>,
     /// The data folder (the store is read for the staff screen).
@@ -110,6 +113,24 @@ pub fn player_plan(state: tauri::State<'_, AppState>, purpose: String) -> Player
         "player plan"
     );
     plan
+}
+
+/// The emergency message to show over everything now, if one is up: in the
+/// screen's languages first, then the release's.
+#[tauri::command]
+pub fn emergency(state: tauri::State<'_, AppState>) -> Option<EmergencyView> {
+    let now = state.clock.now();
+    let message = state.emergency.showing(now)?;
+    let release = state.release.get();
+    let locales: Vec<&str> = state
+        .player
+        .locales
+        .iter()
+        .chain(std::iter::once(&release.manifest.content.default_locale))
+        .chain(release.manifest.content.locales.iter().map(|l| &l.tag))
+        .map(|l| l.as_str())
+        .collect();
+    Some(kiosk_device::emergency::view(&message, now, &locales))
 }
 
 /// An event as the interface sends it.

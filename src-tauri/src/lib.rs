@@ -67,6 +67,7 @@ pub fn run() -> ExitCode {
             commands::sound_touch,
             commands::sound_duck,
             commands::staff_status,
+            commands::emergency,
         ])
         .setup(move |app| {
             window::open_kiosk_window(app.handle(), &prepared.window)?;

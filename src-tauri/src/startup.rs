@@ -14,6 +14,7 @@ use kiosk_device::usb_watch::spawn_watch_loop;
 use kiosk_device::clock::DeviceClock;
 use kiosk_device::config::LoadedConfig;
 use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::emergency::CurrentEmergency;
 use kiosk_device::events::EventRecorder;
 use kiosk_device::lan_address::brochure_base_url;
 use kiosk_device::library::{Library, Trust};
@@ -100,13 +101,18 @@ fn start_sync(
     clock: DeviceClock,
     release: &CurrentRelease,
     undecodable: &Arc<RwLock<BTreeMap<BlobId, String>>>,
+    emergency: &CurrentEmergency,
 ) -> Option<SharedSyncStatus> {
     let Some(sync) = &loaded.config.sync else { return None };
     let source = SyncSource { base_url: sync.server.0.clone(), token: sync.token.clone() };
     let every = Duration::from_secs(u64::from(sync.every_secs.0));
     tracing::info!(server = source.base_url, every_secs = sync.every_secs.0, "syncing releases");
     let show = shower(loaded, release, undecodable);
-    spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, show)
+    let raise = {
+        let emergency = emergency.clone();
+        move |message| emergency.set(message)
+    };
+    spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, show, raise)
         .inspect_err(|error| tracing::error!(%error, "sync could not start"))
         .ok()
 }
@@ -208,7 +214,8 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
     let sound = crate::sound::start_sound(&config.sound, config.mode, &release, clock, config.time_zone());
     let release = CurrentRelease::new(release);
     start_usb_watch(&loaded, trust.clone(), clock, &release, &undecodable);
-    let sync_status = start_sync(&loaded, trust, clock, &release, &undecodable);
+    let emergency = CurrentEmergency::new(kiosk_device::emergency::load(&loaded.data_dir, &trust));
+    let sync_status = start_sync(&loaded, trust, clock, &release, &undecodable, &emergency);
     start_mirror(&loaded, &release);
 
     // A screen that stayed offline for very long keeps its newest events.
@@ -281,6 +288,7 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
             clock,
             events: Arc::new(events),
             sound,
+            emergency,
             sync_status,
             data_dir: loaded.data_dir.clone(),
             pin_guard: Default::default(),

@@ -14,6 +14,9 @@ mkdirSync(shots, { recursive: true });
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(repo, "target");
 export const kioskBinary = process.env.KIOSK_BIN ?? join(targetDir, "debug/kiosk");
 export const kioskctlBinary = process.env.KIOSKCTL_BIN ?? join(targetDir, "debug/kioskctl");
+export const serverBinary = process.env.KIOSK_SERVER_BIN ?? join(targetDir, "debug/kiosk-server");
+/** The key the sample content and the test bundles are signed with. */
+export const devKey = join(repo, "kiosk-config/dev-keys/content-dev.pub");
 const tauriDriver = process.env.TAURI_DRIVER ?? "tauri-driver";
 
 // The sample PIN of kiosk-config/booth.toml (2023).
@@ -30,6 +33,7 @@ export async function startKiosk({
   top = [],
   extra = [],
   contentExtra = [],
+  trustedKeys = [devKey],
   args = [],
 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "kiosk-e2e-"));
@@ -46,7 +50,7 @@ export async function startKiosk({
       ...top,
       "[content]",
       'channel = "wtc-booths"',
-      `trusted_keys = ["${join(repo, "kiosk-config/dev-keys/content-dev.pub")}"]`,
+      `trusted_keys = ${JSON.stringify(trustedKeys)}`,
       ...contentExtra,
       "[kiosk]",
       `idle_timeout_secs = ${idleSecs}`,

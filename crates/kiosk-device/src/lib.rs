@@ -15,6 +15,7 @@
 //! - [`bundle_folder`]: reading and verifying a bundle folder.
 //! - [`library`]: releases on disk, import, choosing and activating one.
 //! - [`current_release`]: the release on screen, shared and swappable.
+//! - [`emergency`]: the signed emergency message shown over everything, kept across restarts.
 //! - [`media_server`]: blobs for the webview on loopback, with a per-launch secret.
 //! - [`brochure_server`]: brochure PDFs for phones on the booth network.
 //! - [`lan_address`]: the address QR codes point at.
@@ -44,6 +45,7 @@ pub mod bundle_folder;
 pub mod clock;
 pub mod config;
 pub mod current_release;
+pub mod emergency;
 pub mod events;
 pub mod kiosk_view;
 pub mod lan_address;

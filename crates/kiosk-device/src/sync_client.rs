@@ -32,8 +32,10 @@ use kiosk_core::blob::{BlobId, BlobRef};
 use kiosk_core::sync::plan_fetch;
 use kiosk_core::verify::{Rejection, TrustPolicy, verify_manifest};
 
+use crate::emergency::SignedEmergency;
 use crate::library::{ActiveRelease, Library, LibraryError, Trust};
 use crate::store::Store;
+use kiosk_core::emergency::EmergencyMessage;
 
 /// The most events kept in a screen's outbox (weeks offline on a busy booth).
 pub const OUTBOX_MAX_EVENTS: usize = 2_000_000;
@@ -430,7 +432,9 @@ pub type SharedSyncStatus = std::sync::Arc<Mutex<SyncStatus>>;
 /// Syncs every `every` in a thread of its own, for as long as the process runs,
 /// and at once when the server announces a release (its event stream, see
 /// [`watch_announcements`]); `activated` is called with each release that
-/// became active.
+/// became active. An emergency message on the stream is verified and kept
+/// ([`crate::emergency::accept`]) and handed to `emergency` at once, between
+/// rounds or during one.
 pub fn spawn_sync_loop(
     data_dir: PathBuf,
     trust: Trust,
@@ -438,6 +442,7 @@ pub fn spawn_sync_loop(
     every: Duration,
     clock: crate::clock::DeviceClock,
     activated: impl Fn(ActiveRelease) + Send + 'static,
+    emergency: impl Fn(EmergencyMessage) + Send + 'static,
 ) -> std::io::Result<SharedSyncStatus> {
     let status: SharedSyncStatus = std::sync::Arc::new(Mutex::new(SyncStatus {
         server: source.base_url.clone(),
@@ -445,7 +450,20 @@ pub fn spawn_sync_loop(
     }));
     let shared = status.clone();
     let (nudge, nudged) = std::sync::mpsc::channel();
-    watch_announcements(source.clone(), trust.channel.clone(), nudge)?;
+    let (raise, raised) = std::sync::mpsc::channel::<SignedEmergency>();
+    watch_announcements(source.clone(), trust.channel.clone(), nudge, raise)?;
+    let (emergency_dir, emergency_trust) = (data_dir.clone(), trust.clone());
+    std::thread::Builder::new().name("emergency".into()).spawn(move || {
+        for signed in raised {
+            match crate::emergency::accept(&emergency_dir, &emergency_trust, &signed) {
+                Ok(message) => {
+                    tracing::warn!(withdrawn = message.is_withdrawal(), expires_at = %message.expires_at, "emergency message received");
+                    emergency(message);
+                }
+                Err(error) => tracing::warn!(%error, "emergency message not shown"),
+            }
+        }
+    })?;
     std::thread::Builder::new().name("sync".into()).spawn(move || {
         let client = SyncClient::new(source.clone());
         let mut failures = 0;
@@ -506,15 +524,16 @@ pub fn spawn_sync_loop(
     Ok(status)
 }
 
-/// Listens to the source's release announcements (`GET
-/// /v1/channels/{channel}/events`, server-sent events) in a thread of its own and
-/// sends a nudge for each; reconnects after a pause when the stream breaks. A
-/// source without announcements (a mirror) is asked again only every ten minutes:
-/// polling carries the sync there.
+/// Listens to the source's announcements (`GET /v1/channels/{channel}/events`,
+/// server-sent events) in a thread of its own: a nudge for each release, and
+/// each emergency message as it came (for the caller to verify); reconnects
+/// after a pause when the stream breaks. A source without announcements (a
+/// mirror) is asked again only every ten minutes: polling carries the sync there.
 pub fn watch_announcements(
     source: SyncSource,
     channel: String,
     nudge: std::sync::mpsc::Sender<()>,
+    emergency: std::sync::mpsc::Sender<SignedEmergency>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("announcements".into()).spawn(move || {
         let http = reqwest::blocking::Client::builder()
@@ -530,9 +549,31 @@ pub fn watch_announcements(
             }
             let pause = match request.send() {
                 Ok(response) if response.status().is_success() => {
-                    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(response));
-                    while let Some(Ok(line)) = lines.next() {
-                        if line.starts_with("event: release") && nudge.send(()).is_err() {
+                    let mut name = String::new();
+                    for line in
+                        std::io::BufRead::lines(std::io::BufReader::new(response)).map_while(Result::ok)
+                    {
+                        let gone = match (line.strip_prefix("event: "), line.strip_prefix("data: ")) {
+                            (Some(event), _) => {
+                                name = event.to_owned();
+                                false
+                            }
+                            (_, Some(_)) if name == "release" => nudge.send(()).is_err(),
+                            (_, Some(data)) if name == "emergency" => match serde_json::from_str(data) {
+                                Ok(signed) => emergency.send(signed).is_err(),
+                                Err(error) => {
+                                    tracing::warn!(%error, "unreadable emergency announcement");
+                                    false
+                                }
+                            },
+                            _ => {
+                                if line.is_empty() {
+                                    name.clear();
+                                }
+                                false
+                            }
+                        };
+                        if gone {
                             return; // the sync loop is gone
                         }
                     }

@@ -65,13 +65,15 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
         server.client.get(server.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
     let trust = Trust { keys: vec![parse_public_key(&key_text).unwrap()], channel: "wtc-booths".into() };
     let (activated, arrivals) = std::sync::mpsc::channel();
+    let (raised, emergencies) = std::sync::mpsc::channel();
     kiosk_device::sync_client::spawn_sync_loop(
         dir.path().join("screen"),
-        trust,
+        trust.clone(),
         SyncSource { base_url: server.base.clone(), token: Some(token) },
         std::time::Duration::from_secs(3600),
         kiosk_device::clock::DeviceClock::system(),
         move |release| activated.send(release.manifest.version).unwrap(),
+        move |message| raised.send(message).unwrap(),
     )
     .unwrap();
     // Let the screen connect and find nothing published.
@@ -89,5 +91,25 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
     assert_eq!(version, 1);
     let took = published.elapsed();
     assert!(took < std::time::Duration::from_secs(3), "activation took {took:?}");
+
+    // An emergency message is on the screen within a second, and kept for a restart.
+    let raised_at = std::time::Instant::now();
+    let body = serde_json::json!({"text": {"vi": "Đóng cửa sớm", "en": "Closing early"}, "minutes": 10});
+    let response = server
+        .admin(reqwest::Method::POST, "/v1/admin/channels/wtc-booths/emergency")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let message =
+        tokio::task::spawn_blocking(move || emergencies.recv_timeout(std::time::Duration::from_secs(2)))
+            .await
+            .unwrap()
+            .expect("the emergency message reaches the screen");
+    assert!(raised_at.elapsed() < std::time::Duration::from_secs(1), "took {:?}", raised_at.elapsed());
+    assert_eq!(message.text["en"], "Closing early");
+    let kept = kiosk_device::emergency::load(&dir.path().join("screen"), &trust).expect("kept on disk");
+    assert_eq!(kept, message);
     server.stop().await;
 }

@@ -7,6 +7,7 @@ import "./styles/index.css";
 
 import { App, loadPack } from "./app";
 import { selectBackend } from "./backend/select";
+import { EmergencyBanner } from "./emergency";
 import { lockDown } from "./lockdown";
 import { setMediaErrorReporter } from "./ui/media-errors";
 
@@ -19,6 +20,7 @@ async function boot(): Promise<void> {
 
   const backend = await selectBackend();
   setMediaErrorReporter((url, reason) => backend.reportMediaError(url, reason));
+  new EmergencyBanner(document.body, backend).start();
 
   // The app may still be opening its store: keep trying, on a calm branded screen.
   for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,4 @@
-import type { KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
+import type { EmergencyView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
 
 /** Everything the interface asks of the app. The Tauri implementation calls the
  *  app's commands; the mock serves a small fixed pack for design work in a browser. */
@@ -21,4 +21,6 @@ export interface KioskBackend {
   soundDuck(ducked: boolean): Promise<void>;
   /** Sync status and the outbox, for the staff panel (after unlockStaff). */
   staffStatus(): Promise<StaffStatus>;
+  /** The emergency message to show over everything now, or null. */
+  emergency(): Promise<EmergencyView | null>;
 }

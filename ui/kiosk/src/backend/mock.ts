@@ -15,6 +15,7 @@ import type { LocaleInfo, LocalizedContent, PlayerItem, PlayerPlan, Session } fr
  *   ?plan=<URL>       the player's plan (any purpose) is the PlayerPlan JSON fetched
  *                     from URL, asked again at every item as the app is; default: a
  *                     short loop made from the mock pack
+ *   ?emergency=<vi>|<en>  an emergency message over everything, in those words
  *   ?events=<URL>     each batch of events is POSTed to URL as a JSON array of
  *                     {kind, data}; resolves with the answer's `count` (default: the
  *                     events are logged to the console)
@@ -140,6 +141,13 @@ export const mockBackend: KioskBackend = {
   },
   async soundTouch() {},
   async soundDuck() {},
+  async emergency() {
+    const words = params().get("emergency");
+    if (!words) return null;
+    const [vi, en] = words.split("|");
+    const lines = [{ locale: "vi", text: vi }, ...(en ? [{ locale: "en", text: en }] : [])];
+    return { lines, issued_at: new Date().toISOString(), remaining_ms: 30 * 60 * 1000 };
+  },
   async staffStatus() {
     return { release: { channel: "stable", version: 42 }, sync: null, pending_events: 0 };
   },

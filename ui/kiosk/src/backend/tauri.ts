@@ -1,6 +1,6 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { KioskBackend } from "./backend";
-import type { KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
+import type { EmergencyView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
 
 /** The real backend: the app's commands (src-tauri/src/commands.rs). */
 export const tauriBackend: KioskBackend = {
@@ -14,4 +14,5 @@ export const tauriBackend: KioskBackend = {
   soundTouch: () => invoke<void>("sound_touch"),
   soundDuck: (ducked) => invoke<void>("sound_duck", { ducked }),
   staffStatus: () => invoke<StaffStatus>("staff_status"),
+  emergency: () => invoke<EmergencyView | null>("emergency"),
 };

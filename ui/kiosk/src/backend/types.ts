@@ -148,3 +148,11 @@ export interface StaffStatus {
   sync: { server: string; last_round_at: string | null; last_outcome: string; failures: number } | null;
   pending_events: number;
 }
+
+/** An emergency message on screen over everything (signed by the server, verified
+ *  by the app): each language's words, the screen's languages first. */
+export interface EmergencyView {
+  lines: { locale: string; text: string }[];
+  issued_at: string;
+  remaining_ms: number;
+}

@@ -22,6 +22,8 @@ const PATHS = {
   hash: '<path d="M9.5 4 8 20M16 4l-1.5 16M4.5 9h15.5M4 15h15.5"/>',
   check: '<path d="m5 12.5 4.6 4.6L19 7.5"/>',
   lock: '<rect x="5" y="10.5" width="14" height="10" rx="2"/><path d="M8.3 10.5V8a3.7 3.7 0 0 1 7.4 0v2.5"/>',
+  alert:
+    '<path d="M12 3.8 21.2 19.5H2.8z" stroke-linejoin="round"/><path d="M12 9.5v4.8"/><circle cx="12" cy="17" r="0.6" fill="currentColor"/>',
   exit: '<path d="M14 4.5H6.5v15H14"/><path d="M10.5 12h10"/><path d="m17 8.5 3.5 3.5-3.5 3.5"/>',
 } as const;
 

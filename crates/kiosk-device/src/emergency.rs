@@ -1,0 +1,208 @@
+//! The emergency message a screen shows over everything, received from the
+//! server's event stream (`kiosk_core::emergency` says what one is).
+//!
+//! A message is verified against the pinned keys and the device's channel, and
+//! refused when older than the one held, then kept in `<data_dir>/emergency.json`
+//! (`{"message": "<signed JSON text>", "signature": "<hex>"}`, the event's own
+//! data, replaced atomically), so that a screen restarted during an evacuation
+//! shows it again at once, offline. [`CurrentEmergency`] shares it with the app.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use jiff::Timestamp;
+use kiosk_core::emergency::{EmergencyMessage, verify_emergency};
+use kiosk_core::verify::Rejection;
+use serde::{Deserialize, Serialize};
+
+use crate::library::Trust;
+
+/// The file in the data folder.
+pub const FILE: &str = "emergency.json";
+
+/// A signed message as it travels and is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedEmergency {
+    /// The signed JSON text.
+    pub message: String,
+    /// Its Ed25519 signature, hex.
+    pub signature: String,
+}
+
+/// Why a message was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum EmergencyError {
+    /// It did not verify, or is older than the one held.
+    #[error("emergency message refused: {0}")]
+    Refused(#[from] Rejection),
+    /// It could not be kept.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl SignedEmergency {
+    /// Verifies it for a device of `trust` holding a message issued at `newest_held`.
+    pub fn verify(
+        &self,
+        trust: &Trust,
+        newest_held: Option<Timestamp>,
+    ) -> Result<EmergencyMessage, Rejection> {
+        let signature = hex::decode(&self.signature).map_err(|_| Rejection::SignatureMalformed(0))?;
+        verify_emergency(self.message.as_bytes(), &signature, &trust.keys, &trust.channel, newest_held)
+    }
+}
+
+/// The message kept in `data_dir`, if it still verifies (a damaged or foreign
+/// file is ignored with a log line).
+pub fn load(data_dir: &Path, trust: &Trust) -> Option<EmergencyMessage> {
+    let path = data_dir.join(FILE);
+    let bytes = std::fs::read(&path).ok()?;
+    let verified = serde_json::from_slice::<SignedEmergency>(&bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|signed| signed.verify(trust, None).map_err(|e| e.to_string()));
+    match verified {
+        Ok(message) => Some(message),
+        Err(reason) => {
+            tracing::warn!(path = %path.display(), reason, "kept emergency message ignored");
+            None
+        }
+    }
+}
+
+/// Verifies `signed` against the one kept in `data_dir` and keeps it instead.
+pub fn accept(
+    data_dir: &Path,
+    trust: &Trust,
+    signed: &SignedEmergency,
+) -> Result<EmergencyMessage, EmergencyError> {
+    let held = load(data_dir, trust).map(|m| m.issued_at);
+    let message = signed.verify(trust, held)?;
+    let path = data_dir.join(FILE);
+    let temp = data_dir.join(format!(".{FILE}.tmp"));
+    let io = |source| EmergencyError::Io { path: path.clone(), source };
+    let bytes = serde_json::to_vec(signed).expect("a signed message serializes");
+    std::fs::File::create(&temp)
+        .and_then(|mut file| {
+            std::io::Write::write_all(&mut file, &bytes)?;
+            file.sync_all()
+        })
+        .map_err(io)?;
+    std::fs::rename(&temp, &path).map_err(io)?;
+    Ok(message)
+}
+
+/// The message on screen now, shared by the sync loop and the app; clones share it.
+#[derive(Debug, Clone, Default)]
+pub struct CurrentEmergency(Arc<RwLock<Option<EmergencyMessage>>>);
+
+impl CurrentEmergency {
+    /// Starts with `message` (the kept one, at start).
+    pub fn new(message: Option<EmergencyMessage>) -> Self {
+        Self(Arc::new(RwLock::new(message)))
+    }
+
+    /// Replaces it.
+    pub fn set(&self, message: EmergencyMessage) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = Some(message);
+    }
+
+    /// The message to show at `now`: not withdrawn, not expired.
+    pub fn showing(&self, now: Timestamp) -> Option<EmergencyMessage> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone().filter(|m| m.is_showing(now))
+    }
+}
+
+/// One language's words of a message on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmergencyLine {
+    /// Its locale.
+    pub locale: String,
+    /// The words.
+    pub text: String,
+}
+
+/// A message as the interface shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmergencyView {
+    /// The words, in `locales`' order first (the screen's languages), then the rest.
+    pub lines: Vec<EmergencyLine>,
+    /// When it was issued.
+    pub issued_at: Timestamp,
+    /// Milliseconds until it comes down by itself.
+    pub remaining_ms: i64,
+}
+
+/// What the interface shows of `message` at `now`, lines ordered by `locales`.
+pub fn view(message: &EmergencyMessage, now: Timestamp, locales: &[&str]) -> EmergencyView {
+    let rank = |locale: &str| locales.iter().position(|l| *l == locale).unwrap_or(locales.len());
+    let mut lines: Vec<EmergencyLine> = message
+        .text
+        .iter()
+        .map(|(locale, text)| EmergencyLine { locale: locale.clone(), text: text.clone() })
+        .collect();
+    lines.sort_by_key(|line| rank(&line.locale));
+    let remaining_ms = message.expires_at.duration_since(now).as_millis().max(0) as i64;
+    EmergencyView { lines, issued_at: message.issued_at, remaining_ms }
+}
+
+#[cfg(test)]
+mod tests {
+    use ed25519_dalek::{Signer, SigningKey};
+    use kiosk_core::emergency::KIND;
+
+    use super::*;
+
+    fn signed(key: &SigningKey, issued_at: &str, text: &[(&str, &str)]) -> SignedEmergency {
+        let issued_at: Timestamp = issued_at.parse().unwrap();
+        let message = EmergencyMessage {
+            kind: KIND.into(),
+            channel: "bulletin-boards".into(),
+            issued_at,
+            expires_at: issued_at + jiff::SignedDuration::from_mins(30),
+            text: text.iter().map(|(l, t)| ((*l).to_owned(), (*t).to_owned())).collect(),
+        };
+        let bytes = message.encode();
+        SignedEmergency {
+            signature: hex::encode(key.sign(&bytes).to_bytes()),
+            message: String::from_utf8(bytes).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_message_is_kept_shown_withdrawn_and_never_replaced_by_an_older_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let trust = Trust { keys: vec![key.verifying_key()], channel: "bulletin-boards".into() };
+        let first = signed(&key, "2026-12-01T10:00:00Z", &[("vi", "Sơ tán"), ("en", "Evacuate")]);
+        let taken = accept(dir.path(), &trust, &first).unwrap();
+        assert_eq!(load(dir.path(), &trust), Some(taken.clone()), "kept across a restart");
+        let current = CurrentEmergency::new(load(dir.path(), &trust));
+        assert!(current.showing("2026-12-01T10:10:00Z".parse().unwrap()).is_some());
+        assert!(current.showing("2026-12-01T10:30:00Z".parse().unwrap()).is_none(), "expired");
+
+        let withdrawal = signed(&key, "2026-12-01T10:05:00Z", &[]);
+        current.set(accept(dir.path(), &trust, &withdrawal).unwrap());
+        assert!(current.showing("2026-12-01T10:06:00Z".parse().unwrap()).is_none(), "withdrawn");
+
+        let replayed = accept(dir.path(), &trust, &first).unwrap_err();
+        assert!(replayed.to_string().contains("older than the one held"), "{replayed}");
+        let stranger =
+            signed(&SigningKey::from_bytes(&[4; 32]), "2026-12-01T11:00:00Z", &[("en", "Free tickets")]);
+        assert!(accept(dir.path(), &trust, &stranger).is_err());
+        assert!(load(dir.path(), &trust).unwrap().is_withdrawal(), "refusals change nothing");
+
+        let shown = view(&taken, "2026-12-01T10:29:00Z".parse().unwrap(), &["vi", "en"]);
+        let order: Vec<&str> = shown.lines.iter().map(|l| l.locale.as_str()).collect();
+        assert_eq!(order, ["vi", "en"], "the screen's languages first");
+        assert_eq!(shown.remaining_ms, 60_000);
+
+        std::fs::write(dir.path().join(FILE), b"{not json").unwrap();
+        assert_eq!(load(dir.path(), &trust), None, "a damaged file is ignored");
+    }
+}

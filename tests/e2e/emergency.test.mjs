@@ -1,0 +1,102 @@
+// WTC staff raise an emergency message on the central server: a bulletin board
+// that syncs from it shows the words over its playlist within a couple of seconds,
+// in Vietnamese and English, and takes them down when they are withdrawn; the
+// playlist never stops underneath.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { devKey, serverBinary, shots, startKiosk } from "./harness.mjs";
+import { freePort, until } from "./webdriver.mjs";
+
+const ADMIN = "admin-token-for-the-emergency-test";
+
+/** The real kiosk-server on a free loopback port, with a fresh data folder. */
+async function startServer(work) {
+  const port = await freePort();
+  const config = join(work, "server.toml");
+  writeFileSync(config, [`listen = "127.0.0.1:${port}"`, `data_dir = "${join(work, "server")}"`, `admin_token = "${ADMIN}"`, ""].join("\n"));
+  const child = spawn(serverBinary, ["--config", config], { stdio: ["ignore", "inherit", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  const key = await until(async () => {
+    const res = await fetch(`${base}/v1/public-key`).catch(() => null);
+    return res?.ok ? res.text() : null;
+  }, "kiosk-server did not start", 20_000);
+  return { process: child, base, key };
+}
+
+async function admin(method, path, body) {
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `${method} ${path}: HTTP ${res.status} ${await res.clone().text()}`);
+  return res.json();
+}
+
+let server;
+let kiosk;
+let s;
+
+before(async () => {
+  const work = mkdtempSync(join(tmpdir(), "kiosk-emergency-"));
+  server = await startServer(work);
+  const serverKey = join(work, "server.pub");
+  writeFileSync(serverKey, server.key);
+  await admin("POST", "/v1/admin/channels", { name: "wtc-booths" });
+  const { code } = await admin("POST", "/v1/admin/channels/wtc-booths/enrolment-codes");
+  const enrolled = await fetch(`${server.base}/v1/enrol`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ code, name: "Hall A board" }),
+  }).then((r) => r.json());
+  kiosk = await startKiosk({
+    mode: "signage",
+    trustedKeys: [devKey, serverKey],
+    extra: ["[sync]", `server = "${server.base}"`, `token = "${enrolled.token}"`, "every_secs = 3600"],
+  });
+  s = kiosk.session;
+});
+
+after(async () => {
+  if (kiosk) await kiosk.close();
+  server?.process.kill("SIGTERM");
+});
+
+const playing = () => s.run("return document.querySelector('[data-testid=player]')?.dataset.playing || ''");
+const banner = () =>
+  s.run(`const el = document.querySelector('[data-testid=emergency]');
+         return el && !el.hidden && el.getBoundingClientRect().width > 0 ? el.innerText : '';`);
+
+test("an emergency message covers the playlist within seconds and comes down when withdrawn", async () => {
+  await until(async () => (await playing()) !== "", "the board plays nothing", 30_000);
+  // The board listens to the server's event stream before the message is raised.
+  await until(async () => /syncing releases/.test(kiosk.log()) && (await banner()) === "", "no sync", 10_000);
+  await new Promise((r) => setTimeout(r, 1500));
+
+  const raised = Date.now();
+  await admin("POST", "/v1/admin/channels/wtc-booths/emergency", {
+    text: { vi: "Vui lòng rời hội trường theo lối thoát hiểm gần nhất", en: "Please leave the hall by the nearest exit" },
+    minutes: 15,
+  });
+  const words = await until(banner, "no emergency message on screen", 10_000, 100).catch((e) => {
+    throw new Error(`${e.message}\n${kiosk.log().split("\n").filter((l) => /sync|emergenc|announce/i.test(l)).join("\n")}`);
+  });
+  const took = Date.now() - raised;
+  assert.ok(took < 2500, `the message took ${took} ms to appear`);
+  const [vi, en] = words.split("\n").filter(Boolean);
+  assert.equal(vi, "Vui lòng rời hội trường theo lối thoát hiểm gần nhất", "Vietnamese first, large");
+  assert.equal(en, "Please leave the hall by the nearest exit");
+  assert.match(kiosk.log(), /emergency message received/);
+  writeFileSync(join(shots, "50-emergency-message.png"), await s.screenshot());
+  const underneath = await playing();
+  assert.notEqual(underneath, "", "the playlist keeps playing underneath");
+
+  await admin("DELETE", "/v1/admin/channels/wtc-booths/emergency");
+  await until(async () => (await banner()) === "", "the withdrawn message stays on screen", 5_000, 100);
+  assert.notEqual(await playing(), "");
+});
