@@ -85,9 +85,18 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
+/// The OpenAPI document of every route (`GET /v1/openapi.json`); a test checks
+/// that it names exactly the routes of [`router`].
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+}
+
 /// Every route of the server.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/v1/openapi.json", get(openapi))
         .route("/v1/public-key", get(admin::public_key))
         .route("/v1/admin/blobs/{sha256}", put(admin::put_blob).get(admin::blob_info))
         .route("/v1/admin/channels", post(admin::create_channel).get(admin::list_channels))
