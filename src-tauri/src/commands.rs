@@ -59,7 +59,7 @@ pub struct AppState {
     /// The emergency message received last (shown while it is up).
     pub emergency: CurrentEmergency,
     /// What the sync loop last did; `None` without `[sync]`.
-    pub sync_status: Option<kiosk_device::sync_client::SharedSyncStatus>,
+    pub sync_status: Option<kiosk_device::sync_loop::SharedSyncStatus>,
     /// The data folder (the store is read for the staff screen).
     pub data_dir: std::path::PathBuf,
     /// Wrong PINs and the lock.
@@ -221,7 +221,7 @@ pub struct StaffStatus {
     /// The release shown now (it may be newer than when the interface started).
     release: kiosk_device::kiosk_view::ReleaseInfo,
     /// The last sync rounds; `None` when this screen does not sync.
-    sync: Option<kiosk_device::sync_client::SyncStatus>,
+    sync: Option<kiosk_device::sync_loop::SyncStatus>,
     /// Events waiting to be uploaded.
     pending_events: u64,
 }

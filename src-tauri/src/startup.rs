@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use kiosk_core::blob::BlobId;
 use kiosk_device::library::ActiveRelease;
-use kiosk_device::sync_client::{SharedSyncStatus, SyncSource, spawn_sync_loop};
+use kiosk_device::sync_client::SyncSource;
+use kiosk_device::sync_loop::{SharedSyncStatus, SyncHooks, spawn_sync_loop};
 use kiosk_device::usb_watch::spawn_watch_loop;
 
 use kiosk_device::clock::DeviceClock;
@@ -102,17 +103,23 @@ fn start_sync(
     release: &CurrentRelease,
     undecodable: &Arc<RwLock<BTreeMap<BlobId, String>>>,
     emergency: &CurrentEmergency,
+    events: &Arc<EventRecorder>,
 ) -> Option<SharedSyncStatus> {
     let Some(sync) = &loaded.config.sync else { return None };
     let source = SyncSource { base_url: sync.server.0.clone(), token: sync.token.clone() };
     let every = Duration::from_secs(u64::from(sync.every_secs.0));
     tracing::info!(server = source.base_url, every_secs = sync.every_secs.0, "syncing releases");
-    let show = shower(loaded, release, undecodable);
-    let raise = {
-        let emergency = emergency.clone();
-        move |message| emergency.set(message)
+    let (emergency, events) = (emergency.clone(), events.clone());
+    let hooks = SyncHooks {
+        activated: Box::new(shower(loaded, release, undecodable)),
+        emergency: Box::new(move |message| emergency.set(message)),
+        heartbeat: Box::new(move || {
+            let mut extra = serde_json::Map::new();
+            extra.insert("current_item".into(), events.now_playing().unwrap_or_default());
+            extra
+        }),
     };
-    spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, show, raise)
+    spawn_sync_loop(loaded.data_dir.clone(), trust, source, every, clock, hooks)
         .inspect_err(|error| tracing::error!(%error, "sync could not start"))
         .ok()
 }
@@ -214,9 +221,6 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
     let sound = crate::sound::start_sound(&config.sound, config.mode, &release, clock, config.time_zone());
     let release = CurrentRelease::new(release);
     start_usb_watch(&loaded, trust.clone(), clock, &release, &undecodable);
-    let emergency = CurrentEmergency::new(kiosk_device::emergency::load(&loaded.data_dir, &trust));
-    let sync_status = start_sync(&loaded, trust, clock, &release, &undecodable, &emergency);
-    start_mirror(&loaded, &release);
 
     // A screen that stayed offline for very long keeps its newest events.
     if let Err(error) = store.bound_outbox(
@@ -232,6 +236,10 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
             .with_log_file(path)
             .with_context(|| format!("opening the event log {}", path.display()))?;
     }
+    let events = Arc::new(events);
+    let emergency = CurrentEmergency::new(kiosk_device::emergency::load(&loaded.data_dir, &trust));
+    let sync_status = start_sync(&loaded, trust, clock, &release, &undecodable, &emergency, &events);
+    start_mirror(&loaded, &release);
 
     let media = tauri::async_runtime::block_on(kiosk_device::media_server::start_media_server(
         release.clone(),
@@ -286,7 +294,7 @@ pub fn prepare(loaded: LoadedConfig, args: &Args) -> Result<Prepared> {
             player,
             undecodable,
             clock,
-            events: Arc::new(events),
+            events,
             sound,
             emergency,
             sync_status,

@@ -112,12 +112,13 @@ pub struct EventRecorder {
     store: Mutex<Store>,
     log: Option<Mutex<File>>,
     clock: DeviceClock,
+    now_playing: Mutex<Option<Value>>,
 }
 
 impl EventRecorder {
     /// Records through `store` (its own connection), stamping with `clock`.
     pub fn new(store: Store, clock: DeviceClock) -> Self {
-        Self { store: Mutex::new(store), log: None, clock }
+        Self { store: Mutex::new(store), log: None, clock, now_playing: Mutex::new(None) }
     }
 
     /// Also appends every event to `path` as JSON lines (the file is created or
@@ -146,7 +147,21 @@ impl EventRecorder {
             .collect::<Result<Vec<_>, _>>()?;
         self.store.lock().unwrap_or_else(|p| p.into_inner()).append_events(&events)?;
         self.log_lines(&events, monotonic_ms);
+        if let Some(start) = events.iter().rev().find(|e| e.kind == EventKind::ItemStart) {
+            let fields = ["playlist", "item", "blob"]
+                .map(|k| (k.to_owned(), start.data.get(k).cloned().unwrap_or_default()));
+            let item = Value::Object(
+                fields.into_iter().chain([("since".to_owned(), serde_json::json!(start.at))]).collect(),
+            );
+            *self.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = Some(item);
+        }
         Ok(events.into_iter().map(|e| e.id).collect())
+    }
+
+    /// The item the player started last (`playlist`, `item`, `blob`, `since`),
+    /// for heartbeats.
+    pub fn now_playing(&self) -> Option<Value> {
+        self.now_playing.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     fn log_lines(&self, events: &[Event], monotonic_ms: u64) {

@@ -21,6 +21,8 @@
 //! - [`lan_address`]: the address QR codes point at.
 //! - [`mirror`]: the verified release, served read-only to a booth's other screens.
 //! - [`sync_client`]: fetching, verifying and activating a release from a server or a mirror.
+//! - [`sync_loop`]: syncing for as long as the screen runs: announcements, emergency messages, heartbeats and the outbox.
+//! - [`disk`]: free disk space, for heartbeats.
 //! - [`usb_watch`]: bundles that appear in a watched folder (a USB stick) while the kiosk runs.
 //! - [`kiosk_view`]: the payloads the interface receives.
 //! - [`signage_view`]: the playlist the player plays now, as a payload.
@@ -45,6 +47,7 @@ pub mod bundle_folder;
 pub mod clock;
 pub mod config;
 pub mod current_release;
+pub mod disk;
 pub mod emergency;
 pub mod events;
 pub mod kiosk_view;
@@ -59,4 +62,5 @@ pub mod sound_output;
 pub mod staff_pin;
 pub mod store;
 pub mod sync_client;
+pub mod sync_loop;
 pub mod usb_watch;

@@ -66,14 +66,18 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
     let trust = Trust { keys: vec![parse_public_key(&key_text).unwrap()], channel: "wtc-booths".into() };
     let (activated, arrivals) = std::sync::mpsc::channel();
     let (raised, emergencies) = std::sync::mpsc::channel();
-    kiosk_device::sync_client::spawn_sync_loop(
+    let hooks = kiosk_device::sync_loop::SyncHooks {
+        activated: Box::new(move |release| activated.send(release.manifest.version).unwrap()),
+        emergency: Box::new(move |message| raised.send(message).unwrap()),
+        heartbeat: Box::new(|| serde_json::json!({"current_item": "test"}).as_object().cloned().unwrap()),
+    };
+    kiosk_device::sync_loop::spawn_sync_loop(
         dir.path().join("screen"),
         trust.clone(),
         SyncSource { base_url: server.base.clone(), token: Some(token) },
         std::time::Duration::from_secs(3600),
         kiosk_device::clock::DeviceClock::system(),
-        move |release| activated.send(release.manifest.version).unwrap(),
-        move |message| raised.send(message).unwrap(),
+        hooks,
     )
     .unwrap();
     // Let the screen connect and find nothing published.
@@ -111,5 +115,29 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
     assert_eq!(message.text["en"], "Closing early");
     let kept = kiosk_device::emergency::load(&dir.path().join("screen"), &trust).expect("kept on disk");
     assert_eq!(kept, message);
+
+    // After the round, the heartbeat tells the console what the screen is doing.
+    let mut heartbeat = serde_json::Value::Null;
+    for _ in 0..50 {
+        let devices: serde_json::Value = server
+            .admin(reqwest::Method::GET, "/v1/admin/devices")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        heartbeat = devices["devices"][0]["heartbeat"].clone();
+        if heartbeat["release_version"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(heartbeat["release_version"], 1, "{heartbeat}");
+    assert_eq!(heartbeat["release_channel"], "wtc-booths");
+    assert_eq!(heartbeat["current_item"], "test", "the app's own fields");
+    assert!(heartbeat["free_disk_bytes"].as_u64().unwrap() > 0, "{heartbeat}");
+    assert!(heartbeat["last_error"].is_null());
+    assert!(heartbeat["uptime_s"].is_u64());
     server.stop().await;
 }

@@ -1,0 +1,325 @@
+//! A screen's sync for as long as it runs: a round ([`SyncClient::sync_once`])
+//! every so often and at once when the server announces a release on its event
+//! stream; emergency messages from that stream; after each round a heartbeat and
+//! the outbox to the server; backoff with jitter after failures.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, Sender};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use kiosk_core::emergency::EmergencyMessage;
+use serde_json::{Map, Value};
+
+use crate::clock::DeviceClock;
+use crate::emergency::SignedEmergency;
+use crate::library::{ActiveRelease, Library, LibraryError, Trust};
+use crate::store::Store;
+use crate::sync_client::{
+    OUTBOX_KEEP_UPLOADED, OUTBOX_MAX_EVENTS, SyncClient, SyncError, SyncOutcome, SyncSource,
+};
+
+/// The wait after `failures` failed rounds in a row: `every` while all is well,
+/// then doubling up to ten minutes, with up to a quarter of jitter (`jitter` in
+/// 0..1) so that a fleet does not return all at once.
+pub fn next_wait(every: Duration, failures: u32, jitter: f64) -> Duration {
+    let base = if failures == 0 {
+        every
+    } else {
+        every.saturating_mul(1 << failures.min(10)).min(Duration::from_secs(600)).max(every)
+    };
+    base.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
+}
+
+/// What the last sync rounds did, for the staff screen.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SyncStatus {
+    /// The server or mirror.
+    pub server: String,
+    /// When the last round ended (device clock).
+    pub last_round_at: Option<Timestamp>,
+    /// What it did, in a few words (or why it failed).
+    pub last_outcome: String,
+    /// Failed rounds in a row.
+    pub failures: u32,
+}
+
+/// The status a sync loop keeps up to date.
+pub type SharedSyncStatus = std::sync::Arc<Mutex<SyncStatus>>;
+
+/// What the sync loop tells the program that runs it, and asks of it.
+pub struct SyncHooks {
+    /// Called with each release that became active.
+    pub activated: Box<dyn Fn(ActiveRelease) + Send>,
+    /// Called with each emergency message (or withdrawal) verified and kept.
+    pub emergency: Box<dyn Fn(EmergencyMessage) + Send>,
+    /// Fields added to each heartbeat (the app adds the item on screen).
+    pub heartbeat: Box<dyn Fn() -> Map<String, Value> + Send>,
+}
+
+impl Default for SyncHooks {
+    fn default() -> Self {
+        Self { activated: Box::new(|_| {}), emergency: Box::new(|_| {}), heartbeat: Box::new(Map::new) }
+    }
+}
+
+/// Syncs every `every` in a thread of its own, for as long as the process runs,
+/// and at once when the server announces a release (its event stream, see
+/// [`watch_announcements`]). An emergency message on the stream is verified and
+/// kept ([`crate::emergency::accept`]) and handed to `hooks.emergency` at once,
+/// between rounds or during one. With a token (the central server, not a
+/// mirror) every round ends with a heartbeat and the outbox.
+pub fn spawn_sync_loop(
+    data_dir: PathBuf,
+    trust: Trust,
+    source: SyncSource,
+    every: Duration,
+    clock: DeviceClock,
+    hooks: SyncHooks,
+) -> std::io::Result<SharedSyncStatus> {
+    let status: SharedSyncStatus = std::sync::Arc::new(Mutex::new(SyncStatus {
+        server: source.base_url.clone(),
+        ..SyncStatus::default()
+    }));
+    let (nudge, nudged) = std::sync::mpsc::channel();
+    let (raise, raised) = std::sync::mpsc::channel();
+    watch_announcements(source.clone(), trust.channel.clone(), nudge, raise)?;
+    let SyncHooks { activated, emergency, heartbeat } = hooks;
+    spawn_emergency_keeper(data_dir.clone(), trust.clone(), raised, emergency)?;
+    let shared = status.clone();
+    std::thread::Builder::new().name("sync".into()).spawn(move || {
+        let client = SyncClient::new(source.clone());
+        let mut failures = 0;
+        loop {
+            let round = Library::open(&data_dir)
+                .map_err(SyncError::from)
+                .and_then(|library| client.sync_once(&library, &trust, clock.now()));
+            let outcome = match &round {
+                Ok(SyncOutcome::Activated { release, .. }) => {
+                    format!("version {} activated", release.manifest.version)
+                }
+                Ok(SyncOutcome::UpToDate) => "up to date".to_owned(),
+                Ok(SyncOutcome::NothingPublished) => "nothing published".to_owned(),
+                Err(error) => error.to_string(),
+            };
+            match round {
+                Ok(SyncOutcome::Activated { release, .. }) => {
+                    failures = 0;
+                    activated(*release);
+                }
+                Ok(_) => failures = 0,
+                Err(error) => {
+                    failures += 1;
+                    tracing::warn!(
+                        server = source.base_url,
+                        %error,
+                        failures,
+                        "sync failed; the screen keeps its release"
+                    );
+                }
+            }
+            // Only the central server takes reports; a mirror has no token.
+            if source.token.is_some() {
+                let last_error = (failures > 0).then_some(outcome.as_str());
+                let mut beat = device_heartbeat(&data_dir, clock, last_error, failures);
+                beat.extend(heartbeat());
+                report(&client, &data_dir, beat, clock);
+            }
+            {
+                let mut status = shared.lock().unwrap_or_else(|p| p.into_inner());
+                status.last_round_at = Some(clock.now());
+                status.last_outcome = outcome;
+                status.failures = failures;
+            }
+            let mut jitter = [0u8; 1];
+            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut jitter);
+            let wait = next_wait(every, failures, f64::from(jitter[0]) / 255.0);
+            // An announcement ends the wait early; several at once count as one.
+            if nudged.recv_timeout(wait).is_ok() {
+                while nudged.try_recv().is_ok() {}
+            }
+        }
+    })?;
+    Ok(status)
+}
+
+/// What every heartbeat says about the device: the time, uptime, the active
+/// release, free disk space of the data folder, and the last error.
+pub fn device_heartbeat(
+    data_dir: &Path,
+    clock: DeviceClock,
+    last_error: Option<&str>,
+    failures: u32,
+) -> Map<String, Value> {
+    let release = Library::open(data_dir).ok().and_then(|library| library.active_pointer());
+    let beat = serde_json::json!({
+        "at": clock.now(),
+        "uptime_s": clock.monotonic_ms() / 1000,
+        "release_channel": release.as_ref().map(|(channel, _)| channel),
+        "release_version": release.as_ref().map(|(_, version)| version),
+        "free_disk_bytes": crate::disk::free_bytes(data_dir).ok(),
+        "last_error": last_error,
+        "failed_rounds": failures,
+    });
+    match beat {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// Sends the heartbeat and the outbox, then bounds the outbox; a failure leaves
+/// the events for the next round.
+fn report(client: &SyncClient, data_dir: &Path, heartbeat: Map<String, Value>, clock: DeviceClock) {
+    let uploaded = Store::open(&data_dir.join("kiosk.sqlite"))
+        .map_err(|e| SyncError::from(LibraryError::from(e)))
+        .and_then(|mut store| {
+            let sent = client.upload_outbox(&mut store, heartbeat);
+            if let Err(error) = store.bound_outbox(OUTBOX_MAX_EVENTS, OUTBOX_KEEP_UPLOADED, clock.now()) {
+                tracing::warn!(%error, "outbox not bounded");
+            }
+            sent
+        });
+    if let Err(error) = uploaded {
+        tracing::warn!(%error, "events not uploaded yet; they stay in the outbox");
+    }
+}
+
+/// Verifies and keeps each emergency message from the stream, then hands it on.
+fn spawn_emergency_keeper(
+    data_dir: PathBuf,
+    trust: Trust,
+    raised: Receiver<SignedEmergency>,
+    emergency: Box<dyn Fn(EmergencyMessage) + Send>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new().name("emergency".into()).spawn(move || {
+        for signed in raised {
+            match crate::emergency::accept(&data_dir, &trust, &signed) {
+                Ok(message) => {
+                    tracing::warn!(
+                        withdrawn = message.is_withdrawal(),
+                        expires_at = %message.expires_at,
+                        "emergency message received"
+                    );
+                    emergency(message);
+                }
+                Err(error) => tracing::warn!(%error, "emergency message not shown"),
+            }
+        }
+    })?;
+    Ok(())
+}
+
+/// Listens to the source's announcements (`GET /v1/channels/{channel}/events`,
+/// server-sent events) in a thread of its own: a nudge for each release, and
+/// each emergency message as it came (for the caller to verify); reconnects
+/// after a pause when the stream breaks. A source without announcements (a
+/// mirror) is asked again only every ten minutes: polling carries the sync there.
+pub fn watch_announcements(
+    source: SyncSource,
+    channel: String,
+    nudge: Sender<()>,
+    emergency: Sender<SignedEmergency>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new().name("announcements".into()).spawn(move || {
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(None)
+            .build()
+            .expect("an HTTP client without TLS builds");
+        let url = format!("{}/v1/channels/{channel}/events", source.base_url);
+        loop {
+            let mut request = http.get(&url).header("accept", "text/event-stream");
+            if let Some(token) = &source.token {
+                request = request.bearer_auth(token);
+            }
+            let pause = match request.send() {
+                Ok(response) if response.status().is_success() => {
+                    let lines = std::io::BufRead::lines(std::io::BufReader::new(response));
+                    if !relay(lines.map_while(Result::ok), &nudge, &emergency) {
+                        return; // the sync loop is gone
+                    }
+                    Duration::from_secs(5)
+                }
+                Ok(response) if response.status().as_u16() == 404 => Duration::from_secs(600),
+                _ => Duration::from_secs(30),
+            };
+            std::thread::sleep(pause);
+        }
+    })?;
+    Ok(())
+}
+
+/// Passes on what an event stream's lines announce; `false` once nobody listens.
+fn relay(
+    lines: impl Iterator<Item = String>,
+    nudge: &Sender<()>,
+    emergency: &Sender<SignedEmergency>,
+) -> bool {
+    let mut event = String::new();
+    for line in lines {
+        if let Some(name) = line.strip_prefix("event: ") {
+            event = name.to_owned();
+        } else if let Some(data) = line.strip_prefix("data: ") {
+            let listening = match event.as_str() {
+                "release" => nudge.send(()).is_ok(),
+                "emergency" => match serde_json::from_str(data) {
+                    Ok(signed) => emergency.send(signed).is_ok(),
+                    Err(error) => {
+                        tracing::warn!(%error, "unreadable emergency announcement");
+                        true
+                    }
+                },
+                _ => true,
+            };
+            if !listening {
+                return false;
+            }
+        } else if line.is_empty() {
+            event.clear();
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_longer_after_failures_up_to_ten_minutes() {
+        let every = Duration::from_secs(30);
+        assert_eq!(next_wait(every, 0, 0.0), every);
+        assert_eq!(next_wait(every, 1, 0.0), Duration::from_secs(60));
+        assert_eq!(next_wait(every, 3, 0.0), Duration::from_secs(240));
+        assert_eq!(next_wait(every, 30, 0.0), Duration::from_secs(600));
+        assert_eq!(next_wait(every, 0, 1.0), Duration::from_millis(37_500));
+        assert_eq!(next_wait(Duration::from_secs(3600), 2, 0.0), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn relays_releases_and_emergency_messages_from_the_stream() {
+        let (nudge, nudged) = std::sync::mpsc::channel();
+        let (raise, raised) = std::sync::mpsc::channel();
+        let stream = [
+            ": keep-alive",
+            "event: release",
+            "data: {\"version\":3,\"manifest_sha256\":\"ab\"}",
+            "",
+            "event: emergency",
+            "data: {\"message\":\"{}\",\"signature\":\"00\"}",
+            "",
+            "event: emergency",
+            "data: not json",
+            "",
+            "data: {\"message\":\"{}\",\"signature\":\"11\"}",
+            "",
+        ];
+        assert!(relay(stream.iter().map(|l| (*l).to_owned()), &nudge, &raise));
+        assert_eq!(nudged.try_iter().count(), 1);
+        let raised: Vec<_> = raised.try_iter().collect();
+        assert_eq!(raised, [SignedEmergency { message: "{}".into(), signature: "00".into() }]);
+        drop(nudged);
+        assert!(!relay(["event: release".into(), "data: {}".into()].into_iter(), &nudge, &raise));
+    }
+}
