@@ -1,7 +1,7 @@
 //! A booth screen syncs from the lead kiosk's mirror over real HTTP on 127.0.0.1:
 //! only a release that verified completely becomes active; cut downloads resume;
-//! a corrupt blob, a stranger's signature, a rollback or another channel change
-//! nothing on the screen.
+//! a corrupt blob, a stranger's signature, a rollback, another channel, or a
+//! tampered, expired or foreign manifest change nothing on the screen.
 
 use std::path::{Path, PathBuf};
 
@@ -177,6 +177,77 @@ async fn strangers_rollbacks_and_other_channels_change_nothing() {
     let error = sync("http://127.0.0.1:9", screen.path(), trust()).await.unwrap_err();
     assert!(matches!(error, SyncError::Network { .. }), "{error}");
     assert_eq!(active_version(screen.path()), Some(5));
+}
+
+/// A hostile source on loopback: answers every request with `manifest` and
+/// `signature`, whatever the channel asked for.
+fn hostile_source(manifest: Vec<u8>, signature: Vec<u8>) -> String {
+    use std::io::{BufRead, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = std::io::BufReader::new(stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-manifest-signature: {}\r\nconnection: close\r\n\r\n",
+                manifest.len(),
+                signature.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            );
+            let mut stream = reader.into_inner();
+            let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&manifest));
+        }
+    });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tampered_expired_and_foreign_manifests_are_refused_before_any_blob() {
+    use ed25519_dalek::Signer;
+    let screen = tempfile::tempdir().unwrap();
+    let current = lead(5, 1).await;
+    sync(&current.base, screen.path(), trust()).await.unwrap();
+    let pool_before = std::fs::read_dir(screen.path().join("blobs")).unwrap().count();
+
+    // A newer release, re-signed with the right key after each change.
+    let bytes = std::fs::read(current.data.join("releases/wtc-booths/5/manifest.json")).unwrap();
+    let mut newer = kiosk_core::manifest::Manifest::decode(&bytes).unwrap();
+    newer.version = 6;
+    let signed = |manifest: &kiosk_core::manifest::Manifest| {
+        let bytes = manifest.encode();
+        let signature = key(1).sign(&bytes).to_bytes().to_vec();
+        (bytes, signature)
+    };
+
+    let mut expired = newer.clone();
+    expired.expires_at = Some(now() - jiff::SignedDuration::from_hours(1));
+    let mut foreign = newer.clone();
+    foreign.channel = "bulletin-boards".into();
+    let (good_bytes, good_signature) = signed(&newer);
+    let mut tampered = good_bytes.clone();
+    let at = tampered.windows(4).position(|w| w == b"\"vi\"").unwrap();
+    tampered[at + 1] = b'V';
+    let cases = [
+        (signed(&expired), "expired"),
+        (signed(&foreign), "wrong-channel"),
+        ((tampered, good_signature.clone()), "bad-signature"),
+        ((good_bytes.clone(), good_signature[..63].to_vec()), "signature-malformed"),
+        ((b"not json at all".to_vec(), key(1).sign(b"not json at all").to_bytes().to_vec()), "malformed"),
+    ];
+    for ((manifest, signature), code) in cases {
+        let base = hostile_source(manifest, signature);
+        let error = sync(&base, screen.path(), trust()).await.unwrap_err();
+        match &error {
+            SyncError::Refused { rejection, .. } => assert_eq!(rejection.code(), code, "{error}"),
+            other => panic!("{code}: expected a refusal, got {other}"),
+        }
+        assert_eq!(active_version(screen.path()), Some(5), "{code}: the screen keeps its release");
+        let pool = std::fs::read_dir(screen.path().join("blobs")).unwrap().count();
+        assert_eq!(pool, pool_before, "{code}: no blob was fetched");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
