@@ -66,6 +66,22 @@ pub fn check_decodes(path: &Path) -> Result<(), String> {
     }
 }
 
+/// The facts a manifest records of a film or a sound (length, size, sound),
+/// once this machine decoded it from its first to its last frame; the reason in
+/// one line when it did not.
+pub fn manifest_probe(path: &Path) -> Result<kiosk_core::blob::MediaProbe, String> {
+    let facts = probe::probe(path).map_err(|e| e.to_string())?;
+    if let Some(reason) = facts.decode_error {
+        return Err(reason);
+    }
+    Ok(kiosk_core::blob::MediaProbe {
+        duration_ms: facts.duration_ms,
+        width: facts.width,
+        height: facts.height,
+        has_audio: facts.has_audio,
+    })
+}
+
 /// Starts GStreamer once.
 pub(crate) fn init() -> Result<(), MediaError> {
     gstreamer::init().map_err(|e| MediaError::Init(e.to_string()))

@@ -69,6 +69,14 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX emergencies_by_channel ON emergencies (channel, seq);
     CREATE INDEX events_by_time ON events (at);",
+    // 3: what probing a film or a sound found, per decoder version.
+    "CREATE TABLE blob_probes (
+        sha256 TEXT NOT NULL,
+        decoder TEXT NOT NULL,
+        probe TEXT,
+        error TEXT,
+        PRIMARY KEY (sha256, decoder)
+    );",
 ];
 
 /// A failure of the database, naming the operation.
@@ -347,6 +355,50 @@ impl Db {
             )
             .optional()
             .map_err(ctx("read release"))
+        })
+        .await
+    }
+
+    /// What probing a blob with `decoder` found before: the manifest's probe
+    /// facts (JSON text), or why it did not decode.
+    pub async fn blob_probe(
+        &self,
+        sha256: String,
+        decoder: String,
+    ) -> Result<Option<Result<String, String>>, DbError> {
+        self.call(move |c| {
+            c.query_row(
+                "SELECT probe, error FROM blob_probes WHERE sha256 = ?1 AND decoder = ?2",
+                params![sha256, decoder],
+                |row| {
+                    let (probe, error): (Option<String>, Option<String>) = (row.get(0)?, row.get(1)?);
+                    Ok(probe.ok_or_else(|| error.unwrap_or_default()))
+                },
+            )
+            .optional()
+            .map_err(ctx("read blob probe"))
+        })
+        .await
+    }
+
+    /// Remembers what probing a blob with `decoder` found.
+    pub async fn store_blob_probe(
+        &self,
+        sha256: String,
+        decoder: String,
+        found: Result<String, String>,
+    ) -> Result<(), DbError> {
+        self.call(move |c| {
+            let (probe, error) = match found {
+                Ok(probe) => (Some(probe), None),
+                Err(error) => (None, Some(error)),
+            };
+            c.execute(
+                "INSERT OR REPLACE INTO blob_probes (sha256, decoder, probe, error) VALUES (?1, ?2, ?3, ?4)",
+                params![sha256, decoder, probe, error],
+            )
+            .map_err(ctx("store blob probe"))?;
+            Ok(())
         })
         .await
     }

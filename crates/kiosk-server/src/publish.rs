@@ -6,11 +6,15 @@
 //! [`ContentPack::check`](kiosk_core::content::ContentPack::check), encodes it
 //! canonically ([`Manifest::encode`]), signs the bytes, and verifies the result
 //! as a device would ([`kiosk_core::verify::verify_manifest`]) before storing it.
-//! A release is published as soon as it is stored, and announced to event streams.
+//! Every film and sound must decode on the server's GStreamer from its first to
+//! its last frame ([`kiosk_media::manifest_probe`], remembered per blob and
+//! decoder version); what the probe found is recorded in the manifest when the
+//! author's tool did not record it. A release is published as soon as it is
+//! stored, and announced to event streams.
 
 use ed25519_dalek::Signer;
 use jiff::Timestamp;
-use kiosk_core::blob::BlobId;
+use kiosk_core::blob::{BlobId, MediaProbe};
 use kiosk_core::manifest::{FORMAT, Manifest};
 use kiosk_core::verify::{MAX_VERSION, TrustPolicy, verify_manifest};
 use serde::Serialize;
@@ -18,6 +22,7 @@ use serde::Serialize;
 use axum::http::StatusCode;
 
 use crate::app::AppState;
+use crate::blob_store::StoredBlob;
 use crate::db::StoredRelease;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{Announcement, News};
@@ -76,6 +81,10 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
             Some(_) => {}
         }
     }
+    for blob in manifest.blobs.iter_mut().filter(|b| b.media_type.is_video() || b.media_type.is_audio()) {
+        let probe = probe_blob(state, &blob.sha256).await?;
+        blob.probe.get_or_insert(probe);
+    }
     manifest
         .content
         .check(&manifest.blobs)
@@ -122,4 +131,40 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
         news: News::Release { version, manifest_sha256: manifest_sha256.clone() },
     });
     Ok(Published { version, manifest_sha256 })
+}
+
+/// What the server's GStreamer finds in a stored film or sound, remembered per
+/// blob and decoder version; `400 undecodable_media` when it does not decode.
+async fn probe_blob(state: &AppState, id: &BlobId) -> ApiResult<MediaProbe> {
+    let decoder = kiosk_media::decoder_version();
+    let found = match state.db.blob_probe(id.to_string(), decoder.clone()).await? {
+        Some(found) => found,
+        None => {
+            let Some(StoredBlob::File { path, .. }) = state.blobs.open(id).await? else {
+                return Err(ApiError::bad_request(
+                    "missing_blob",
+                    format!("blob {id} cannot be read to probe it"),
+                ));
+            };
+            let found = tokio::task::spawn_blocking(move || kiosk_media::manifest_probe(&path))
+                .await
+                .map_err(|e| {
+                    ApiError::bad_request("undecodable_media", format!("blob {id}: probe failed: {e}"))
+                })?
+                .map(|probe| serde_json::to_string(&probe).expect("probe facts serialize"));
+            state.db.store_blob_probe(id.to_string(), decoder, found.clone()).await?;
+            found
+        }
+    };
+    let reason = match found {
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(probe) => return Ok(probe),
+            Err(e) => e.to_string(),
+        },
+        Err(reason) => reason,
+    };
+    Err(ApiError::bad_request(
+        "undecodable_media",
+        format!("blob {id} does not play on this server's decoder: {reason}"),
+    ))
 }

@@ -4,8 +4,9 @@ mod support;
 
 use std::time::Duration;
 
-use kiosk_core::blob::BlobId;
+use kiosk_core::blob::{BlobId, MediaType};
 use kiosk_core::keys::parse_public_key;
+use kiosk_core::manifest::Manifest;
 use kiosk_core::verify::{TrustPolicy, verify_manifest};
 use reqwest::{Method, StatusCode};
 use support::{ADMIN, TestServer, sample, start};
@@ -117,7 +118,7 @@ async fn publishes_a_release_that_a_device_verifies_and_downloads() {
     assert!(response.bytes().await.unwrap().is_empty());
 
     // Blobs, whole and by range.
-    let (film_id, film) = blobs.iter().find(|(_, bytes)| bytes.len() == 4096).unwrap();
+    let (film_id, film) = blobs.iter().find(|(_, bytes)| bytes.as_slice() == support::FILM).unwrap();
     let blob_url = server.url(&format!("/v1/blobs/{film_id}"));
     let response = server.client.get(&blob_url).bearer_auth(&token).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -155,7 +156,7 @@ async fn publishes_a_release_that_a_device_verifies_and_downloads() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK, "a stale If-Range gets the whole blob");
-    assert_eq!(response.bytes().await.unwrap().len(), 4096);
+    assert_eq!(response.bytes().await.unwrap().len(), film.len());
 
     // Uploaded but not listed by any release: not served.
     let stray = b"not listed".to_vec();
@@ -183,7 +184,7 @@ async fn publishes_a_release_that_a_device_verifies_and_downloads() {
         .json()
         .await
         .unwrap();
-    assert_eq!(info, serde_json::json!({"sha256": film_id.as_str(), "size": 4096}));
+    assert_eq!(info, serde_json::json!({"sha256": film_id.as_str(), "size": film.len()}));
     let absent =
         server.admin(Method::GET, &format!("/v1/admin/blobs/{}", BlobId::of(b"?"))).send().await.unwrap();
     assert_eq!(absent.status(), StatusCode::NOT_FOUND);
@@ -408,5 +409,46 @@ async fn concurrent_publishes_get_distinct_versions() {
         futures_util::future::join_all(publishes).await.into_iter().map(|(version, _)| version).collect();
     versions.sort();
     assert_eq!(versions, [1, 2, 3, 4, 5]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn films_are_probed_before_publishing_and_an_undecodable_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    server.create_channel("wtc-booths").await;
+    let (manifest, blobs) = sample("probe");
+    server.upload(&blobs).await;
+    server.publish("wtc-booths", &manifest).await;
+    let published = server.admin(Method::GET, "/v1/channels/wtc-booths/manifest").send().await.unwrap();
+    let published = Manifest::decode(&published.bytes().await.unwrap()).unwrap();
+    let film = published.blobs.iter().find(|b| b.media_type == MediaType::Mp4).unwrap();
+    let probe = film.probe.as_ref().expect("the server records what it probed");
+    assert_eq!((probe.duration_ms, probe.width, probe.height), (Some(1000), Some(96), Some(54)));
+
+    // Bytes that only claim to be a film.
+    let fake: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    let fake_id = BlobId::of(&fake);
+    server.upload(&[(fake_id.clone(), fake.clone())]).await;
+    let mut broken = manifest.clone();
+    let slot = broken.blobs.iter_mut().find(|b| b.media_type == MediaType::Mp4).unwrap();
+    let old_id = std::mem::replace(&mut slot.sha256, fake_id.clone());
+    slot.size = fake.len() as u64;
+    slot.probe = None;
+    let text = serde_json::to_string(&broken.content).unwrap().replace(old_id.as_str(), fake_id.as_str());
+    broken.content = serde_json::from_str(&text).unwrap();
+    let response = server
+        .admin(Method::POST, "/v1/admin/channels/wtc-booths/releases")
+        .json(&broken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "undecodable_media", "{body}");
+    assert!(body["message"].as_str().unwrap().contains(fake_id.as_str()), "{body}");
+    let channels: serde_json::Value =
+        server.admin(Method::GET, "/v1/admin/channels").send().await.unwrap().json().await.unwrap();
+    assert_eq!(channels["channels"][0]["version"], 1, "nothing was published");
     server.stop().await;
 }

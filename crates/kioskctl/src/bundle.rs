@@ -76,7 +76,7 @@ pub fn run(command: BundleCommand) -> Result<()> {
         BundleCommand::Build { source_dir, channel, version, key, out, expires_in_days, no_probe } => {
             let now = Timestamp::now();
             let mut options = BuildOptions::new(&channel, version, now, read_secret_key(&key)?);
-            options.probe = (!no_probe).then_some(probe_film as kiosk_authoring::ProbeFilm);
+            options.probe = (!no_probe).then_some(kiosk_media::manifest_probe as kiosk_authoring::ProbeFilm);
             options.expires_at = expires_in_days
                 .map(|days| now.checked_add(SignedDuration::from_hours(i64::from(days) * 24)))
                 .transpose()?;
@@ -161,20 +161,6 @@ pub fn build_with_progress(
     .with_context(|| format!("building a bundle from {}", source_dir.display()))?;
     bar.finish_and_clear();
     Ok(built)
-}
-
-/// Probes a film with GStreamer: it must decode from its first to its last frame.
-pub fn probe_film(path: &std::path::Path) -> Result<kiosk_core::blob::MediaProbe, String> {
-    let facts = kiosk_media::probe::probe(path).map_err(|e| e.to_string())?;
-    if let Some(reason) = facts.decode_error {
-        return Err(reason);
-    }
-    Ok(kiosk_core::blob::MediaProbe {
-        duration_ms: facts.duration_ms,
-        width: facts.width,
-        height: facts.height,
-        has_audio: facts.has_audio,
-    })
 }
 
 /// The channel a manifest names, read before verification only to choose the

@@ -8,7 +8,7 @@ use clap::Args;
 use kiosk_authoring::BuildOptions;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 
-use crate::bundle::{build_with_progress, probe_film};
+use crate::bundle::build_with_progress;
 
 /// `kioskctl publish`
 #[derive(Debug, Args)]
@@ -36,7 +36,7 @@ pub fn publish(args: PublishArgs) -> Result<()> {
     // bundle together until then.
     let key = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
     let mut options = BuildOptions::new(&args.channel, 1, jiff::Timestamp::now(), key);
-    options.probe = (!args.no_probe).then_some(probe_film as kiosk_authoring::ProbeFilm);
+    options.probe = (!args.no_probe).then_some(kiosk_media::manifest_probe as kiosk_authoring::ProbeFilm);
     let built = build_with_progress(&args.source_dir, &work.path().join("bundle"), &options)?;
 
     let base = args.server.trim_end_matches('/');

@@ -15,6 +15,10 @@ use tokio::task::JoinHandle;
 
 pub const ADMIN: &str = "test-admin-token";
 
+/// A real one-second film (96×54 H.264, made with GStreamer's test source),
+/// since the server probes every film it publishes.
+pub const FILM: &[u8] = include_bytes!("tiny-film.mp4");
+
 /// A server running on the test's runtime; stopped when dropped.
 pub struct TestServer {
     pub base: String,
@@ -139,7 +143,7 @@ pub fn sample(tag: &str) -> (Manifest, Vec<(BlobId, Vec<u8>)>) {
     let files: Vec<(Vec<u8>, MediaType)> = vec![
         (format!("<svg>badge {tag}</svg>").into_bytes(), MediaType::Svg),
         (b"<svg>cover</svg>".to_vec(), MediaType::Svg),
-        ((0..=255u8).cycle().take(4096).collect(), MediaType::Mp4),
+        (FILM.to_vec(), MediaType::Mp4),
         (b"%PDF-1.7 guide".to_vec(), MediaType::Pdf),
     ];
     let refs: Vec<BlobRef> = files.iter().map(|(bytes, kind)| blob(bytes, *kind)).collect();
