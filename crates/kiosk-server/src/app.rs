@@ -16,6 +16,7 @@ use crate::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::events::Announcer;
 use crate::settings::{MAX_JSON_BYTES, Settings};
+use crate::sqlite::SqliteDb;
 use crate::{admin, device, emergency, events, signing};
 
 /// The database file's name in the data folder.
@@ -55,7 +56,7 @@ impl AppState {
         let dir: &Path = &settings.data_dir;
         let data_err = |source| ServerError::DataDir { path: dir.to_owned(), source };
         std::fs::create_dir_all(dir).map_err(data_err)?;
-        let db = Db::open(&dir.join(DB_FILE))?;
+        let db: Db = Arc::new(SqliteDb::open(&dir.join(DB_FILE))?);
         let blobs = FsBlobStore::open(&dir.join("blobs")).map_err(|e| ServerError::DataDir {
             path: dir.join("blobs"),
             source: std::io::Error::other(e.to_string()),

@@ -1,94 +1,28 @@
-//! The server's SQLite database: channels, releases, enrolment codes, devices,
-//! heartbeats and events.
-//!
-//! WAL mode with `synchronous = FULL`, so whatever was committed survives a power
-//! cut. The schema grows by appending to [`MIGRATIONS`], never by editing a
-//! migration that has shipped; `PRAGMA user_version` counts those applied.
-//! One connection behind a mutex, used from blocking threads ([`Db::call`]).
+//! What the server keeps, behind the [`Database`] trait: channels, releases,
+//! enrolment codes, devices and their heartbeats, reported events, emergency
+//! messages and what probing a blob found. [`SqliteDb`](crate::sqlite::SqliteDb)
+//! is the embedded default; another backend (PostgreSQL) implements the same
+//! trait. Handlers share one [`Db`].
 
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use futures_util::future::BoxFuture;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
 
-/// The schema, one step per entry, applied in order. Append only.
-pub const MIGRATIONS: &[&str] = &[
-    // 1: channels, their releases, enrolment, devices and their reports.
-    "CREATE TABLE channels (
-        name TEXT PRIMARY KEY,
-        created_at TEXT NOT NULL
-    );
-    CREATE TABLE releases (
-        channel TEXT NOT NULL REFERENCES channels (name),
-        version INTEGER NOT NULL,
-        manifest BLOB NOT NULL,
-        signature BLOB NOT NULL,
-        manifest_sha256 TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (channel, version)
-    );
-    CREATE TABLE release_blobs (
-        channel TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        sha256 TEXT NOT NULL,
-        media_type TEXT NOT NULL,
-        PRIMARY KEY (channel, sha256, version)
-    );
-    CREATE TABLE enrolment_codes (
-        code_sha256 TEXT PRIMARY KEY,
-        channel TEXT NOT NULL REFERENCES channels (name),
-        created_at TEXT NOT NULL,
-        used_at TEXT
-    );
-    CREATE TABLE devices (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        channel TEXT NOT NULL REFERENCES channels (name),
-        token_sha256 TEXT NOT NULL UNIQUE,
-        enrolled_at TEXT NOT NULL,
-        last_heartbeat_at TEXT,
-        heartbeat TEXT
-    );
-    CREATE TABLE events (
-        id TEXT PRIMARY KEY,
-        device_id TEXT NOT NULL REFERENCES devices (id),
-        kind TEXT NOT NULL,
-        at TEXT NOT NULL,
-        data TEXT NOT NULL,
-        received_at TEXT NOT NULL
-    );
-    CREATE INDEX events_by_device ON events (device_id, at);",
-    // 2: signed emergency messages (and their withdrawals), newest last; events by time.
-    "CREATE TABLE emergencies (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        channel TEXT NOT NULL REFERENCES channels (name),
-        message BLOB NOT NULL,
-        signature BLOB NOT NULL,
-        issued_at TEXT NOT NULL
-    );
-    CREATE INDEX emergencies_by_channel ON emergencies (channel, seq);
-    CREATE INDEX events_by_time ON events (at);",
-    // 3: what probing a film or a sound found, per decoder version.
-    "CREATE TABLE blob_probes (
-        sha256 TEXT NOT NULL,
-        decoder TEXT NOT NULL,
-        probe TEXT,
-        error TEXT,
-        PRIMARY KEY (sha256, decoder)
-    );",
-];
+/// The database every handler shares.
+pub type Db = Arc<dyn Database>;
+
+/// What a [`Database`] method returns.
+pub type DbFuture<'a, T> = BoxFuture<'a, Result<T, DbError>>;
 
 /// A failure of the database, naming the operation.
 #[derive(Debug, thiserror::Error)]
 #[error("server database: {context}: {source}")]
 pub struct DbError {
-    context: &'static str,
-    source: rusqlite::Error,
-}
-
-fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
-    move |source| DbError { context, source }
+    /// What was being done.
+    pub context: &'static str,
+    /// The backend's reason.
+    pub source: Box<dyn std::error::Error + Send + Sync>,
 }
 
 /// A published release as stored.
@@ -205,497 +139,101 @@ pub struct EventRow {
     pub data: String,
 }
 
-/// The open database, cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Db {
-    conn: Arc<Mutex<Connection>>,
-}
-
-fn now() -> String {
-    sortable_time(Timestamp::now())
-}
-
 /// RFC 3339 in UTC with nine fractional digits, so that stored times sort as
 /// text in time order (`2026-12-01T10:00:00.500000000Z`).
 pub fn sortable_time(at: Timestamp) -> String {
     format!("{}.{:09}Z", at.strftime("%Y-%m-%dT%H:%M:%S"), at.subsec_nanosecond().max(0))
 }
 
-impl Db {
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    pub fn open(path: &Path) -> Result<Self, DbError> {
-        let mut conn = Connection::open(path).map_err(ctx("open"))?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(ctx("enable WAL"))?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(ctx("set synchronous"))?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(ctx("enable foreign keys"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(ctx("set busy timeout"))?;
-        migrate(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
-    }
-
-    /// Runs `f` with the connection on a blocking thread.
-    pub async fn call<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
-    ) -> Result<T, DbError> {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut conn)
-        })
-        .await
-        .map_err(|_| DbError { context: "database task panicked", source: rusqlite::Error::InvalidQuery })?
-    }
-
+/// Where the server keeps channels, releases, devices and what they report.
+/// Every method is safe to call concurrently; what it wrote is durable when its
+/// future completes. [`SqliteDb`](crate::sqlite::SqliteDb) is the embedded default.
+pub trait Database: Send + Sync + std::fmt::Debug + 'static {
     /// Creates a channel; `false` when it exists already.
-    pub async fn create_channel(&self, name: String) -> Result<bool, DbError> {
-        self.call(move |c| {
-            let n = c
-                .execute(
-                    "INSERT OR IGNORE INTO channels (name, created_at) VALUES (?1, ?2)",
-                    params![name, now()],
-                )
-                .map_err(ctx("create channel"))?;
-            Ok(n == 1)
-        })
-        .await
-    }
+    fn create_channel(&self, name: String) -> DbFuture<'_, bool>;
 
     /// Whether a channel exists.
-    pub async fn channel_exists(&self, name: String) -> Result<bool, DbError> {
-        self.call(move |c| {
-            c.query_row("SELECT 1 FROM channels WHERE name = ?1", [name], |_| Ok(()))
-                .optional()
-                .map(|row| row.is_some())
-                .map_err(ctx("find channel"))
-        })
-        .await
-    }
+    fn channel_exists(&self, name: String) -> DbFuture<'_, bool>;
 
     /// Every channel with its newest release, by name.
-    pub async fn channels(&self) -> Result<Vec<ChannelRow>, DbError> {
-        self.call(|c| {
-            let mut stmt = c
-                .prepare(
-                    "SELECT c.name, r.version, r.manifest_sha256, r.created_at FROM channels c
-                     LEFT JOIN releases r ON r.channel = c.name
-                       AND r.version = (SELECT MAX(version) FROM releases WHERE channel = c.name)
-                     ORDER BY c.name",
-                )
-                .map_err(ctx("list channels"))?;
-            let rows = stmt
-                .query_map([], |row| {
-                    Ok(ChannelRow {
-                        name: row.get(0)?,
-                        version: row.get::<_, Option<i64>>(1)?.map(|v| v as u64),
-                        manifest_sha256: row.get(2)?,
-                        published_at: row.get(3)?,
-                    })
-                })
-                .map_err(ctx("list channels"))?;
-            rows.collect::<Result<_, _>>().map_err(ctx("read channel"))
-        })
-        .await
-    }
+    fn channels(&self) -> DbFuture<'_, Vec<ChannelRow>>;
 
     /// The newest release of a channel.
-    pub async fn latest_release(&self, channel: String) -> Result<Option<StoredRelease>, DbError> {
-        self.call(move |c| {
-            c.query_row(
-                "SELECT version, manifest, signature, manifest_sha256 FROM releases
-                 WHERE channel = ?1 ORDER BY version DESC LIMIT 1",
-                [channel],
-                |row| {
-                    Ok(StoredRelease {
-                        version: row.get::<_, i64>(0)? as u64,
-                        manifest: row.get(1)?,
-                        signature: row.get(2)?,
-                        manifest_sha256: row.get(3)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(ctx("read latest release"))
-        })
-        .await
-    }
+    fn latest_release(&self, channel: String) -> DbFuture<'_, Option<StoredRelease>>;
 
     /// Every release of a channel, newest first.
-    pub async fn releases(&self, channel: String) -> Result<Vec<ReleaseRow>, DbError> {
-        self.call(move |c| {
-            let mut stmt = c
-                .prepare(
-                    "SELECT r.version, r.manifest_sha256, r.created_at,
-                       (SELECT COUNT(*) FROM release_blobs b WHERE b.channel = r.channel AND b.version = r.version)
-                     FROM releases r WHERE r.channel = ?1 ORDER BY r.version DESC",
-                )
-                .map_err(ctx("list releases"))?;
-            let rows = stmt
-                .query_map([channel], |row| {
-                    Ok(ReleaseRow {
-                        version: row.get::<_, i64>(0)? as u64,
-                        manifest_sha256: row.get(1)?,
-                        published_at: row.get(2)?,
-                        blobs: row.get::<_, i64>(3)? as u64,
-                    })
-                })
-                .map_err(ctx("list releases"))?;
-            rows.collect::<Result<_, _>>().map_err(ctx("read release"))
-        })
-        .await
-    }
+    fn releases(&self, channel: String) -> DbFuture<'_, Vec<ReleaseRow>>;
 
     /// The manifest bytes of one release.
-    pub async fn release_manifest(&self, channel: String, version: u64) -> Result<Option<Vec<u8>>, DbError> {
-        self.call(move |c| {
-            c.query_row(
-                "SELECT manifest FROM releases WHERE channel = ?1 AND version = ?2",
-                params![channel, version as i64],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(ctx("read release"))
-        })
-        .await
-    }
+    fn release_manifest(&self, channel: String, version: u64) -> DbFuture<'_, Option<Vec<u8>>>;
 
     /// What probing a blob with `decoder` found before: the manifest's probe
     /// facts (JSON text), or why it did not decode.
-    pub async fn blob_probe(
-        &self,
-        sha256: String,
-        decoder: String,
-    ) -> Result<Option<Result<String, String>>, DbError> {
-        self.call(move |c| {
-            c.query_row(
-                "SELECT probe, error FROM blob_probes WHERE sha256 = ?1 AND decoder = ?2",
-                params![sha256, decoder],
-                |row| {
-                    let (probe, error): (Option<String>, Option<String>) = (row.get(0)?, row.get(1)?);
-                    Ok(probe.ok_or_else(|| error.unwrap_or_default()))
-                },
-            )
-            .optional()
-            .map_err(ctx("read blob probe"))
-        })
-        .await
-    }
+    fn blob_probe(&self, sha256: String, decoder: String) -> DbFuture<'_, Option<Result<String, String>>>;
 
     /// Remembers what probing a blob with `decoder` found.
-    pub async fn store_blob_probe(
+    fn store_blob_probe(
         &self,
         sha256: String,
         decoder: String,
         found: Result<String, String>,
-    ) -> Result<(), DbError> {
-        self.call(move |c| {
-            let (probe, error) = match found {
-                Ok(probe) => (Some(probe), None),
-                Err(error) => (None, Some(error)),
-            };
-            c.execute(
-                "INSERT OR REPLACE INTO blob_probes (sha256, decoder, probe, error) VALUES (?1, ?2, ?3, ?4)",
-                params![sha256, decoder, probe, error],
-            )
-            .map_err(ctx("store blob probe"))?;
-            Ok(())
-        })
-        .await
-    }
+    ) -> DbFuture<'_, ()>;
 
     /// Stores a signed emergency message (or withdrawal) for a channel.
-    pub async fn insert_emergency(
+    fn insert_emergency(
         &self,
         channel: String,
         emergency: StoredEmergency,
         issued_at: String,
-    ) -> Result<(), DbError> {
-        self.call(move |c| {
-            c.execute(
-                "INSERT INTO emergencies (channel, message, signature, issued_at) VALUES (?1, ?2, ?3, ?4)",
-                params![channel, emergency.message, emergency.signature, issued_at],
-            )
-            .map_err(ctx("insert emergency message"))?;
-            Ok(())
-        })
-        .await
-    }
+    ) -> DbFuture<'_, ()>;
 
     /// The newest emergency message (or withdrawal) of a channel.
-    pub async fn latest_emergency(&self, channel: String) -> Result<Option<StoredEmergency>, DbError> {
-        self.call(move |c| {
-            c.query_row(
-                "SELECT message, signature FROM emergencies WHERE channel = ?1 ORDER BY seq DESC LIMIT 1",
-                [channel],
-                |row| Ok(StoredEmergency { message: row.get(0)?, signature: row.get(1)? }),
-            )
-            .optional()
-            .map_err(ctx("read emergency message"))
-        })
-        .await
-    }
+    fn latest_emergency(&self, channel: String) -> DbFuture<'_, Option<StoredEmergency>>;
 
     /// Reported events matching `query`, oldest first.
-    pub async fn events(&self, query: EventQuery) -> Result<Vec<StoredEvent>, DbError> {
-        self.call(move |c| {
-            let limit = query.limit.unwrap_or(MAX_EVENTS_READ).min(MAX_EVENTS_READ);
-            let mut stmt = c
-                .prepare(
-                    "SELECT id, device_id, kind, at, data, received_at FROM events
-                     WHERE (?1 IS NULL OR device_id = ?1) AND (?2 IS NULL OR kind = ?2)
-                       AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4)
-                     ORDER BY at, id LIMIT ?5",
-                )
-                .map_err(ctx("query events"))?;
-            let since = query.since.map(sortable_time);
-            let until = query.until.map(sortable_time);
-            let rows = stmt
-                .query_map(params![query.device, query.kind, since, until, limit], |row| {
-                    let data: String = row.get(4)?;
-                    Ok(StoredEvent {
-                        id: row.get(0)?,
-                        device_id: row.get(1)?,
-                        kind: row.get(2)?,
-                        at: row.get(3)?,
-                        data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
-                        received_at: row.get(5)?,
-                    })
-                })
-                .map_err(ctx("query events"))?;
-            rows.collect::<Result<_, _>>().map_err(ctx("read event"))
-        })
-        .await
-    }
+    fn events(&self, query: EventQuery) -> DbFuture<'_, Vec<StoredEvent>>;
 
     /// Stores a published release and the blobs it lists, `(sha256, media type)`.
-    pub async fn insert_release(
+    fn insert_release(
         &self,
         channel: String,
         release: StoredRelease,
         created_at: String,
         blobs: Vec<(String, String)>,
-    ) -> Result<(), DbError> {
-        self.call(move |c| {
-            let tx = c.transaction().map_err(ctx("begin release"))?;
-            let version = release.version as i64;
-            tx.execute(
-                "INSERT INTO releases (channel, version, manifest, signature, manifest_sha256, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![channel, version, release.manifest, release.signature, release.manifest_sha256, created_at],
-            )
-            .map_err(ctx("insert release"))?;
-            for (sha256, media_type) in blobs {
-                tx.execute(
-                    "INSERT INTO release_blobs (channel, version, sha256, media_type) VALUES (?1, ?2, ?3, ?4)",
-                    params![channel, version, sha256, media_type],
-                )
-                .map_err(ctx("insert release blob"))?;
-            }
-            tx.commit().map_err(ctx("commit release"))
-        })
-        .await
-    }
+    ) -> DbFuture<'_, ()>;
 
     /// The media type of a blob listed by some release of `channel` (of any
     /// channel when `None`).
-    pub async fn listed_blob_type(
-        &self,
-        channel: Option<String>,
-        sha256: String,
-    ) -> Result<Option<String>, DbError> {
-        self.call(move |c| {
-            c.query_row(
-                "SELECT media_type FROM release_blobs WHERE (?1 IS NULL OR channel = ?1) AND sha256 = ?2
-                 ORDER BY version DESC LIMIT 1",
-                params![channel, sha256],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(ctx("find blob"))
-        })
-        .await
-    }
+    fn listed_blob_type(&self, channel: Option<String>, sha256: String) -> DbFuture<'_, Option<String>>;
 
     /// Stores a new one-time enrolment code (by its hash) for a channel.
-    pub async fn insert_enrolment_code(&self, code_sha256: String, channel: String) -> Result<(), DbError> {
-        self.call(move |c| {
-            c.execute(
-                "INSERT INTO enrolment_codes (code_sha256, channel, created_at) VALUES (?1, ?2, ?3)",
-                params![code_sha256, channel, now()],
-            )
-            .map_err(ctx("insert enrolment code"))?;
-            Ok(())
-        })
-        .await
-    }
+    fn insert_enrolment_code(&self, code_sha256: String, channel: String) -> DbFuture<'_, ()>;
 
     /// Uses an enrolment code and records the device in one transaction; the
     /// device's channel, or `None` when the code is unknown or used.
-    pub async fn enrol(
+    fn enrol(
         &self,
         code_sha256: String,
         device_id: String,
         name: String,
         token_sha256: String,
-    ) -> Result<Option<String>, DbError> {
-        self.call(move |c| {
-            let tx = c.transaction().map_err(ctx("begin enrolment"))?;
-            let at = now();
-            let channel: Option<String> = tx
-                .query_row(
-                    "UPDATE enrolment_codes SET used_at = ?2 WHERE code_sha256 = ?1 AND used_at IS NULL
-                     RETURNING channel",
-                    params![code_sha256, at],
-                    |row| row.get(0),
-                )
-                .optional()
-                .map_err(ctx("use enrolment code"))?;
-            let Some(channel) = channel else { return Ok(None) };
-            tx.execute(
-                "INSERT INTO devices (id, name, channel, token_sha256, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![device_id, name, channel, token_sha256, at],
-            )
-            .map_err(ctx("insert device"))?;
-            tx.commit().map_err(ctx("commit enrolment"))?;
-            Ok(Some(channel))
-        })
-        .await
-    }
+    ) -> DbFuture<'_, Option<String>>;
 
     /// The device `(id, channel)` holding a token, by the token's hash.
-    pub async fn device_by_token(&self, token_sha256: String) -> Result<Option<(String, String)>, DbError> {
-        self.call(move |c| {
-            c.query_row("SELECT id, channel FROM devices WHERE token_sha256 = ?1", [token_sha256], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()
-            .map_err(ctx("find device"))
-        })
-        .await
-    }
+    fn device_by_token(&self, token_sha256: String) -> DbFuture<'_, Option<(String, String)>>;
 
     /// Every device, by name.
-    pub async fn devices(&self) -> Result<Vec<DeviceRow>, DbError> {
-        self.call(|c| {
-            let mut stmt = c
-                .prepare(
-                    "SELECT id, name, channel, enrolled_at, last_heartbeat_at, heartbeat FROM devices
-                     ORDER BY name, id",
-                )
-                .map_err(ctx("list devices"))?;
-            let rows = stmt
-                .query_map([], |row| {
-                    let heartbeat: Option<String> = row.get(5)?;
-                    Ok(DeviceRow {
-                        id: row.get(0)?,
-                        name: row.get(1)?,
-                        channel: row.get(2)?,
-                        enrolled_at: row.get(3)?,
-                        last_heartbeat_at: row.get(4)?,
-                        heartbeat: heartbeat.and_then(|text| serde_json::from_str(&text).ok()),
-                    })
-                })
-                .map_err(ctx("list devices"))?;
-            rows.collect::<Result<_, _>>().map_err(ctx("read device"))
-        })
-        .await
-    }
+    fn devices(&self) -> DbFuture<'_, Vec<DeviceRow>>;
 
     /// Stores a report in one transaction, committed before it returns: the
     /// heartbeat (JSON text) if any, and the events not seen before.
-    pub async fn record_report(
+    fn record_report(
         &self,
         device_id: String,
         heartbeat: Option<String>,
         events: Vec<EventRow>,
-    ) -> Result<(), DbError> {
-        self.call(move |c| {
-            let tx = c.transaction().map_err(ctx("begin report"))?;
-            let at = now();
-            if let Some(heartbeat) = heartbeat {
-                tx.execute(
-                    "UPDATE devices SET last_heartbeat_at = ?2, heartbeat = ?3 WHERE id = ?1",
-                    params![device_id, at, heartbeat],
-                )
-                .map_err(ctx("store heartbeat"))?;
-            }
-            {
-                let mut insert = tx
-                    .prepare(
-                        "INSERT OR IGNORE INTO events (id, device_id, kind, at, data, received_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )
-                    .map_err(ctx("prepare event insert"))?;
-                for event in events {
-                    insert
-                        .execute(params![event.id, device_id, event.kind, event.at, event.data, at])
-                        .map_err(ctx("insert event"))?;
-                }
-            }
-            tx.commit().map_err(ctx("commit report"))
-        })
-        .await
-    }
+    ) -> DbFuture<'_, ()>;
 
     /// How many events a device has reported (for tests and the console).
-    pub async fn event_count(&self, device_id: String) -> Result<u64, DbError> {
-        self.call(move |c| {
-            c.query_row("SELECT COUNT(*) FROM events WHERE device_id = ?1", [device_id], |row| {
-                row.get::<_, i64>(0)
-            })
-            .map(|n| n as u64)
-            .map_err(ctx("count events"))
-        })
-        .await
-    }
-}
-
-fn migrate(conn: &mut Connection) -> Result<(), DbError> {
-    let applied: usize = conn
-        .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(ctx("read schema version"))?;
-    if applied > MIGRATIONS.len() {
-        return Err(DbError {
-            context: "schema is newer than this program; update the server",
-            source: rusqlite::Error::InvalidQuery,
-        });
-    }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
-        let tx = conn.transaction().map_err(ctx("begin migration"))?;
-        tx.execute_batch(sql).map_err(ctx("apply migration"))?;
-        tx.pragma_update(None, "user_version", index + 1).map_err(ctx("record schema version"))?;
-        tx.commit().map_err(ctx("commit migration"))?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn migrates_once_and_reopens() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("server.sqlite");
-        drop(Db::open(&path).unwrap());
-        drop(Db::open(&path).unwrap());
-        let conn = Connection::open(&path).unwrap();
-        let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        assert_eq!(version, MIGRATIONS.len());
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
-        assert_eq!(mode, "wal");
-    }
-
-    #[tokio::test]
-    async fn an_enrolment_code_works_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("s.sqlite")).unwrap();
-        assert!(db.create_channel("wtc-booths".into()).await.unwrap());
-        assert!(!db.create_channel("wtc-booths".into()).await.unwrap());
-        db.insert_enrolment_code("c".into(), "wtc-booths".into()).await.unwrap();
-        let first = db.enrol("c".into(), "d1".into(), "Booth 1".into(), "t1".into()).await.unwrap();
-        assert_eq!(first.as_deref(), Some("wtc-booths"));
-        assert_eq!(db.enrol("c".into(), "d2".into(), "Booth 2".into(), "t2".into()).await.unwrap(), None);
-        assert_eq!(db.device_by_token("t1".into()).await.unwrap(), Some(("d1".into(), "wtc-booths".into())));
-    }
+    fn event_count(&self, device_id: String) -> DbFuture<'_, u64>;
 }

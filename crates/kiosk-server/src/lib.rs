@@ -11,7 +11,8 @@
 //! # Layout
 //! - [`settings`]: what the server needs to start, and the binary's TOML config.
 //! - [`error`]: start-up errors and the JSON error answers of the API.
-//! - [`db`]: the SQLite database and its append-only migrations.
+//! - [`db`]: what the server keeps, behind the [`db::Database`] trait.
+//! - [`sqlite`]: the embedded SQLite database and its append-only migrations.
 //! - [`blob_store`]: blobs by SHA-256 behind the [`BlobStore`] trait, on the filesystem.
 //! - [`signing`]: the server's signing key, made on first start.
 //! - [`publish`]: turning an uploaded manifest into a signed, published release.
@@ -45,6 +46,7 @@ pub mod extract;
 pub mod publish;
 pub mod settings;
 pub mod signing;
+pub mod sqlite;
 
 use std::future::Future;
 
