@@ -78,6 +78,18 @@ async fn a_screen_syncs_from_the_lead_kiosk_and_then_is_up_to_date() {
     assert!(!screen.path().join("incoming/.sync-wtc-booths").exists(), "staging is cleaned up");
     assert!(matches!(sync(&lead.base, screen.path(), trust()).await.unwrap(), SyncOutcome::UpToDate));
 
+    // A round stopped after trusting the release but before activating it (what
+    // a kill or a disk error leaves): the next round finishes it, fetching nothing.
+    std::fs::write(screen.path().join("active.json"), br#"{"channel":"default","version":1}"#).unwrap();
+    match sync(&lead.base, screen.path(), trust()).await.unwrap() {
+        SyncOutcome::Activated { release, fetched, .. } => {
+            assert_eq!((release.manifest.version, fetched), (4, 0));
+        }
+        other => panic!("expected the stopped round to be finished, got {other:?}"),
+    }
+    assert_eq!(active_version(screen.path()), Some(4));
+    assert!(matches!(sync(&lead.base, screen.path(), trust()).await.unwrap(), SyncOutcome::UpToDate));
+
     // The manifest answers 304 to its ETag, and blobs resume with Range.
     let client = reqwest::Client::new();
     let manifest = client.get(format!("{}/v1/channels/wtc-booths/manifest", lead.base)).send().await.unwrap();

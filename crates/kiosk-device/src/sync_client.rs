@@ -174,8 +174,15 @@ impl SyncClient {
     ) -> Result<SyncOutcome, SyncError> {
         let url = format!("{}/v1/channels/{}/manifest", self.source.base_url, trust.channel);
         let trusted = library.store().trusted_release(&trust.channel).map_err(LibraryError::from)?;
+        // A round stopped between trusting a release and activating it (a kill,
+        // a disk error) is finished by the next: it asks for the whole manifest.
+        let trusted_is_active = trusted.as_ref().is_some_and(|t| {
+            library
+                .active_pointer()
+                .is_some_and(|(channel, version)| channel == trust.channel && version == t.version)
+        });
         let mut request = self.get(&url);
-        if let Some(current) = &trusted {
+        if let Some(current) = trusted.as_ref().filter(|_| trusted_is_active) {
             request = request.header("if-none-match", format!("\"{}\"", current.manifest_sha256));
         }
         let network = |e: reqwest::Error| SyncError::Network { url: url.clone(), reason: e.to_string() };
@@ -205,7 +212,9 @@ impl SyncClient {
             TrustPolicy { keys: &trust.keys, channel: &trust.channel, trusted: trusted.as_ref(), now };
         let verified = verify_manifest(&manifest_bytes, &signature, &policy)
             .map_err(|rejection| SyncError::Refused { url: url.clone(), rejection })?;
-        if trusted.as_ref().is_some_and(|t| t.manifest_sha256 == verified.manifest_sha256) {
+        if trusted_is_active
+            && trusted.as_ref().is_some_and(|t| t.manifest_sha256 == verified.manifest_sha256)
+        {
             return Ok(SyncOutcome::UpToDate);
         }
         let manifest = &verified.manifest;
@@ -289,6 +298,7 @@ impl SyncClient {
         &self,
         store: &mut Store,
         heartbeat: serde_json::Map<String, serde_json::Value>,
+        now: Timestamp,
     ) -> Result<usize, SyncError> {
         let url = format!("{}/v1/reports", self.source.base_url);
         let mut sent = 0;
@@ -313,7 +323,7 @@ impl SyncClient {
                 return Err(SyncError::Status { url, status, body });
             }
             let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
-            store.mark_uploaded(&ids, Timestamp::now()).map_err(LibraryError::from)?;
+            store.mark_uploaded(&ids, now).map_err(LibraryError::from)?;
             sent += ids.len();
             if events.len() < UPLOAD_BATCH {
                 return Ok(sent);

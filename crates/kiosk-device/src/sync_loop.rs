@@ -174,7 +174,7 @@ fn report(client: &SyncClient, data_dir: &Path, heartbeat: Map<String, Value>, c
     let uploaded = Store::open(&data_dir.join("kiosk.sqlite"))
         .map_err(|e| SyncError::from(LibraryError::from(e)))
         .and_then(|mut store| {
-            let sent = client.upload_outbox(&mut store, heartbeat);
+            let sent = client.upload_outbox(&mut store, heartbeat, clock.now());
             if let Err(error) = store.bound_outbox(OUTBOX_MAX_EVENTS, OUTBOX_KEEP_UPLOADED, clock.now()) {
                 tracing::warn!(%error, "outbox not bounded");
             }

@@ -29,7 +29,11 @@ async fn the_outbox_goes_once_and_is_marked_uploaded() {
         tokio::task::spawn_blocking(move || {
             let mut store = Store::open(&path).unwrap();
             let heartbeat = serde_json::json!({ "release_version": 1 }).as_object().cloned().unwrap();
-            SyncClient::new(SyncSource { base_url: base, token }).upload_outbox(&mut store, heartbeat)
+            SyncClient::new(SyncSource { base_url: base, token }).upload_outbox(
+                &mut store,
+                heartbeat,
+                Timestamp::now(),
+            )
         })
     };
     let refused = upload(None).await.unwrap().unwrap_err();
