@@ -158,9 +158,7 @@ pub async fn list_releases(
     _admin: Admin,
     ChannelName(channel): ChannelName,
 ) -> ApiResult<Json<Releases>> {
-    if !state.db.channel_exists(channel.clone()).await? {
-        return Err(ApiError::not_found("no_channel", format!("channel {channel:?} does not exist")));
-    }
+    state.require_channel(&channel).await?;
     Ok(Json(Releases { releases: state.db.releases(channel).await? }))
 }
 
@@ -222,9 +220,7 @@ pub async fn create_enrolment_code(
     _admin: Admin,
     ChannelName(channel): ChannelName,
 ) -> ApiResult<(StatusCode, Json<EnrolmentCode>)> {
-    if !state.db.channel_exists(channel.clone()).await? {
-        return Err(ApiError::not_found("no_channel", format!("channel {channel:?} does not exist")));
-    }
+    state.require_channel(&channel).await?;
     let code = random_hex::<10>();
     state.db.insert_enrolment_code(token_hash(&code), channel).await?;
     Ok((StatusCode::CREATED, Json(EnrolmentCode { code })))

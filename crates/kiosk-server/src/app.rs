@@ -37,7 +37,8 @@ pub struct AppState {
     pub admin_token_sha256: [u8; 32],
     /// Tells event streams about new releases.
     pub announcer: Announcer,
-    /// Held while a release is published, so versions never race.
+    /// Held while a release is published or an emergency message issued, so
+    /// versions and issue times never race.
     pub publishing: Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -50,6 +51,18 @@ impl AppState {
         tokio::task::spawn_blocking(move || Self::open_blocking(settings))
             .await
             .map_err(|e| ServerError::DataDir { path, source: std::io::Error::other(e) })?
+    }
+
+    /// `404 no_channel` unless `channel` exists.
+    pub async fn require_channel(&self, channel: &str) -> Result<(), ApiError> {
+        if self.db.channel_exists(channel.to_owned()).await? {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(
+                "no_channel",
+                format!("channel {channel:?} does not exist; create it first"),
+            ))
+        }
     }
 
     fn open_blocking(settings: Settings) -> Result<Self, ServerError> {

@@ -167,17 +167,11 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
     /// The manifest bytes of one release.
     fn release_manifest(&self, channel: String, version: u64) -> DbFuture<'_, Option<Vec<u8>>>;
 
-    /// What probing a blob with `decoder` found before: the manifest's probe
-    /// facts (JSON text), or why it did not decode.
-    fn blob_probe(&self, sha256: String, decoder: String) -> DbFuture<'_, Option<Result<String, String>>>;
+    /// The probe facts (JSON text) of a blob that decoded with `decoder` before.
+    fn blob_probe(&self, sha256: String, decoder: String) -> DbFuture<'_, Option<String>>;
 
-    /// Remembers what probing a blob with `decoder` found.
-    fn store_blob_probe(
-        &self,
-        sha256: String,
-        decoder: String,
-        found: Result<String, String>,
-    ) -> DbFuture<'_, ()>;
+    /// Remembers that a blob decoded with `decoder`, and what it was.
+    fn store_blob_probe(&self, sha256: String, decoder: String, probe: String) -> DbFuture<'_, ()>;
 
     /// Stores a signed emergency message (or withdrawal) for a channel.
     fn insert_emergency(
@@ -233,7 +227,4 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
         heartbeat: Option<String>,
         events: Vec<EventRow>,
     ) -> DbFuture<'_, ()>;
-
-    /// How many events a device has reported (for tests and the console).
-    fn event_count(&self, device_id: String) -> DbFuture<'_, u64>;
 }

@@ -78,10 +78,17 @@ async fn issue(
     text: BTreeMap<String, String>,
     minutes: u32,
 ) -> ApiResult<Issued> {
-    if !state.db.channel_exists(channel.to_owned()).await? {
-        return Err(ApiError::not_found("no_channel", format!("channel {channel:?} does not exist")));
-    }
-    let issued_at = Timestamp::now();
+    state.require_channel(channel).await?;
+    let _issuing = state.publishing.lock().await;
+    // Later than the last one even if the clock stepped back: screens refuse an
+    // older message than the one they hold.
+    let last = state.db.latest_emergency(channel.to_owned()).await?;
+    let last_issued =
+        last.and_then(|stored| serde_json::from_slice::<EmergencyMessage>(&stored.message).ok());
+    let issued_at = match last_issued {
+        Some(last) if last.issued_at >= Timestamp::now() => last.issued_at + SignedDuration::from_millis(1),
+        _ => Timestamp::now(),
+    };
     let expires_at = issued_at + SignedDuration::from_mins(i64::from(minutes));
     let message =
         EmergencyMessage { kind: KIND.into(), channel: channel.to_owned(), issued_at, expires_at, text };

@@ -1,7 +1,8 @@
 //! Release announcements and emergency messages over server-sent events.
 //!
 //! `GET /v1/channels/{channel}/events` answers `text/event-stream`: at once the
-//! channel's current release and its current emergency message (if one is up),
+//! channel's current release and its newest emergency message or withdrawal (a
+//! screen that was away when a message was withdrawn learns it on reconnecting),
 //! then every release published and every emergency message raised or withdrawn
 //! on it: `event: release` with `data: {"version", "manifest_sha256"}`, and
 //! `event: emergency` with `data: {"message": "<signed JSON text>", "signature":
@@ -15,7 +16,6 @@ use std::convert::Infallible;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use kiosk_core::emergency::EmergencyMessage;
 use serde::Serialize;
 use tokio::sync::{broadcast, watch};
 
@@ -132,8 +132,8 @@ impl Listener {
             Err(error) => tracing::warn!(%error, "reading the current release for an event stream"),
         }
         match self.db.latest_emergency(self.channel.clone()).await {
-            Ok(Some(stored)) if showing(&stored) => news.push(News::emergency(&stored)),
-            Ok(_) => {}
+            Ok(Some(stored)) => news.push(News::emergency(&stored)),
+            Ok(None) => {}
             Err(error) => tracing::warn!(%error, "reading the emergency message for an event stream"),
         }
         news
@@ -162,13 +162,6 @@ impl Listener {
             }
         }
     }
-}
-
-/// Whether a stored emergency message is up now (a withdrawal, an expired or an
-/// unreadable one is not sent to a stream that opens).
-fn showing(stored: &StoredEmergency) -> bool {
-    serde_json::from_slice::<EmergencyMessage>(&stored.message)
-        .is_ok_and(|message| message.is_showing(jiff::Timestamp::now()))
 }
 
 /// `GET /v1/channels/{channel}/events`.

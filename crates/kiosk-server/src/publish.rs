@@ -38,13 +38,7 @@ pub struct Published {
 
 /// Publishes `manifest` on `channel`.
 pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) -> ApiResult<Published> {
-    let _publishing = state.publishing.lock().await;
-    if !state.db.channel_exists(channel.to_owned()).await? {
-        return Err(ApiError::not_found(
-            "no_channel",
-            format!("channel {channel:?} does not exist; create it first"),
-        ));
-    }
+    state.require_channel(channel).await?;
     if manifest.format != FORMAT {
         return Err(ApiError::bad_request(
             "unsupported_format",
@@ -99,6 +93,7 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
             format!("expires_at {expires_at} is not in the future"),
         ));
     }
+    let _publishing = state.publishing.lock().await;
     let last = state.db.latest_release(channel.to_owned()).await?;
     let version = last.map_or(1, |r| r.version + 1);
     if version > MAX_VERSION {
@@ -124,7 +119,7 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
         manifest.blobs.iter().map(|b| (b.sha256.to_string(), b.media_type.mime().to_owned())).collect();
     let release =
         StoredRelease { version, manifest: bytes, signature, manifest_sha256: manifest_sha256.clone() };
-    state.db.insert_release(channel.to_owned(), release, now.to_string(), blobs).await?;
+    state.db.insert_release(channel.to_owned(), release, crate::db::sortable_time(now), blobs).await?;
     tracing::info!(channel, version, %manifest_sha256, "published a release");
     state.announcer.announce(Announcement {
         channel: channel.to_owned(),
@@ -133,38 +128,30 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
     Ok(Published { version, manifest_sha256 })
 }
 
-/// What the server's GStreamer finds in a stored film or sound, remembered per
-/// blob and decoder version; `400 undecodable_media` when it does not decode.
+/// What the server's GStreamer finds in a stored film or sound; a film that
+/// decoded is remembered per blob and decoder version (a failure is not, so a
+/// decoder installed later is tried). `400 undecodable_media` when it does not decode.
 async fn probe_blob(state: &AppState, id: &BlobId) -> ApiResult<MediaProbe> {
     let decoder = kiosk_media::decoder_version();
-    let found = match state.db.blob_probe(id.to_string(), decoder.clone()).await? {
-        Some(found) => found,
-        None => {
-            let Some(StoredBlob::File { path, .. }) = state.blobs.open(id).await? else {
-                return Err(ApiError::bad_request(
-                    "missing_blob",
-                    format!("blob {id} cannot be read to probe it"),
-                ));
-            };
-            let found = tokio::task::spawn_blocking(move || kiosk_media::manifest_probe(&path))
-                .await
-                .map_err(|e| {
-                    ApiError::bad_request("undecodable_media", format!("blob {id}: probe failed: {e}"))
-                })?
-                .map(|probe| serde_json::to_string(&probe).expect("probe facts serialize"));
-            state.db.store_blob_probe(id.to_string(), decoder, found.clone()).await?;
-            found
-        }
+    if let Some(probe) = state.db.blob_probe(id.to_string(), decoder.clone()).await?
+        && let Ok(probe) = serde_json::from_str(&probe)
+    {
+        return Ok(probe);
+    }
+    let Some(StoredBlob::File { path, .. }) = state.blobs.open(id).await? else {
+        return Err(ApiError::bad_request("missing_blob", format!("blob {id} cannot be read to probe it")));
     };
-    let reason = match found {
-        Ok(text) => match serde_json::from_str(&text) {
-            Ok(probe) => return Ok(probe),
-            Err(e) => e.to_string(),
-        },
-        Err(reason) => reason,
+    let undecodable = |reason: String| {
+        ApiError::bad_request(
+            "undecodable_media",
+            format!("blob {id} does not play on this server's decoder: {reason}"),
+        )
     };
-    Err(ApiError::bad_request(
-        "undecodable_media",
-        format!("blob {id} does not play on this server's decoder: {reason}"),
-    ))
+    let probe = tokio::task::spawn_blocking(move || kiosk_media::manifest_probe(&path))
+        .await
+        .map_err(|e| undecodable(e.to_string()))?
+        .map_err(undecodable)?;
+    let text = serde_json::to_string(&probe).expect("probe facts serialize");
+    state.db.store_blob_probe(id.to_string(), decoder, text).await?;
+    Ok(probe)
 }

@@ -70,12 +70,11 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX emergencies_by_channel ON emergencies (channel, seq);
     CREATE INDEX events_by_time ON events (at);",
-    // 3: what probing a film or a sound found, per decoder version.
+    // 3: what probing a film or a sound that decoded found, per decoder version.
     "CREATE TABLE blob_probes (
         sha256 TEXT NOT NULL,
         decoder TEXT NOT NULL,
-        probe TEXT,
-        error TEXT,
+        probe TEXT NOT NULL,
         PRIMARY KEY (sha256, decoder)
     );",
 ];
@@ -227,35 +226,23 @@ impl Database for SqliteDb {
         }))
     }
 
-    fn blob_probe(&self, sha256: String, decoder: String) -> DbFuture<'_, Option<Result<String, String>>> {
+    fn blob_probe(&self, sha256: String, decoder: String) -> DbFuture<'_, Option<String>> {
         Box::pin(self.call(move |c| {
             c.query_row(
-                "SELECT probe, error FROM blob_probes WHERE sha256 = ?1 AND decoder = ?2",
+                "SELECT probe FROM blob_probes WHERE sha256 = ?1 AND decoder = ?2",
                 params![sha256, decoder],
-                |row| {
-                    let (probe, error): (Option<String>, Option<String>) = (row.get(0)?, row.get(1)?);
-                    Ok(probe.ok_or_else(|| error.unwrap_or_default()))
-                },
+                |row| row.get(0),
             )
             .optional()
             .map_err(ctx("read blob probe"))
         }))
     }
 
-    fn store_blob_probe(
-        &self,
-        sha256: String,
-        decoder: String,
-        found: Result<String, String>,
-    ) -> DbFuture<'_, ()> {
+    fn store_blob_probe(&self, sha256: String, decoder: String, probe: String) -> DbFuture<'_, ()> {
         Box::pin(self.call(move |c| {
-            let (probe, error) = match found {
-                Ok(probe) => (Some(probe), None),
-                Err(error) => (None, Some(error)),
-            };
             c.execute(
-                "INSERT OR REPLACE INTO blob_probes (sha256, decoder, probe, error) VALUES (?1, ?2, ?3, ?4)",
-                params![sha256, decoder, probe, error],
+                "INSERT OR REPLACE INTO blob_probes (sha256, decoder, probe) VALUES (?1, ?2, ?3)",
+                params![sha256, decoder, probe],
             )
             .map_err(ctx("store blob probe"))?;
             Ok(())
@@ -470,16 +457,6 @@ impl Database for SqliteDb {
                 }
             }
             tx.commit().map_err(ctx("commit report"))
-        }))
-    }
-
-    fn event_count(&self, device_id: String) -> DbFuture<'_, u64> {
-        Box::pin(self.call(move |c| {
-            c.query_row("SELECT COUNT(*) FROM events WHERE device_id = ?1", [device_id], |row| {
-                row.get::<_, i64>(0)
-            })
-            .map(|n| n as u64)
-            .map_err(ctx("count events"))
         }))
     }
 }

@@ -160,6 +160,12 @@ async fn an_emergency_message_reaches_the_channel_s_streams_signed_within_a_seco
     )
     .unwrap();
     assert!(withdrawal.is_withdrawal());
+    assert!(withdrawal.issued_at > verified.issued_at);
+
+    // A screen that was away when it was withdrawn learns it on reconnecting.
+    let mut back = stream("bulletin-boards").await.unwrap();
+    let mut back_buffer = String::new();
+    assert_eq!(next_event(&mut back, &mut back_buffer, "emergency").await, withdrawn);
 
     // Bad requests, other channels, no token.
     for (body, why) in [
@@ -187,7 +193,7 @@ async fn an_emergency_message_reaches_the_channel_s_streams_signed_within_a_seco
     assert_eq!((status, body["error"].as_str()), (StatusCode::FORBIDDEN, Some("wrong_channel")));
     let (status, body) = json(server.admin(Method::GET, "/v1/channels/wtc-booths/emergency")).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("no_emergency")));
-    drop((events, late));
+    drop((events, late, back));
     server.stop().await;
 }
 
