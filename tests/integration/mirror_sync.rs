@@ -106,6 +106,35 @@ async fn a_screen_syncs_from_the_lead_kiosk_and_then_is_up_to_date() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_blob_damaged_on_the_screen_s_disk_is_dropped_at_start_and_fetched_again() {
+    let lead = lead(4, 1).await;
+    let screen = tempfile::tempdir().unwrap();
+    sync(&lead.base, screen.path(), trust()).await.unwrap();
+    let library = Library::open(screen.path()).unwrap();
+    let release = library.newest_valid(&trust().keys, "wtc-booths", now()).unwrap();
+    let damaged = library.pool_path(&release.manifest.blobs[0].sha256);
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    bytes[0] ^= 0xff;
+    std::fs::write(&damaged, &bytes).unwrap();
+
+    // At the next start the release is refused and the damaged file removed;
+    // the screen shows its built-in content meanwhile.
+    assert!(library.newest_valid(&trust().keys, "wtc-booths", now()).is_none());
+    assert!(!damaged.exists(), "a file that does not match its name leaves the pool");
+    std::fs::write(screen.path().join("active.json"), br#"{"channel":"default","version":1}"#).unwrap();
+    drop(library);
+
+    match sync(&lead.base, screen.path(), trust()).await.unwrap() {
+        SyncOutcome::Activated { release, fetched, .. } => {
+            assert_eq!((release.manifest.version, fetched), (4, 1))
+        }
+        other => panic!("expected the release to be repaired, got {other:?}"),
+    }
+    let library = Library::open(screen.path()).unwrap();
+    assert!(library.newest_valid(&trust().keys, "wtc-booths", now()).is_some(), "whole again");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_cut_download_resumes_where_it_stopped() {
     let lead = lead(2, 1).await;
     let screen = tempfile::tempdir().unwrap();

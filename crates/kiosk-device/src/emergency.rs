@@ -75,26 +75,23 @@ pub fn load(data_dir: &Path, trust: &Trust) -> Option<EmergencyMessage> {
     }
 }
 
-/// Verifies `signed` against the one kept in `data_dir` and keeps it instead.
+/// Verifies `signed` against the one kept in `data_dir` and keeps it instead,
+/// durably; `None` when it is the one already kept (a stream that reconnects,
+/// a poll, repeat it).
 pub fn accept(
     data_dir: &Path,
     trust: &Trust,
     signed: &SignedEmergency,
-) -> Result<EmergencyMessage, EmergencyError> {
+) -> Result<Option<EmergencyMessage>, EmergencyError> {
+    let path = data_dir.join(FILE);
+    let bytes = serde_json::to_vec(signed).expect("a signed message serializes");
+    if std::fs::read(&path).is_ok_and(|kept| kept == bytes) {
+        return Ok(None);
+    }
     let held = load(data_dir, trust).map(|m| m.issued_at);
     let message = signed.verify(trust, held)?;
-    let path = data_dir.join(FILE);
-    let temp = data_dir.join(format!(".{FILE}.tmp"));
-    let io = |source| EmergencyError::Io { path: path.clone(), source };
-    let bytes = serde_json::to_vec(signed).expect("a signed message serializes");
-    std::fs::File::create(&temp)
-        .and_then(|mut file| {
-            std::io::Write::write_all(&mut file, &bytes)?;
-            file.sync_all()
-        })
-        .map_err(io)?;
-    std::fs::rename(&temp, &path).map_err(io)?;
-    Ok(message)
+    crate::durable::replace_file(&path, &bytes).map_err(|source| EmergencyError::Io { path, source })?;
+    Ok(Some(message))
 }
 
 /// The message on screen now, shared by the sync loop and the app; clones share it.
@@ -180,14 +177,19 @@ mod tests {
         let key = SigningKey::from_bytes(&[3; 32]);
         let trust = Trust { keys: vec![key.verifying_key()], channel: "bulletin-boards".into() };
         let first = signed(&key, "2026-12-01T10:00:00Z", &[("vi", "Sơ tán"), ("en", "Evacuate")]);
-        let taken = accept(dir.path(), &trust, &first).unwrap();
+        let taken = accept(dir.path(), &trust, &first).unwrap().expect("new");
+        assert_eq!(
+            accept(dir.path(), &trust, &first).unwrap(),
+            None,
+            "the same message again changes nothing"
+        );
         assert_eq!(load(dir.path(), &trust), Some(taken.clone()), "kept across a restart");
         let current = CurrentEmergency::new(load(dir.path(), &trust));
         assert!(current.showing("2026-12-01T10:10:00Z".parse().unwrap()).is_some());
         assert!(current.showing("2026-12-01T10:30:00Z".parse().unwrap()).is_none(), "expired");
 
         let withdrawal = signed(&key, "2026-12-01T10:05:00Z", &[]);
-        current.set(accept(dir.path(), &trust, &withdrawal).unwrap());
+        current.set(accept(dir.path(), &trust, &withdrawal).unwrap().expect("new"));
         assert!(current.showing("2026-12-01T10:06:00Z".parse().unwrap()).is_none(), "withdrawn");
 
         let replayed = accept(dir.path(), &trust, &first).unwrap_err();

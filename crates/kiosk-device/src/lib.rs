@@ -23,6 +23,7 @@
 //! - [`sync_client`]: fetching, verifying and activating a release from a server or a mirror.
 //! - [`sync_loop`]: syncing for as long as the screen runs: announcements, emergency messages, heartbeats and the outbox.
 //! - [`disk`]: free disk space, for heartbeats.
+//! - [`durable`]: replacing a file so that a power cut leaves the old or the new bytes.
 //! - [`usb_watch`]: bundles that appear in a watched folder (a USB stick) while the kiosk runs.
 //! - [`kiosk_view`]: the payloads the interface receives.
 //! - [`signage_view`]: the playlist the player plays now, as a payload.
@@ -48,6 +49,7 @@ pub mod clock;
 pub mod config;
 pub mod current_release;
 pub mod disk;
+pub mod durable;
 pub mod emergency;
 pub mod events;
 pub mod kiosk_view;

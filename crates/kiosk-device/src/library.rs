@@ -22,7 +22,7 @@ use ed25519_dalek::VerifyingKey;
 use jiff::Timestamp;
 use kiosk_core::blob::{BlobHasher, BlobId, BlobRef};
 use kiosk_core::manifest::Manifest;
-use kiosk_core::verify::{TrustPolicy, TrustedRelease, VerifiedManifest, check_blob};
+use kiosk_core::verify::{Rejection, TrustPolicy, TrustedRelease, VerifiedManifest, check_blob};
 use serde::{Deserialize, Serialize};
 
 use crate::bundle_folder::{
@@ -88,6 +88,12 @@ impl ActiveRelease {
 struct ActivePointer {
     channel: String,
     version: u64,
+}
+
+/// Held while the library is changed; see [`Library::lock`].
+#[derive(Debug)]
+pub struct LibraryLock {
+    _file: File,
 }
 
 /// What [`Library::collect`] removed.
@@ -402,7 +408,17 @@ impl Library {
                     tracing::warn!(channel, version, %error, "newest release expired; older ones are not shown");
                     return None;
                 }
-                Err(error) => tracing::warn!(channel, version, %error, "stored release refused"),
+                Err(error) => {
+                    if let Some(Rejection::BlobHash { id, .. } | Rejection::BlobSize { id, .. }) =
+                        error.rejection()
+                    {
+                        // The pool is named by content: a file that does not match its
+                        // name is garbage, and the next sync or import fetches it again.
+                        tracing::warn!(blob = %id, "damaged blob removed from the pool");
+                        let _ = std::fs::remove_file(self.pool_path(id));
+                    }
+                    tracing::warn!(channel, version, %error, "stored release refused")
+                }
             }
         }
         None
@@ -413,12 +429,18 @@ impl Library {
         let pointer =
             ActivePointer { channel: release.manifest.channel.clone(), version: release.manifest.version };
         let path = self.root.join("active.json");
-        let temp = self.root.join(".active.json.tmp");
-        let mut file = File::create(&temp).map_err(io(&temp))?;
-        file.write_all(&serde_json::to_vec(&pointer).expect("pointer serializes")).map_err(io(&temp))?;
-        file.sync_all().map_err(io(&temp))?;
-        std::fs::rename(&temp, &path).map_err(io(&path))?;
-        sync_dir(&self.root)
+        crate::durable::replace_file(&path, &serde_json::to_vec(&pointer).expect("pointer serializes"))
+            .map_err(io(&path))
+    }
+
+    /// Waits until no other thread or process of this data folder changes the
+    /// library (a sync, a USB import), and holds it until the guard is dropped.
+    pub fn lock(&self) -> Result<LibraryLock, LibraryError> {
+        let path = self.root.join(".lock");
+        let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(io(&path))?;
+        rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+            .map_err(|e| LibraryError::Io { path: path.clone(), source: e.into() })?;
+        Ok(LibraryLock { _file: file })
     }
 
     /// The active release as last recorded: `(channel, version)`.
@@ -500,5 +522,5 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), LibraryError> {
 }
 
 fn sync_dir(dir: &Path) -> Result<(), LibraryError> {
-    File::open(dir).and_then(|f| f.sync_all()).map_err(io(dir))
+    crate::durable::sync_dir(dir).map_err(io(dir))
 }

@@ -8,8 +8,9 @@
 //!    screen keeps playing what it plays);
 //! 3. plan what the pool lacks (`kiosk_core::sync::plan_fetch`) and fetch it,
 //!    a few blobs at a time, resuming partial files with `Range`; each blob's
-//!    size and SHA-256 are checked, the file is synced and renamed into the pool
-//!    (a corrupt one is fetched again once, then the round fails);
+//!    size and SHA-256 are checked and the file synced (a corrupt one is
+//!    fetched again once, then the round fails); when all have come, they are
+//!    renamed into the pool;
 //! 4. when every blob is in the pool, store and trust the release
 //!    ([`Library::adopt`]: blobs already held are not hashed again) and
 //!    activate it by one rename.
@@ -32,6 +33,7 @@ use kiosk_core::blob::{BlobId, BlobRef};
 use kiosk_core::sync::plan_fetch;
 use kiosk_core::verify::{Rejection, TrustPolicy, verify_manifest};
 
+use crate::emergency::SignedEmergency;
 use crate::library::{ActiveRelease, Library, LibraryError, Trust};
 use crate::store::Store;
 
@@ -192,7 +194,7 @@ impl SyncClient {
             404 => return Ok(SyncOutcome::NothingPublished),
             200 => {}
             status => {
-                let body = response.text().unwrap_or_default().chars().take(300).collect();
+                let body = error_body(response);
                 return Err(SyncError::Status { url, status, body });
             }
         }
@@ -260,6 +262,7 @@ impl SyncClient {
             fetched = plan.fetch.len(),
             "blobs complete; activating"
         );
+        let _changing = library.lock()?;
         let release = library.adopt(&manifest_bytes, &signature, &trust.keys, &trust.channel, now)?;
         library.activate(&release)?;
         let _ = std::fs::remove_dir_all(&staging);
@@ -319,7 +322,7 @@ impl SyncClient {
                 .map_err(|e| SyncError::Network { url: url.clone(), reason: e.to_string() })?;
             let status = response.status().as_u16();
             if status != 200 {
-                let body = response.text().unwrap_or_default().chars().take(300).collect();
+                let body = error_body(response);
                 return Err(SyncError::Status { url, status, body });
             }
             let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
@@ -329,6 +332,30 @@ impl SyncClient {
                 return Ok(sent);
             }
         }
+    }
+
+    /// The channel's newest emergency message or withdrawal (`GET
+    /// /v1/channels/{channel}/emergency`), unverified; `None` when there never
+    /// was one (or the source keeps none, as a mirror).
+    pub fn fetch_emergency(&self, channel: &str) -> Result<Option<SignedEmergency>, SyncError> {
+        let url = format!("{}/v1/channels/{channel}/emergency", self.source.base_url);
+        let network =
+            |e: &dyn std::fmt::Display| SyncError::Network { url: url.clone(), reason: e.to_string() };
+        let response = self.get(&url).send().map_err(|e| network(&e))?;
+        match response.status().as_u16() {
+            200 => {}
+            404 => return Ok(None),
+            status => return Err(SyncError::Status { url: url.clone(), status, body: error_body(response) }),
+        }
+        let signature = response
+            .headers()
+            .get("x-message-signature")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let mut message = String::new();
+        response.take(64 * 1024).read_to_string(&mut message).map_err(|e| network(&e))?;
+        Ok(Some(SignedEmergency { message, signature }))
     }
 
     /// Fetches one blob into `dir`, resuming a partial file, and checks it; a
@@ -360,6 +387,8 @@ impl SyncClient {
         let have = std::fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
         let have = if have > size { 0 } else { have };
         if have == size && size > 0 {
+            // Complete from an earlier round, perhaps never synced before a kill.
+            OpenOptions::new().write(true).open(partial).and_then(|f| f.sync_all()).map_err(io(partial))?;
             return Ok(0);
         }
         let mut request = self.get(url);
@@ -375,7 +404,7 @@ impl SyncClient {
             206 => true,
             200 => false,
             status => {
-                let body = response.text().unwrap_or_default().chars().take(300).collect();
+                let body = error_body(response);
                 return Err(SyncError::Status { url: url.to_owned(), status, body });
             }
         };
@@ -401,6 +430,13 @@ impl SyncClient {
         file.sync_all().map_err(io(partial))?;
         Ok(received)
     }
+}
+
+/// The start of an error answer, read no further (the source is not trusted).
+fn error_body(response: reqwest::blocking::Response) -> String {
+    let mut text = String::new();
+    let _ = response.take(4096).read_to_string(&mut text);
+    text.chars().take(300).collect()
 }
 
 /// Whether the file holds exactly the blob; the reason when not.

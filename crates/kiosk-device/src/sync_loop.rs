@@ -84,9 +84,9 @@ pub fn spawn_sync_loop(
     }));
     let (nudge, nudged) = std::sync::mpsc::channel();
     let (raise, raised) = std::sync::mpsc::channel();
-    watch_announcements(source.clone(), trust.channel.clone(), nudge, raise)?;
+    watch_announcements(source.clone(), trust.channel.clone(), nudge, raise.clone())?;
     let SyncHooks { activated, emergency, heartbeat } = hooks;
-    spawn_emergency_keeper(data_dir.clone(), trust.clone(), raised, emergency)?;
+    spawn_emergency_keeper(data_dir.clone(), trust.clone(), clock, raised, emergency)?;
     let shared = status.clone();
     std::thread::Builder::new().name("sync".into()).spawn(move || {
         let client = SyncClient::new(source.clone());
@@ -119,8 +119,16 @@ pub fn spawn_sync_loop(
                     );
                 }
             }
-            // Only the central server takes reports; a mirror has no token.
+            // Only the central server takes reports and keeps emergency messages;
+            // a mirror has no token. The poll catches a stream that missed one.
             if source.token.is_some() {
+                match client.fetch_emergency(&trust.channel) {
+                    Ok(Some(signed)) => {
+                        let _ = raise.send(signed);
+                    }
+                    Ok(None) => {}
+                    Err(error) => tracing::debug!(%error, "emergency message not polled"),
+                }
                 let last_error = (failures > 0).then_some(outcome.as_str());
                 let mut beat = device_heartbeat(&data_dir, clock, last_error, failures);
                 beat.extend(heartbeat());
@@ -189,20 +197,29 @@ fn report(client: &SyncClient, data_dir: &Path, heartbeat: Map<String, Value>, c
 fn spawn_emergency_keeper(
     data_dir: PathBuf,
     trust: Trust,
+    clock: DeviceClock,
     raised: Receiver<SignedEmergency>,
     emergency: Box<dyn Fn(EmergencyMessage) + Send>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("emergency".into()).spawn(move || {
         for signed in raised {
             match crate::emergency::accept(&data_dir, &trust, &signed) {
-                Ok(message) => {
+                Ok(Some(message)) => {
                     tracing::warn!(
                         withdrawn = message.is_withdrawal(),
                         expires_at = %message.expires_at,
                         "emergency message received"
                     );
+                    let skew = clock.now().duration_since(message.issued_at);
+                    if skew.abs() > jiff::SignedDuration::from_mins(5) {
+                        tracing::warn!(
+                            skew_s = skew.as_secs(),
+                            "this device's clock differs from the server's; emergency messages expire by the device clock"
+                        );
+                    }
                     emergency(message);
                 }
+                Ok(None) => {}
                 Err(error) => tracing::warn!(%error, "emergency message not shown"),
             }
         }
@@ -222,9 +239,11 @@ pub fn watch_announcements(
     emergency: Sender<SignedEmergency>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("announcements".into()).spawn(move || {
+        // A read that waits longer than three keep-alive periods means the
+        // connection died without closing (a NAT, a Wi-Fi drop): reconnect.
         let http = reqwest::blocking::Client::builder()
             .connect_timeout(Duration::from_secs(5))
-            .timeout(None)
+            .timeout(Duration::from_secs(45))
             .build()
             .expect("an HTTP client without TLS builds");
         let url = format!("{}/v1/channels/{channel}/events", source.base_url);
@@ -235,8 +254,9 @@ pub fn watch_announcements(
             }
             let pause = match request.send() {
                 Ok(response) if response.status().is_success() => {
-                    let lines = std::io::BufRead::lines(std::io::BufReader::new(response));
-                    if !relay(lines.map_while(Result::ok), &nudge, &emergency) {
+                    let mut reader = std::io::BufReader::new(response);
+                    let lines = std::iter::from_fn(|| capped_line(&mut reader));
+                    if !relay(lines, &nudge, &emergency) {
                         return; // the sync loop is gone
                     }
                     Duration::from_secs(5)
@@ -250,20 +270,45 @@ pub fn watch_announcements(
     Ok(())
 }
 
+/// The longest line of an event stream read; a longer one ends the stream.
+const MAX_LINE_BYTES: u64 = 64 * 1024;
+
+/// The next line of `reader` without its end, or `None` at the end, on an
+/// error, or when a line is longer than [`MAX_LINE_BYTES`] (an untrusted
+/// source must not fill the memory).
+fn capped_line(reader: &mut impl std::io::BufRead) -> Option<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read =
+        std::io::BufRead::read_until(&mut reader.by_ref().take(MAX_LINE_BYTES), b'\n', &mut bytes).ok()?;
+    if read == 0 || !bytes.ends_with(b"\n") {
+        return None;
+    }
+    bytes.pop();
+    if bytes.ends_with(b"\r") {
+        bytes.pop();
+    }
+    String::from_utf8(bytes).ok()
+}
+
 /// Passes on what an event stream's lines announce; `false` once nobody listens.
 fn relay(
     lines: impl Iterator<Item = String>,
     nudge: &Sender<()>,
     emergency: &Sender<SignedEmergency>,
 ) -> bool {
+    let field = |line: &str, name: &str| {
+        let value = line.strip_prefix(name)?.strip_prefix(':')?;
+        Some(value.strip_prefix(' ').unwrap_or(value).to_owned())
+    };
     let mut event = String::new();
     for line in lines {
-        if let Some(name) = line.strip_prefix("event: ") {
-            event = name.to_owned();
-        } else if let Some(data) = line.strip_prefix("data: ") {
+        if let Some(name) = field(&line, "event") {
+            event = name;
+        } else if let Some(data) = field(&line, "data") {
             let listening = match event.as_str() {
                 "release" => nudge.send(()).is_ok(),
-                "emergency" => match serde_json::from_str(data) {
+                "emergency" => match serde_json::from_str(&data) {
                     Ok(signed) => emergency.send(signed).is_ok(),
                     Err(error) => {
                         tracing::warn!(%error, "unreadable emergency announcement");
@@ -298,6 +343,16 @@ mod tests {
     }
 
     #[test]
+    fn reads_lines_up_to_a_limit() {
+        let mut stream = std::io::Cursor::new(b"event: release\r\ndata: {}\n".to_vec());
+        assert_eq!(capped_line(&mut stream).as_deref(), Some("event: release"));
+        assert_eq!(capped_line(&mut stream).as_deref(), Some("data: {}"));
+        assert_eq!(capped_line(&mut stream), None);
+        let endless = vec![b'x'; MAX_LINE_BYTES as usize + 10];
+        assert_eq!(capped_line(&mut std::io::Cursor::new(endless)), None, "an endless line ends the stream");
+    }
+
+    #[test]
     fn relays_releases_and_emergency_messages_from_the_stream() {
         let (nudge, nudged) = std::sync::mpsc::channel();
         let (raise, raised) = std::sync::mpsc::channel();
@@ -316,7 +371,8 @@ mod tests {
             "",
         ];
         assert!(relay(stream.iter().map(|l| (*l).to_owned()), &nudge, &raise));
-        assert_eq!(nudged.try_iter().count(), 1);
+        assert!(relay(["event:release".into(), "data:{}".into()].into_iter(), &nudge, &raise), "no space");
+        assert_eq!(nudged.try_iter().count(), 2);
         let raised: Vec<_> = raised.try_iter().collect();
         assert_eq!(raised, [SignedEmergency { message: "{}".into(), signature: "00".into() }]);
         drop(nudged);

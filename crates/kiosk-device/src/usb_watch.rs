@@ -67,6 +67,7 @@ pub fn spawn_watch_loop(
 /// Imports one bundle; the release to show when it is newer than the active one.
 fn import(data_dir: &Path, bundle: &Path, trust: &Trust, clock: DeviceClock) -> Option<ActiveRelease> {
     let library = Library::open(data_dir).inspect_err(|error| tracing::error!(%error, "library")).ok()?;
+    let _changing = library.lock().inspect_err(|error| tracing::error!(%error, "library lock")).ok()?;
     let before = library.active_pointer();
     match library.import(bundle, &trust.keys, &trust.channel, clock.now()) {
         Ok(verified) => {

@@ -40,9 +40,26 @@ export class EmergencyBanner {
     void tick();
   }
 
+  /** Silences every film playing or about to play, remembering which it silenced. */
+  private muteFilms(): void {
+    for (const video of document.querySelectorAll("video")) {
+      if (video.muted) continue;
+      video.muted = true;
+      video.dataset.emergencyMuted = "1";
+    }
+  }
+
+  /** Gives back their sound to the films this banner silenced. */
+  private unmuteFilms(): void {
+    for (const video of document.querySelectorAll<HTMLVideoElement>("video[data-emergency-muted]")) {
+      video.muted = false;
+      delete video.dataset.emergencyMuted;
+    }
+  }
+
   private render(view: EmergencyView | null): void {
     const key = view ? `${view.issued_at}` : "";
-    if (view) for (const video of document.querySelectorAll("video")) video.muted = true;
+    if (view) this.muteFilms();
     if (key === this.shown) return;
     const was = this.shown !== "";
     this.shown = key;
@@ -50,7 +67,10 @@ export class EmergencyBanner {
       this.el.hidden = true;
       this.el.replaceChildren();
       delete document.body.dataset.emergency;
-      if (was) this.backend.soundDuck(false).catch(() => {});
+      if (was) {
+        this.unmuteFilms();
+        this.backend.soundDuck(false).catch(() => {});
+      }
       return;
     }
     const [first, ...rest] = view.lines;
