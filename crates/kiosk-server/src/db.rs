@@ -1,7 +1,7 @@
 //! What the server keeps, behind the [`Database`] trait: channels, releases,
 //! enrolment codes, devices and their heartbeats, reported events, emergency
 //! messages and what probing a blob found. [`SqliteDb`](crate::sqlite::SqliteDb)
-//! is the embedded default; another backend (PostgreSQL) implements the same
+//! is the embedded default; another backend (PostgreSQL) can implement the same
 //! trait. Handlers share one [`Db`].
 
 use std::sync::Arc;

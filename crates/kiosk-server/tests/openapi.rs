@@ -1,5 +1,5 @@
-//! The OpenAPI document the server serves names exactly the routes it answers,
-//! and each documented route answers (without a token: `401` for the guarded
+//! The OpenAPI document the server serves names exactly the method and path
+//! pairs of the router (read from `src/app.rs`), and each documented route answers (without a token: `401` for the guarded
 //! ones, never the "no such route" fallback).
 
 mod support;
