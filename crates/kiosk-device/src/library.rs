@@ -193,14 +193,29 @@ impl Library {
         for blob in &manifest.blobs {
             self.copy_blob(&paths.blobs, blob)?;
         }
+        self.commit_release(channel, &files.verified, &files.manifest_bytes, &files.signature_bytes, now)?;
+        Ok(files.verified)
+    }
+
+    /// The last steps of adding a verified release whose blobs are all in the
+    /// pool: the pool's names made durable, the release folder written, the
+    /// release trusted.
+    fn commit_release(
+        &self,
+        channel: &str,
+        verified: &VerifiedManifest,
+        manifest_bytes: &[u8],
+        signature: &[u8],
+        now: Timestamp,
+    ) -> Result<(), LibraryError> {
         sync_dir(&self.blob_dir())?;
-        self.store_release(channel, manifest.version, &files.manifest_bytes, &files.signature_bytes)?;
+        self.store_release(channel, verified.manifest.version, manifest_bytes, signature)?;
         let release = TrustedRelease {
-            version: manifest.version,
-            manifest_sha256: files.verified.manifest_sha256.clone(),
+            version: verified.manifest.version,
+            manifest_sha256: verified.manifest_sha256.clone(),
         };
         self.store.trust_release(channel, &release, now)?;
-        Ok(files.verified)
+        Ok(())
     }
 
     /// Moves a blob into the pool by one rename from `checked`, a file on the
@@ -249,13 +264,7 @@ impl Library {
         if let Some(missing) = verified.manifest.blobs.iter().find(|b| !pooled.contains(&b.sha256)) {
             return Err(rejected(kiosk_core::verify::Rejection::BlobMissing(missing.sha256.clone())));
         }
-        sync_dir(&self.blob_dir())?;
-        self.store_release(channel, verified.manifest.version, manifest_bytes, signature)?;
-        let release = TrustedRelease {
-            version: verified.manifest.version,
-            manifest_sha256: verified.manifest_sha256.clone(),
-        };
-        self.store.trust_release(channel, &release, now)?;
+        self.commit_release(channel, &verified, manifest_bytes, signature, now)?;
         Ok(ActiveRelease {
             manifest: verified.manifest,
             manifest_sha256: verified.manifest_sha256,
@@ -445,9 +454,7 @@ impl Library {
 
     /// The active release as last recorded: `(channel, version)`.
     pub fn active_pointer(&self) -> Option<(String, u64)> {
-        let bytes = std::fs::read(self.root.join("active.json")).ok()?;
-        let pointer: ActivePointer = serde_json::from_slice(&bytes).ok()?;
-        Some((pointer.channel, pointer.version))
+        active_pointer_in(&self.root)
     }
 
     /// Start-up: imports bundles waiting in `incoming/` (removing those imported,
@@ -513,6 +520,14 @@ impl Library {
             }
         }
     }
+}
+
+/// The active release recorded in the data folder `data_dir`, read without
+/// opening the library: `(channel, version)`.
+pub fn active_pointer_in(data_dir: &Path) -> Option<(String, u64)> {
+    let bytes = std::fs::read(data_dir.join("active.json")).ok()?;
+    let pointer: ActivePointer = serde_json::from_slice(&bytes).ok()?;
+    Some((pointer.channel, pointer.version))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), LibraryError> {

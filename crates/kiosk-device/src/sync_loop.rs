@@ -160,7 +160,7 @@ pub fn device_heartbeat(
     last_error: Option<&str>,
     failures: u32,
 ) -> Map<String, Value> {
-    let release = Library::open(data_dir).ok().and_then(|library| library.active_pointer());
+    let release = crate::library::active_pointer_in(data_dir);
     let beat = serde_json::json!({
         "at": clock.now(),
         "uptime_s": clock.monotonic_ms() / 1000,
