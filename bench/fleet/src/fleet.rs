@@ -1,0 +1,161 @@
+//! The simulated screens. Each one enrols with its own one-time code, has its own
+//! data folder, pins the server's key, and runs what a screen runs
+//! (`kiosk_device::sync_loop::spawn_sync_loop`): a sync thread that polls every
+//! hour and an announcement thread on the server's event stream, which wakes the
+//! sync at once when a release is published. The `activated` callback, the one
+//! the app uses to show a new release, records the moment of each activation.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context, Result};
+use kiosk_device::clock::DeviceClock;
+use kiosk_device::library::Trust;
+use kiosk_device::sync_client::SyncSource;
+use kiosk_device::sync_loop::{SharedSyncStatus, SyncHooks, spawn_sync_loop};
+
+use crate::admin::AdminApi;
+
+/// How often a screen polls; announcements, not polls, bring releases here.
+pub const POLL_EVERY: Duration = Duration::from_secs(3600);
+
+/// One simulated screen.
+#[derive(Debug, Clone)]
+pub struct Screen {
+    /// Its data folder.
+    pub data_dir: PathBuf,
+    /// Its device token.
+    pub token: String,
+}
+
+/// A release that became active on a screen, as the sync loop told it.
+#[derive(Debug, Clone, Copy)]
+pub struct Activation {
+    /// Which screen.
+    pub screen: usize,
+    /// The release's version.
+    pub version: u64,
+    /// When the callback ran.
+    pub at: Instant,
+}
+
+/// The screens, their sync loops, and their activations as they come.
+pub struct Fleet {
+    /// Every screen, enrolled.
+    pub screens: Vec<Screen>,
+    statuses: Mutex<Vec<SharedSyncStatus>>,
+    sender: Sender<Activation>,
+    activations: Receiver<Activation>,
+}
+
+impl Fleet {
+    /// Enrols `count` screens on `channel`, `parallel` at a time, with data
+    /// folders under `root`.
+    pub fn enrol(
+        admin: &AdminApi,
+        channel: &str,
+        count: usize,
+        root: &Path,
+        parallel: usize,
+    ) -> Result<Self> {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let enrolled: Mutex<Vec<Option<Screen>>> = Mutex::new(vec![None; count]);
+        std::thread::scope(|scope| -> Result<()> {
+            let workers: Vec<_> = (0..parallel.max(1))
+                .map(|_| {
+                    scope.spawn(|| -> Result<()> {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if i >= count {
+                                return Ok(());
+                            }
+                            let name = format!("screen-{i:04}");
+                            let token = admin.enrol(channel, &name)?;
+                            let data_dir = root.join(&name);
+                            std::fs::create_dir_all(&data_dir)
+                                .with_context(|| format!("creating {}", data_dir.display()))?;
+                            enrolled.lock().unwrap_or_else(|p| p.into_inner())[i] =
+                                Some(Screen { data_dir, token });
+                        }
+                    })
+                })
+                .collect();
+            for worker in workers {
+                worker.join().expect("an enrolment thread panicked")?;
+            }
+            Ok(())
+        })?;
+        let screens =
+            enrolled.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().flatten().collect();
+        let (sender, activations) = mpsc::channel();
+        Ok(Self { screens, statuses: Mutex::new(Vec::new()), sender, activations })
+    }
+
+    /// Starts the sync loops of `range`'s screens against `base_url`.
+    pub fn start(&self, range: Range<usize>, trust: &Trust, base_url: &str) -> Result<()> {
+        for i in range {
+            let screen = &self.screens[i];
+            let sender = self.sender.clone();
+            let source = SyncSource { base_url: base_url.to_owned(), token: Some(screen.token.clone()) };
+            let activated = Box::new(move |release: kiosk_device::library::ActiveRelease| {
+                let at = Instant::now();
+                let _ = sender.send(Activation { screen: i, version: release.manifest.version, at });
+            });
+            let hooks = SyncHooks { activated, ..SyncHooks::default() };
+            let status = spawn_sync_loop(
+                screen.data_dir.clone(),
+                trust.clone(),
+                source,
+                POLL_EVERY,
+                DeviceClock::system(),
+                hooks,
+            )
+            .with_context(|| format!("starting the sync loop of screen {i} (too many threads?)"))?;
+            self.statuses.lock().unwrap_or_else(|p| p.into_inner()).push(status);
+        }
+        Ok(())
+    }
+
+    /// Waits until every screen of `screens` has activated `version` or until
+    /// `patience` has passed; returns the activation moment of each screen that
+    /// did (`None` for the others), in `screens`' order.
+    pub fn wait_for(&self, version: u64, screens: Range<usize>, patience: Duration) -> Vec<Option<Instant>> {
+        let deadline = Instant::now() + patience;
+        let mut seen: Vec<Option<Instant>> = vec![None; screens.len()];
+        let mut missing = screens.len();
+        while missing > 0 {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else { break };
+            let Ok(activation) = self.activations.recv_timeout(left) else { break };
+            if activation.version != version || !screens.contains(&activation.screen) {
+                continue;
+            }
+            let slot = &mut seen[activation.screen - screens.start];
+            if slot.is_none() {
+                *slot = Some(activation.at);
+                missing -= 1;
+            }
+        }
+        seen
+    }
+
+    /// When screen `i` last replaced its `active.json` (the activation's rename).
+    pub fn activated_on_disk(&self, i: usize) -> Option<SystemTime> {
+        std::fs::metadata(self.screens[i].data_dir.join("active.json")).ok()?.modified().ok()
+    }
+
+    /// Screens whose last sync round failed, with one of the reasons.
+    pub fn failing(&self) -> (usize, Option<String>) {
+        let statuses = self.statuses.lock().unwrap_or_else(|p| p.into_inner());
+        let failing: Vec<String> = statuses
+            .iter()
+            .filter_map(|s| {
+                let s = s.lock().unwrap_or_else(|p| p.into_inner());
+                (s.failures > 0).then(|| s.last_outcome.clone())
+            })
+            .collect();
+        (failing.len(), failing.into_iter().next())
+    }
+}
