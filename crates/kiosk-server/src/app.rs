@@ -11,13 +11,16 @@ use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 use tower_http::trace::TraceLayer;
 
-use crate::blob_store::{BlobStore, FsBlobStore};
+use crate::blob_store::{BlobStore, FsBlobStore, StoredBlob};
 use crate::db::Db;
+use crate::db::StoredRelease;
 use crate::error::{ApiError, ServerError};
 use crate::events::Announcer;
+use crate::memo::Memos;
 use crate::settings::{MAX_JSON_BYTES, Settings};
 use crate::sqlite::SqliteDb;
 use crate::{admin, device, emergency, events, signing};
+use kiosk_core::blob::BlobId;
 
 /// The database file's name in the data folder.
 pub const DB_FILE: &str = "server.sqlite";
@@ -37,6 +40,8 @@ pub struct AppState {
     pub admin_token_sha256: [u8; 32],
     /// Tells event streams about new releases.
     pub announcer: Announcer,
+    /// Answers of the hot routes, kept in memory.
+    pub memos: Memos,
     /// Held while a release is published or an emergency message issued, so
     /// versions and issue times never race.
     pub publishing: Arc<tokio::sync::Mutex<()>>,
@@ -65,6 +70,60 @@ impl AppState {
         }
     }
 
+    /// The device `(id, channel)` holding the token with this hash.
+    pub async fn device_by_token(&self, token_sha256: String) -> Result<Option<(String, String)>, ApiError> {
+        if let Some(found) = self.memos.devices.get(&token_sha256) {
+            return Ok(Some(found));
+        }
+        let found = self.db.device_by_token(token_sha256.clone()).await?;
+        if let Some(found) = &found {
+            self.memos.devices.insert(token_sha256, found.clone());
+        }
+        Ok(found)
+    }
+
+    /// The media type of a blob listed by some release of `channel` (of any
+    /// channel when `None`).
+    pub async fn listed_blob_type(
+        &self,
+        channel: Option<String>,
+        sha256: String,
+    ) -> Result<Option<String>, ApiError> {
+        let key = (channel, sha256);
+        if let Some(found) = self.memos.listed.get(&key) {
+            return Ok(Some(found));
+        }
+        let found = self.db.listed_blob_type(key.0.clone(), key.1.clone()).await?;
+        if let Some(found) = &found {
+            self.memos.listed.insert(key, found.clone());
+        }
+        Ok(found)
+    }
+
+    /// Where a blob is stored, if it is.
+    pub async fn stored_blob(&self, id: &BlobId) -> Result<Option<StoredBlob>, ApiError> {
+        if let Some(found) = self.memos.stored.get(id) {
+            return Ok(Some(found));
+        }
+        let found = self.blobs.open(id).await?;
+        if let Some(found) = &found {
+            self.memos.stored.insert(id.clone(), found.clone());
+        }
+        Ok(found)
+    }
+
+    /// The channel's current release.
+    pub async fn current_release(&self, channel: &str) -> Result<Option<Arc<StoredRelease>>, ApiError> {
+        if let Some(found) = self.memos.current.get(&channel.to_owned()) {
+            return Ok(Some(found));
+        }
+        let found = self.db.latest_release(channel.to_owned()).await?.map(Arc::new);
+        if let Some(found) = &found {
+            self.memos.current.insert(channel.to_owned(), found.clone());
+        }
+        Ok(found)
+    }
+
     fn open_blocking(settings: Settings) -> Result<Self, ServerError> {
         let dir: &Path = &settings.data_dir;
         let data_err = |source| ServerError::DataDir { path: dir.to_owned(), source };
@@ -83,6 +142,7 @@ impl AppState {
             key: Arc::new(key),
             announcer: Announcer::new(),
             publishing: Arc::default(),
+            memos: Memos::default(),
         })
     }
 }

@@ -54,7 +54,7 @@ pub struct Device {
 
 async fn device(parts: &Parts, state: &AppState) -> Result<Option<Device>, ApiError> {
     let Some(token) = bearer(parts) else { return Ok(None) };
-    let found = state.db.device_by_token(token_hash(token)).await?;
+    let found = state.device_by_token(token_hash(token)).await?;
     Ok(found.map(|(id, channel)| Device { id, channel }))
 }
 

@@ -19,6 +19,12 @@ use crate::db::{EventRow, sortable_time};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
 
+/// Blobs up to this size are read in one go.
+const SMALL_BLOB_BYTES: u64 = 256 * 1024;
+
+/// Larger blobs are sent in pieces of this size.
+const PIECE_BYTES: usize = 256 * 1024;
+
 /// The most events one report may carry.
 pub const MAX_EVENTS_PER_REPORT: usize = 10_000;
 
@@ -86,14 +92,14 @@ pub async fn manifest(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     reader.may_read(&channel)?;
-    let release = state.db.latest_release(channel.clone()).await?.ok_or_else(|| {
+    let release = state.current_release(&channel).await?.ok_or_else(|| {
         ApiError::not_found("no_release", format!("channel {channel:?} has no release yet"))
     })?;
     let etag = format!("\"{}\"", release.manifest_sha256);
     let mut response = if matches_etag(headers.get(header::IF_NONE_MATCH), &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], release.manifest)
+        ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], release.manifest.clone())
             .into_response()
     };
     let out = response.headers_mut();
@@ -116,11 +122,10 @@ pub async fn blob(
 ) -> ApiResult<Response> {
     let no_blob = || ApiError::not_found("no_blob", format!("{id} is not a blob of a release you may read"));
     let media_type = state
-        .db
         .listed_blob_type(reader.channel().map(str::to_owned), id.to_string())
         .await?
         .ok_or_else(no_blob)?;
-    let Some(StoredBlob::File { path, .. }) = state.blobs.open(&id).await? else {
+    let Some(StoredBlob::File { path, size }) = state.stored_blob(&id).await? else {
         tracing::warn!(sha256 = %id, "a listed blob is missing from the blob store");
         return Err(no_blob());
     };
@@ -132,25 +137,34 @@ pub async fn blob(
     headers.remove(header::IF_RANGE);
     let not_modified = matches_etag(headers.get(header::IF_NONE_MATCH), &etag);
     let mime: mime::Mime = media_type.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
-    let mut response = if not_modified {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        use futures_util::StreamExt;
-        // Read in pieces of several TCP segments, so that the client acknowledges
-        // at once rather than after its delayed-ACK pause.
-        const PIECE: usize = 256 * 1024;
-        let served =
-            match ServeFile::new_with_mime(path, &mime).with_buf_chunk_size(PIECE).oneshot(request).await {
-                Ok(response) => response,
+    let whole = !not_modified && size <= SMALL_BLOB_BYTES && !request.headers().contains_key(header::RANGE);
+    let small = match whole {
+        true => {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || std::fs::read(path)).await.ok()
+        }
+        false => None,
+    };
+    let mut response = match (not_modified, small) {
+        (true, _) => StatusCode::NOT_MODIFIED.into_response(),
+        // A small blob (most pictures) is read in one go, not opened, measured
+        // and read piece by piece.
+        (false, Some(Ok(bytes))) => {
+            let content_type =
+                HeaderValue::from_str(mime.as_ref()).expect("a MIME type is a valid header value");
+            ([(header::CONTENT_TYPE, content_type)], bytes).into_response()
+        }
+        (false, Some(Err(error))) => {
+            tracing::warn!(sha256 = %id, %error, "a stored blob could not be read");
+            return Err(no_blob());
+        }
+        (false, None) => {
+            let file = ServeFile::new_with_mime(&path, &mime).with_buf_chunk_size(PIECE_BYTES);
+            match file.oneshot(request).await {
+                Ok(response) => response.map(Body::new),
                 Err(never) => match never {},
-            };
-        // The first piece is read before answering so that the headers leave with
-        // it in one write: sent alone, they hold the body back (Nagle's
-        // algorithm) until the client's delayed ACK, some 40 ms per blob.
-        let (parts, body) = served.into_parts();
-        let mut rest = Body::new(body).into_data_stream();
-        let first = rest.next().await;
-        Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(first).chain(rest)))
+            }
+        }
     };
     let out = response.headers_mut();
     out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -18,6 +18,7 @@
 //! - [`publish`]: turning an uploaded manifest into a signed, published release.
 //! - [`extract`]: request extractors that refuse bad input with JSON errors.
 //! - [`auth`]: admin and device bearer tokens.
+//! - [`memo`]: the hot routes' answers kept in memory.
 //! - [`admin`]: the admin API (`/v1/admin/...`, `/v1/public-key`).
 //! - [`device`]: the device API (enrol, manifest, blobs, reports).
 //! - [`emergency`]: signed emergency messages, raised and withdrawn by an admin.
@@ -43,6 +44,7 @@ pub mod emergency;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod memo;
 pub mod publish;
 pub mod settings;
 pub mod signing;
@@ -71,5 +73,11 @@ pub async fn serve(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, data_dir = %settings.data_dir.display(), "kiosk server listening");
     }
+    // Answers leave at once rather than waiting for the client's delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(ServerError::Serve)
 }

@@ -119,7 +119,11 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
         manifest.blobs.iter().map(|b| (b.sha256.to_string(), b.media_type.mime().to_owned())).collect();
     let release =
         StoredRelease { version, manifest: bytes, signature, manifest_sha256: manifest_sha256.clone() };
-    state.db.insert_release(channel.to_owned(), release, crate::db::sortable_time(now), blobs).await?;
+    state
+        .db
+        .insert_release(channel.to_owned(), release.clone(), crate::db::sortable_time(now), blobs)
+        .await?;
+    state.memos.current.insert(channel.to_owned(), std::sync::Arc::new(release));
     tracing::info!(channel, version, %manifest_sha256, "published a release");
     state.announcer.announce(Announcement {
         channel: channel.to_owned(),
