@@ -163,6 +163,23 @@ impl Rejection {
     }
 }
 
+/// The rollback rule alone: a release older than the trusted one, or the
+/// trusted version with other bytes, is refused.
+pub fn check_not_behind(
+    version: u64,
+    manifest_sha256: &BlobId,
+    trusted: Option<&TrustedRelease>,
+) -> Result<(), Rejection> {
+    let Some(trusted) = trusted else { return Ok(()) };
+    if version < trusted.version {
+        return Err(Rejection::Rollback { trusted: trusted.version, found: version });
+    }
+    if version == trusted.version && *manifest_sha256 != trusted.manifest_sha256 {
+        return Err(Rejection::VersionConflict { version });
+    }
+    Ok(())
+}
+
 /// Runs checks 1–6 on the bytes of `manifest.json` and `manifest.sig`.
 pub fn verify_manifest(
     manifest_json: &[u8],
@@ -195,14 +212,7 @@ pub fn verify_manifest(
         return Err(Rejection::WrongChannel { expected: policy.channel.to_owned(), found: manifest.channel });
     }
     let manifest_sha256 = BlobId::of(manifest_json);
-    if let Some(trusted) = policy.trusted {
-        if manifest.version < trusted.version {
-            return Err(Rejection::Rollback { trusted: trusted.version, found: manifest.version });
-        }
-        if manifest.version == trusted.version && manifest_sha256 != trusted.manifest_sha256 {
-            return Err(Rejection::VersionConflict { version: manifest.version });
-        }
-    }
+    check_not_behind(manifest.version, &manifest_sha256, policy.trusted)?;
     if let Some(expires_at) = manifest.expires_at
         && expires_at <= policy.now
     {

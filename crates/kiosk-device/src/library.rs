@@ -241,25 +241,32 @@ impl Library {
     }
 
     /// Adds a release whose blobs are all in the pool already, each checked as
-    /// it entered ([`Library::admit_checked_blob`]), so none is hashed again:
-    /// the manifest is verified once more against what is trusted now, every
-    /// listed blob's presence and length are checked, then the release is stored
-    /// and trusted. Returns it, ready for [`Library::activate`].
+    /// it entered ([`Library::admit_checked_blob`]), so none is hashed again.
+    /// `verified` is what [`kiosk_core::verify::verify_manifest`] made of
+    /// `manifest_bytes` and `signature` for this channel; it is checked once
+    /// more against what is trusted now (a USB stick may have brought a newer
+    /// release meanwhile), every listed blob's presence and length are checked,
+    /// then the release is stored and trusted. Returns it, ready for
+    /// [`Library::activate`].
     pub fn adopt(
         &self,
+        verified: VerifiedManifest,
         manifest_bytes: &[u8],
         signature: &[u8],
-        keys: &[VerifyingKey],
-        channel: &str,
         now: Timestamp,
     ) -> Result<ActiveRelease, LibraryError> {
+        let channel = verified.manifest.channel.clone();
+        let channel = channel.as_str();
         let trusted = self.store.trusted_release(channel)?;
-        let policy = TrustPolicy { keys, channel, trusted: trusted.as_ref(), now };
         let place = self.root.join("releases").join(channel);
         let rejected =
             |rejection| LibraryError::Bundle(BundleError::Rejected { place: place.clone(), rejection });
-        let verified =
-            kiosk_core::verify::verify_manifest(manifest_bytes, signature, &policy).map_err(rejected)?;
+        kiosk_core::verify::check_not_behind(
+            verified.manifest.version,
+            &verified.manifest_sha256,
+            trusted.as_ref(),
+        )
+        .map_err(rejected)?;
         let pooled = self.pooled_blobs(&verified.manifest);
         if let Some(missing) = verified.manifest.blobs.iter().find(|b| !pooled.contains(&b.sha256)) {
             return Err(rejected(kiosk_core::verify::Rejection::BlobMissing(missing.sha256.clone())));
@@ -338,10 +345,16 @@ impl Library {
     }
 
     /// Drops all but the `keep` newest releases of `channel` (never `active`),
-    /// then every pooled blob that no remaining release of any channel lists.
+    /// then, when one was dropped, every pooled blob that no remaining release of
+    /// any channel lists.
     /// When a remaining manifest cannot be read, no blob is deleted.
     pub fn collect(&self, channel: &str, active: u64, keep: usize) -> Result<Collected, LibraryError> {
         let (_, dropped) = kiosk_core::sync::releases_to_keep(&self.versions(channel), active, keep);
+        if dropped.is_empty() {
+            // No release left, so no blob lost its last user (blobs of a round that
+            // failed wait for the next release that is dropped).
+            return Ok(Collected { releases: 0, blobs: 0 });
+        }
         for version in &dropped {
             let dir = self.release_dir(channel, *version);
             std::fs::remove_dir_all(&dir).map_err(io(&dir))?;

@@ -256,14 +256,15 @@ impl SyncClient {
             return Err(error);
         }
 
+        let (fetched, bytes) = (plan.fetch.len(), plan.bytes);
         tracing::info!(
             channel = trust.channel,
             version = manifest.version,
-            fetched = plan.fetch.len(),
+            fetched,
             "blobs complete; activating"
         );
         let _changing = library.lock()?;
-        let release = library.adopt(&manifest_bytes, &signature, &trust.keys, &trust.channel, now)?;
+        let release = library.adopt(verified, &manifest_bytes, &signature, now)?;
         library.activate(&release)?;
         let _ = std::fs::remove_dir_all(&staging);
         match library.collect(&trust.channel, release.manifest.version, KEEP_RELEASES) {
@@ -280,14 +281,14 @@ impl SyncClient {
         tracing::info!(
             channel = trust.channel,
             version = release.manifest.version,
-            fetched = plan.fetch.len(),
-            bytes = plan.bytes,
+            fetched,
+            bytes,
             "release synced and active"
         );
         Ok(SyncOutcome::Activated {
             release: Box::new(release),
-            fetched: plan.fetch.len(),
-            bytes: plan.bytes,
+            fetched,
+            bytes,
             transferred: transferred.into_inner(),
         })
     }

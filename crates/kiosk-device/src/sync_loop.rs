@@ -4,8 +4,9 @@
 //! the outbox to the server; backoff with jitter after failures.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -14,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::clock::DeviceClock;
 use crate::emergency::SignedEmergency;
-use crate::library::{ActiveRelease, Library, LibraryError, Trust};
+use crate::library::{ActiveRelease, Library, Trust};
 use crate::store::Store;
 use crate::sync_client::{
     OUTBOX_KEEP_UPLOADED, OUTBOX_MAX_EVENTS, SyncClient, SyncError, SyncOutcome, SyncSource,
@@ -78,23 +79,33 @@ pub fn spawn_sync_loop(
     clock: DeviceClock,
     hooks: SyncHooks,
 ) -> std::io::Result<SharedSyncStatus> {
-    let status: SharedSyncStatus = std::sync::Arc::new(Mutex::new(SyncStatus {
-        server: source.base_url.clone(),
-        ..SyncStatus::default()
-    }));
+    let status: SharedSyncStatus =
+        Arc::new(Mutex::new(SyncStatus { server: source.base_url.clone(), ..SyncStatus::default() }));
     let (nudge, nudged) = std::sync::mpsc::channel();
     let (raise, raised) = std::sync::mpsc::channel();
-    watch_announcements(source.clone(), trust.channel.clone(), nudge, raise.clone())?;
+    let listening = Arc::new(AtomicBool::new(false));
+    watch_announcements(source.clone(), trust.channel.clone(), nudge, raise.clone(), listening.clone())?;
     let SyncHooks { activated, emergency, heartbeat } = hooks;
     spawn_emergency_keeper(data_dir.clone(), trust.clone(), clock, raised, emergency)?;
     let shared = status.clone();
     std::thread::Builder::new().name("sync".into()).spawn(move || {
         let client = SyncClient::new(source.clone());
         let mut failures = 0;
+        // Kept open between rounds; opened again after a failed round.
+        let mut library: Option<Library> = None;
+        let mut store: Option<Store> = None;
         loop {
-            let round = Library::open(&data_dir)
-                .map_err(SyncError::from)
-                .and_then(|library| client.sync_once(&library, &trust, clock.now()));
+            let round = match library.take() {
+                Some(open) => Ok(open),
+                None => Library::open(&data_dir).map_err(SyncError::from),
+            }
+            .and_then(|open| {
+                let round = client.sync_once(&open, &trust, clock.now());
+                if round.is_ok() {
+                    library = Some(open);
+                }
+                round
+            });
             let outcome = match &round {
                 Ok(SyncOutcome::Activated { release, .. }) => {
                     format!("version {} activated", release.manifest.version)
@@ -120,9 +131,14 @@ pub fn spawn_sync_loop(
                 }
             }
             // Only the central server takes reports and keeps emergency messages;
-            // a mirror has no token. The poll catches a stream that missed one.
+            // a mirror has no token. While the event stream is down, a poll
+            // catches the emergency message it would have brought.
             if source.token.is_some() {
-                match client.fetch_emergency(&trust.channel) {
+                let polled = match listening.load(Ordering::Relaxed) {
+                    true => Ok(None),
+                    false => client.fetch_emergency(&trust.channel),
+                };
+                match polled {
                     Ok(Some(signed)) => {
                         let _ = raise.send(signed);
                     }
@@ -132,7 +148,7 @@ pub fn spawn_sync_loop(
                 let last_error = (failures > 0).then_some(outcome.as_str());
                 let mut beat = device_heartbeat(&data_dir, clock, last_error, failures);
                 beat.extend(heartbeat());
-                report(&client, &data_dir, beat, clock);
+                report(&client, &data_dir, &mut store, beat, clock);
             }
             {
                 let mut status = shared.lock().unwrap_or_else(|p| p.into_inner());
@@ -177,19 +193,30 @@ pub fn device_heartbeat(
 }
 
 /// Sends the heartbeat and the outbox, then bounds the outbox; a failure leaves
-/// the events for the next round.
-fn report(client: &SyncClient, data_dir: &Path, heartbeat: Map<String, Value>, clock: DeviceClock) {
-    let uploaded = Store::open(&data_dir.join("kiosk.sqlite"))
-        .map_err(|e| SyncError::from(LibraryError::from(e)))
-        .and_then(|mut store| {
-            let sent = client.upload_outbox(&mut store, heartbeat, clock.now());
-            if let Err(error) = store.bound_outbox(OUTBOX_MAX_EVENTS, OUTBOX_KEEP_UPLOADED, clock.now()) {
-                tracing::warn!(%error, "outbox not bounded");
+/// the events for the next round. `store` stays open for the next report.
+fn report(
+    client: &SyncClient,
+    data_dir: &Path,
+    store: &mut Option<Store>,
+    heartbeat: Map<String, Value>,
+    clock: DeviceClock,
+) {
+    if store.is_none() {
+        match Store::open(&data_dir.join("kiosk.sqlite")) {
+            Ok(opened) => *store = Some(opened),
+            Err(error) => {
+                tracing::warn!(%error, "events not uploaded yet; the store does not open");
+                return;
             }
-            sent
-        });
-    if let Err(error) = uploaded {
+        }
+    }
+    let Some(open) = store.as_mut() else { return };
+    if let Err(error) = client.upload_outbox(open, heartbeat, clock.now()) {
         tracing::warn!(%error, "events not uploaded yet; they stay in the outbox");
+    }
+    if let Err(error) = open.bound_outbox(OUTBOX_MAX_EVENTS, OUTBOX_KEEP_UPLOADED, clock.now()) {
+        tracing::warn!(%error, "outbox not bounded");
+        *store = None;
     }
 }
 
@@ -237,6 +264,7 @@ pub fn watch_announcements(
     channel: String,
     nudge: Sender<()>,
     emergency: Sender<SignedEmergency>,
+    listening: Arc<AtomicBool>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("announcements".into()).spawn(move || {
         // A read that waits longer than three keep-alive periods means the
@@ -254,9 +282,12 @@ pub fn watch_announcements(
             }
             let pause = match request.send() {
                 Ok(response) if response.status().is_success() => {
+                    listening.store(true, Ordering::Relaxed);
                     let mut reader = std::io::BufReader::new(response);
                     let lines = std::iter::from_fn(|| capped_line(&mut reader));
-                    if !relay(lines, &nudge, &emergency) {
+                    let relayed = relay(lines, &nudge, &emergency);
+                    listening.store(false, Ordering::Relaxed);
+                    if !relayed {
                         return; // the sync loop is gone
                     }
                     Duration::from_secs(5)
