@@ -161,7 +161,7 @@ pub fn blob_facts(path: &Path, expected_size: u64) -> Result<Option<BlobFacts>, 
     }
     let mut file = file.take(expected_size + 1);
     let mut hasher = BlobHasher::new();
-    let mut buffer = vec![0u8; 256 * 1024];
+    let mut buffer = vec![0u8; 64 * 1024];
     loop {
         let n =
             file.read(&mut buffer).map_err(|source| BundleError::Read { path: path.to_owned(), source })?;

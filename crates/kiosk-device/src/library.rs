@@ -327,7 +327,7 @@ impl Library {
         let temp = self.blob_dir().join(format!(".{}.incoming", blob.sha256));
         let mut output = File::create(&temp).map_err(io(&temp))?;
         let mut hasher = BlobHasher::new();
-        let mut buffer = vec![0u8; 256 * 1024];
+        let mut buffer = vec![0u8; 64 * 1024];
         loop {
             let n = input.read(&mut buffer).map_err(io(&source))?;
             if n == 0 {

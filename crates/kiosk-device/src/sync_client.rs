@@ -418,7 +418,7 @@ impl SyncClient {
             .map_err(io(partial))?;
         let limit = size - if append { have } else { 0 } + 1;
         let mut body = response.take(limit);
-        let mut buffer = vec![0u8; 256 * 1024];
+        let mut buffer = vec![0u8; 64 * 1024];
         let mut received = 0;
         loop {
             let n = body.read(&mut buffer).map_err(|e| network(&e))?;

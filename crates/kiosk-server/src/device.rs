@@ -139,16 +139,24 @@ pub async fn blob(
     let mime: mime::Mime = media_type.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
     let whole = !not_modified && size <= SMALL_BLOB_BYTES && !request.headers().contains_key(header::RANGE);
     let small = match whole {
-        true => {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || std::fs::read(path)).await.ok()
-        }
+        true => match state.memos.small_blobs.get(&id) {
+            Some(bytes) => Some(Ok(bytes)),
+            None => {
+                let path = path.clone();
+                let read = tokio::task::spawn_blocking(move || std::fs::read(path)).await.ok();
+                let read = read.map(|read| read.map(bytes::Bytes::from));
+                if let Some(Ok(bytes)) = &read {
+                    state.memos.small_blobs.insert(id.clone(), bytes.clone());
+                }
+                read
+            }
+        },
         false => None,
     };
     let mut response = match (not_modified, small) {
         (true, _) => StatusCode::NOT_MODIFIED.into_response(),
-        // A small blob (most pictures) is read in one go, not opened, measured
-        // and read piece by piece.
+        // A small blob (most pictures) is read in one go and kept in memory for
+        // the rest of the fleet, not opened, measured and read piece by piece.
         (false, Some(Ok(bytes))) => {
             let content_type =
                 HeaderValue::from_str(mime.as_ref()).expect("a MIME type is a valid header value");

@@ -1,7 +1,8 @@
 //! Answers the hot routes give again and again, kept in memory so that a
 //! fleet's polling does not queue on the database: which device holds a token,
-//! which blobs a channel's releases list, where a stored blob is, and each
-//! channel's current release.
+//! which blobs a channel's releases list, where a stored blob is, each
+//! channel's current release, and the bytes of small blobs (the picture a whole
+//! fleet fetches after a publish).
 //!
 //! Only answers that cannot change are kept (tokens are never reissued, releases
 //! are immutable, blobs are named by their content), except the current
@@ -38,8 +39,41 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     }
 }
 
+/// The bytes of small blobs, so that the picture a whole fleet fetches after a
+/// publish is read from disk once. Starts over when it would outgrow its budget.
+#[derive(Debug)]
+pub struct SmallBlobs {
+    budget: usize,
+    kept: std::sync::Mutex<(HashMap<BlobId, bytes::Bytes>, usize)>,
+}
+
+impl SmallBlobs {
+    /// A cache of at most `budget` bytes.
+    pub fn new(budget: usize) -> Self {
+        Self { budget, kept: Default::default() }
+    }
+
+    /// The bytes kept for `id`.
+    pub fn get(&self, id: &BlobId) -> Option<bytes::Bytes> {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner()).0.get(id).cloned()
+    }
+
+    /// Keeps `bytes` for `id` (nothing larger than the budget).
+    pub fn insert(&self, id: BlobId, bytes: bytes::Bytes) {
+        if bytes.len() > self.budget {
+            return;
+        }
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.1 + bytes.len() > self.budget {
+            *kept = Default::default();
+        }
+        kept.1 += bytes.len();
+        kept.0.insert(id, bytes);
+    }
+}
+
 /// Every memo of the server; cheap to clone.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Memos {
     /// Token hash → `(device id, channel)`.
     pub devices: Arc<Memo<String, (String, String)>>,
@@ -49,11 +83,42 @@ pub struct Memos {
     pub stored: Arc<Memo<BlobId, StoredBlob>>,
     /// Channel → its current release.
     pub current: Arc<Memo<String, Arc<StoredRelease>>>,
+    /// Small blobs' bytes.
+    pub small_blobs: Arc<SmallBlobs>,
 }
+
+impl Default for Memos {
+    fn default() -> Self {
+        Self {
+            devices: Arc::default(),
+            listed: Arc::default(),
+            stored: Arc::default(),
+            current: Arc::default(),
+            small_blobs: Arc::new(SmallBlobs::new(SMALL_BLOBS_BUDGET)),
+        }
+    }
+}
+
+/// What the small blobs' cache may hold.
+pub const SMALL_BLOBS_BUDGET: usize = 64 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_blobs_stay_within_their_budget() {
+        let cache = SmallBlobs::new(10);
+        let (a, b, c) = (BlobId::of(b"a"), BlobId::of(b"b"), BlobId::of(b"c"));
+        cache.insert(a.clone(), bytes::Bytes::from_static(b"123456"));
+        cache.insert(b.clone(), bytes::Bytes::from_static(b"7890"));
+        assert!(cache.get(&a).is_some() && cache.get(&b).is_some());
+        cache.insert(c.clone(), bytes::Bytes::from_static(b"x"));
+        assert!(cache.get(&a).is_none(), "over budget: it starts over");
+        assert_eq!(cache.get(&c).as_deref(), Some(&b"x"[..]));
+        cache.insert(a.clone(), bytes::Bytes::from(vec![0; 11]));
+        assert!(cache.get(&a).is_none(), "larger than the budget: never kept");
+    }
 
     #[test]
     fn keeps_and_replaces_answers() {
