@@ -148,13 +148,13 @@ pub struct SyncClient {
 }
 
 impl SyncClient {
-    /// A client for `source` with short connect and read timeouts.
+    /// A client for `source` with its own connections ([`http_client`]).
     pub fn new(source: SyncSource) -> Self {
-        let http = reqwest::blocking::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("an HTTP client without TLS builds");
+        Self::with_http(source, http_client())
+    }
+
+    /// A client for `source` sharing `http`'s connections (and its thread).
+    pub fn with_http(source: SyncSource, http: reqwest::blocking::Client) -> Self {
         Self { http, source, parallel: 4 }
     }
 
@@ -229,26 +229,31 @@ impl SyncClient {
         let failures: Mutex<Vec<SyncError>> = Mutex::new(Vec::new());
         let checked: Mutex<Vec<(PathBuf, &BlobId)>> = Mutex::new(Vec::new());
         let transferred = AtomicU64::new(0);
-        std::thread::scope(|scope| {
-            for _ in 0..self.parallel.max(1) {
-                scope.spawn(|| {
-                    loop {
-                        let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
-                        let Some(blob) = next else { break };
-                        match self.fetch_blob(blob, &partial_dir) {
-                            Ok((file, received)) => {
-                                transferred.fetch_add(received, Ordering::Relaxed);
-                                checked.lock().unwrap_or_else(|p| p.into_inner()).push((file, &blob.sha256));
-                            }
-                            Err(error) => {
-                                failures.lock().unwrap_or_else(|p| p.into_inner()).push(error);
-                                queue.lock().unwrap_or_else(|p| p.into_inner()).clear();
-                            }
-                        }
+        let fetch_all = || {
+            loop {
+                let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+                let Some(blob) = next else { break };
+                match self.fetch_blob(blob, &partial_dir) {
+                    Ok((file, received)) => {
+                        transferred.fetch_add(received, Ordering::Relaxed);
+                        checked.lock().unwrap_or_else(|p| p.into_inner()).push((file, &blob.sha256));
                     }
-                });
+                    Err(error) => {
+                        failures.lock().unwrap_or_else(|p| p.into_inner()).push(error);
+                        queue.lock().unwrap_or_else(|p| p.into_inner()).clear();
+                    }
+                }
             }
-        });
+        };
+        // A few blobs at once; one (a typical change) without a thread of its own.
+        match self.parallel.min(plan.fetch.len()) {
+            0 | 1 => fetch_all(),
+            workers => std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(fetch_all);
+                }
+            }),
+        }
         for (file, id) in checked.into_inner().unwrap_or_else(|p| p.into_inner()) {
             library.admit_checked_blob(&file, id)?;
         }
@@ -431,6 +436,16 @@ impl SyncClient {
         file.sync_all().map_err(io(partial))?;
         Ok(received)
     }
+}
+
+/// An HTTP client with short connect and read timeouts (a read that waits a
+/// minute means a dead connection).
+pub fn http_client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("an HTTP client without TLS builds")
 }
 
 /// The start of an error answer, read no further (the source is not trusted).

@@ -84,12 +84,21 @@ pub fn spawn_sync_loop(
     let (nudge, nudged) = std::sync::mpsc::channel();
     let (raise, raised) = std::sync::mpsc::channel();
     let listening = Arc::new(AtomicBool::new(false));
-    watch_announcements(source.clone(), trust.channel.clone(), nudge, raise.clone(), listening.clone())?;
+    // One HTTP client (and its thread) for the stream and the rounds.
+    let http = crate::sync_client::http_client();
+    watch_announcements(
+        http.clone(),
+        source.clone(),
+        trust.channel.clone(),
+        nudge,
+        raise.clone(),
+        listening.clone(),
+    )?;
     let SyncHooks { activated, emergency, heartbeat } = hooks;
     spawn_emergency_keeper(data_dir.clone(), trust.clone(), clock, raised, emergency)?;
     let shared = status.clone();
     std::thread::Builder::new().name("sync".into()).spawn(move || {
-        let client = SyncClient::new(source.clone());
+        let client = SyncClient::with_http(source.clone(), http);
         let mut failures = 0;
         // Kept open between rounds; opened again after a failed round.
         let mut library: Option<Library> = None;
@@ -260,6 +269,7 @@ fn spawn_emergency_keeper(
 /// after a pause when the stream breaks. A source without announcements (a
 /// mirror) is asked again only every ten minutes: polling carries the sync there.
 pub fn watch_announcements(
+    http: reqwest::blocking::Client,
     source: SyncSource,
     channel: String,
     nudge: Sender<()>,
@@ -267,16 +277,12 @@ pub fn watch_announcements(
     listening: Arc<AtomicBool>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("announcements".into()).spawn(move || {
-        // A read that waits longer than three keep-alive periods means the
-        // connection died without closing (a NAT, a Wi-Fi drop): reconnect.
-        let http = reqwest::blocking::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(45))
-            .build()
-            .expect("an HTTP client without TLS builds");
         let url = format!("{}/v1/channels/{channel}/events", source.base_url);
         loop {
-            let mut request = http.get(&url).header("accept", "text/event-stream");
+            // A read that waits longer than three keep-alive periods means the
+            // connection died without closing (a NAT, a Wi-Fi drop): reconnect.
+            let mut request =
+                http.get(&url).header("accept", "text/event-stream").timeout(Duration::from_secs(45));
             if let Some(token) = &source.token {
                 request = request.bearer_auth(token);
             }
