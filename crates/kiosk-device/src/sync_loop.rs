@@ -84,20 +84,24 @@ pub fn spawn_sync_loop(
     let (nudge, nudged) = std::sync::mpsc::channel();
     let (raise, raised) = std::sync::mpsc::channel();
     let listening = Arc::new(AtomicBool::new(false));
-    // One HTTP client (and its thread) for the stream and the rounds.
-    let http = crate::sync_client::http_client();
-    watch_announcements(
-        http.clone(),
-        source.clone(),
-        trust.channel.clone(),
-        nudge,
-        raise.clone(),
-        listening.clone(),
-    )?;
     let SyncHooks { activated, emergency, heartbeat } = hooks;
     spawn_emergency_keeper(data_dir.clone(), trust.clone(), clock, raised, emergency)?;
     let shared = status.clone();
     std::thread::Builder::new().name("sync".into()).spawn(move || {
+        // One HTTP client (and its thread) for the stream and the rounds, made
+        // here, outside any async runtime the caller may be in.
+        let http = crate::sync_client::http_client();
+        let watching = watch_announcements(
+            http.clone(),
+            source.clone(),
+            trust.channel.clone(),
+            nudge,
+            raise.clone(),
+            listening.clone(),
+        );
+        if let Err(error) = watching {
+            tracing::warn!(%error, "announcements not listened to; polling carries the sync");
+        }
         let client = SyncClient::with_http(source.clone(), http);
         let mut failures = 0;
         // Kept open between rounds; opened again after a failed round.
