@@ -107,7 +107,7 @@ struct Cli {
     #[arg(long, default_value_t = 1000)]
     throughput_mb: u64,
     /// Trials per server.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 5)]
     throughput_rounds: usize,
     /// Which code was measured (commit, local changes), for the report.
     #[arg(long, default_value = "")]

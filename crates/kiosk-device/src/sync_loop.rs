@@ -33,6 +33,16 @@ pub fn next_wait(every: Duration, failures: u32, jitter: f64) -> Duration {
     base.mul_f64(1.0 + 0.25 * jitter.clamp(0.0, 1.0))
 }
 
+/// How far the reports after an activation are spread.
+pub const REPORT_SPREAD: Duration = Duration::from_secs(5);
+
+/// A random number in 0..=1.
+fn random_fraction() -> f64 {
+    let mut byte = [0u8; 2];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut byte);
+    f64::from(u16::from_le_bytes(byte)) / f64::from(u16::MAX)
+}
+
 /// What the last sync rounds did, for the staff screen.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SyncStatus {
@@ -127,6 +137,7 @@ pub fn spawn_sync_loop(
                 Ok(SyncOutcome::NothingPublished) => "nothing published".to_owned(),
                 Err(error) => error.to_string(),
             };
+            let announced_to_all = matches!(round, Ok(SyncOutcome::Activated { .. }));
             match round {
                 Ok(SyncOutcome::Activated { release, .. }) => {
                     failures = 0;
@@ -143,10 +154,22 @@ pub fn spawn_sync_loop(
                     );
                 }
             }
+            {
+                let mut status = shared.lock().unwrap_or_else(|p| p.into_inner());
+                status.last_round_at = Some(clock.now());
+                status.last_outcome = outcome.clone();
+                status.failures = failures;
+            }
             // Only the central server takes reports and keeps emergency messages;
             // a mirror has no token. While the event stream is down, a poll
             // catches the emergency message it would have brought.
             if source.token.is_some() {
+                if announced_to_all {
+                    // The whole fleet activated this release within the same
+                    // seconds: spread the reports, so that they do not all land
+                    // on the server (and its disk) at once.
+                    std::thread::sleep(REPORT_SPREAD.mul_f64(random_fraction()));
+                }
                 let polled = match listening.load(Ordering::Relaxed) {
                     true => Ok(None),
                     false => client.fetch_emergency(&trust.channel),
@@ -163,15 +186,7 @@ pub fn spawn_sync_loop(
                 beat.extend(heartbeat());
                 report(&client, &data_dir, &mut store, beat, clock);
             }
-            {
-                let mut status = shared.lock().unwrap_or_else(|p| p.into_inner());
-                status.last_round_at = Some(clock.now());
-                status.last_outcome = outcome;
-                status.failures = failures;
-            }
-            let mut jitter = [0u8; 1];
-            rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut jitter);
-            let wait = next_wait(every, failures, f64::from(jitter[0]) / 255.0);
+            let wait = next_wait(every, failures, random_fraction());
             // An announcement ends the wait early; several at once count as one.
             if nudged.recv_timeout(wait).is_ok() {
                 while nudged.try_recv().is_ok() {}

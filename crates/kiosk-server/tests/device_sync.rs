@@ -118,7 +118,7 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
 
     // After the round, the heartbeat tells the console what the screen is doing.
     let mut heartbeat = serde_json::Value::Null;
-    for _ in 0..50 {
+    for _ in 0..100 {
         let devices: serde_json::Value = server
             .admin(reqwest::Method::GET, "/v1/admin/devices")
             .send()
