@@ -139,18 +139,7 @@ pub async fn blob(
     let mime: mime::Mime = media_type.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
     let whole = !not_modified && size <= SMALL_BLOB_BYTES && !request.headers().contains_key(header::RANGE);
     let small = match whole {
-        true => match state.memos.small_blobs.get(&id) {
-            Some(bytes) => Some(Ok(bytes)),
-            None => {
-                let path = path.clone();
-                let read = tokio::task::spawn_blocking(move || std::fs::read(path)).await.ok();
-                let read = read.map(|read| read.map(bytes::Bytes::from));
-                if let Some(Ok(bytes)) = &read {
-                    state.memos.small_blobs.insert(id.clone(), bytes.clone());
-                }
-                read
-            }
-        },
+        true => Some(state.memos.small_blobs.read(&id, path.clone()).await),
         false => None,
     };
     let mut response = match (not_modified, small) {

@@ -45,12 +45,36 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
 pub struct SmallBlobs {
     budget: usize,
     kept: std::sync::Mutex<(HashMap<BlobId, bytes::Bytes>, usize)>,
+    reading: std::sync::Mutex<HashMap<BlobId, Arc<tokio::sync::OnceCell<bytes::Bytes>>>>,
 }
 
 impl SmallBlobs {
     /// A cache of at most `budget` bytes.
     pub fn new(budget: usize) -> Self {
-        Self { budget, kept: Default::default() }
+        Self { budget, kept: Default::default(), reading: Default::default() }
+    }
+
+    /// The bytes of blob `id`, stored at `path`: kept ones, or else read once
+    /// for all the requests that ask at the same moment (a fleet after a
+    /// publish) and kept.
+    pub async fn read(&self, id: &BlobId, path: std::path::PathBuf) -> std::io::Result<bytes::Bytes> {
+        if let Some(bytes) = self.get(id) {
+            return Ok(bytes);
+        }
+        let cell =
+            self.reading.lock().unwrap_or_else(|p| p.into_inner()).entry(id.clone()).or_default().clone();
+        let read = cell
+            .get_or_try_init(|| async move {
+                let read = tokio::task::spawn_blocking(move || std::fs::read(path)).await;
+                read.map_err(std::io::Error::other)?.map(bytes::Bytes::from)
+            })
+            .await
+            .cloned();
+        if let Ok(bytes) = &read {
+            self.insert(id.clone(), bytes.clone());
+        }
+        self.reading.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+        read
     }
 
     /// The bytes kept for `id`.
