@@ -19,8 +19,9 @@ use crate::db::{EventRow, sortable_time};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
 
-/// Blobs up to this size are read in one go.
-const SMALL_BLOB_BYTES: u64 = 256 * 1024;
+/// Blobs up to this size (pictures, brochures, short films) are read in one go
+/// and kept in memory for the fleet that fetches them at once.
+const SMALL_BLOB_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Larger blobs are sent in pieces of this size.
 const PIECE_BYTES: usize = 256 * 1024;
@@ -144,7 +145,7 @@ pub async fn blob(
     };
     let mut response = match (not_modified, small) {
         (true, _) => StatusCode::NOT_MODIFIED.into_response(),
-        // A small blob (most pictures) is read in one go and kept in memory for
+        // A small blob (pictures, brochures, short films) is read in one go and kept in memory for
         // the rest of the fleet, not opened, measured and read piece by piece.
         (false, Some(Ok(bytes))) => {
             let content_type =
