@@ -5,22 +5,16 @@ mod support;
 use std::time::Duration;
 
 use kiosk_core::blob::{BlobId, MediaType};
-use kiosk_core::keys::parse_public_key;
 use kiosk_core::manifest::Manifest;
 use kiosk_core::verify::{TrustPolicy, verify_manifest};
 use reqwest::{Method, StatusCode};
-use support::{ADMIN, TestServer, sample, start};
-
-async fn public_key(server: &TestServer) -> ed25519_dalek::VerifyingKey {
-    let text = server.client.get(server.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
-    parse_public_key(&text).unwrap()
-}
+use support::{ADMIN, sample, start};
 
 #[tokio::test]
 async fn first_start_makes_the_data_folder_and_keeps_its_key() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
-    let key = public_key(&server).await;
+    let key = server.public_key().await;
     for name in ["server.sqlite", "blobs", "signing.key"] {
         assert!(dir.path().join(name).exists(), "{name}");
     }
@@ -37,7 +31,7 @@ async fn first_start_makes_the_data_folder_and_keeps_its_key() {
     server.stop().await;
 
     let again = start(dir.path()).await;
-    assert_eq!(public_key(&again).await, key, "the key survives a restart");
+    assert_eq!(again.public_key().await, key, "the key survives a restart");
     let response = again.admin(Method::GET, "/v1/channels/wtc-booths/manifest").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "the release survives a restart");
     assert_eq!(BlobId::of(&response.bytes().await.unwrap()).as_str(), manifest_sha256);
@@ -56,7 +50,7 @@ async fn first_start_makes_the_data_folder_and_keeps_its_key() {
 async fn publishes_a_release_that_a_device_verifies_and_downloads() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
-    let key = public_key(&server).await;
+    let key = server.public_key().await;
     server.create_channel("wtc-booths").await;
     let (manifest, blobs) = sample("one");
 

@@ -3,7 +3,6 @@
 
 mod support;
 
-use kiosk_core::keys::parse_public_key;
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::sync_client::{SyncClient, SyncOutcome, SyncSource};
 use support::{sample, start};
@@ -17,9 +16,7 @@ async fn a_screen_syncs_a_published_release_with_its_device_token() {
     server.upload(&blobs).await;
     server.publish("wtc-booths", &manifest).await;
     let token = server.enrol("wtc-booths", "Booth 1").await;
-    let key_text =
-        server.client.get(server.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
-    let trust = Trust { keys: vec![parse_public_key(&key_text).unwrap()], channel: "wtc-booths".into() };
+    let trust = Trust { keys: vec![server.public_key().await], channel: "wtc-booths".into() };
 
     let sync = |token: Option<String>| {
         let (base, data, trust) = (server.base.clone(), dir.path().join("screen"), trust.clone());
@@ -61,9 +58,7 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
     let server = start(&dir.path().join("server")).await;
     server.create_channel("wtc-booths").await;
     let token = server.enrol("wtc-booths", "Board 1").await;
-    let key_text =
-        server.client.get(server.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
-    let trust = Trust { keys: vec![parse_public_key(&key_text).unwrap()], channel: "wtc-booths".into() };
+    let trust = Trust { keys: vec![server.public_key().await], channel: "wtc-booths".into() };
     let (activated, arrivals) = std::sync::mpsc::channel();
     let (raised, emergencies) = std::sync::mpsc::channel();
     let hooks = kiosk_device::sync_loop::SyncHooks {

@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use kiosk_core::emergency::verify_emergency;
-use kiosk_core::keys::parse_public_key;
 use kiosk_core::manifest::Manifest;
 use reqwest::{Method, StatusCode};
-use support::{TestServer, sample, start};
+use support::{sample, start};
 
 async fn json(request: reqwest::RequestBuilder) -> (StatusCode, serde_json::Value) {
     let response = request.send().await.unwrap();
@@ -33,11 +32,6 @@ async fn next_event(response: &mut reqwest::Response, buffer: &mut String, name:
         let chunk = response.chunk().await.unwrap().expect("the stream stays open");
         buffer.push_str(&String::from_utf8_lossy(&chunk));
     }
-}
-
-async fn server_key(server: &TestServer) -> ed25519_dalek::VerifyingKey {
-    let text = server.client.get(server.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
-    parse_public_key(&text).unwrap()
 }
 
 #[tokio::test]
@@ -106,7 +100,7 @@ async fn an_emergency_message_reaches_the_channel_s_streams_signed_within_a_seco
     let server = start(dir.path()).await;
     server.create_channel("bulletin-boards").await;
     server.create_channel("wtc-booths").await;
-    let key = server_key(&server).await;
+    let key = server.public_key().await;
     let token = server.enrol("bulletin-boards", "Hall A").await;
     let stream = |channel: &str| {
         server.client.get(server.url(&format!("/v1/channels/{channel}/events"))).bearer_auth(&token).send()

@@ -15,7 +15,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
-use kiosk_core::keys::parse_public_key;
 use kiosk_device::events::{Event, EventKind};
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::store::Store;
@@ -116,9 +115,7 @@ async fn device_id(server: &TestServer, name: &str) -> String {
 }
 
 async fn trust(server: &TestServer) -> Trust {
-    let key_text =
-        server.client.get(server.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
-    Trust { keys: vec![parse_public_key(&key_text).unwrap()], channel: "wtc-booths".into() }
+    Trust { keys: vec![server.public_key().await], channel: "wtc-booths".into() }
 }
 
 /// Uploads the screen's outbox to `base`; answers what `upload_outbox` answered

@@ -5,7 +5,7 @@
 //! whole, never a mix, and the next sync completes).
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -69,6 +69,26 @@ fn a_screen_syncs_from_a_mirrored_usb_bundle() {
     assert!(said.starts_with("kioskctl: http://127.0.0.1:"), "{said}");
 }
 
+/// A screen's data folder (`<work>/template`) that synced the bundle `old` from
+/// a mirror, and a running mirror of the bundle `new`: the folder, the mirror and
+/// its address.
+fn old_screen_new_mirror(work: &Path, keys: &Path, old: &Path, new: &Path) -> (PathBuf, Running, String) {
+    let lead = |name: &str, bundle: &Path| {
+        let lead = work.join(name);
+        std::fs::create_dir_all(lead.join("incoming")).unwrap();
+        std::fs::rename(bundle, lead.join("incoming/stick")).unwrap();
+        mirror(&lead, keys)
+    };
+    let template = work.join("template");
+    {
+        let (_mirror, url) = lead("old-lead", old);
+        assert!(sync(&url, &template, keys).status().unwrap().success());
+    }
+    assert_eq!(shown(&template), Some(1));
+    let (mirror, url) = lead("new-lead", new);
+    (template, mirror, url)
+}
+
 fn mirror(data: &Path, keys: &Path) -> (Running, String) {
     let (child, line) = mirror_said(data, keys);
     (child, line.trim().rsplit(' ').next().unwrap().to_owned())
@@ -130,20 +150,7 @@ fn kill_9_during_sync_leaves_the_old_or_the_new_release_never_a_mix() {
     let old = build_test_bundle(work.path(), "old", "wtc-booths", 1, &key(1));
     let new = build_large_test_bundle(work.path(), "new", "wtc-booths", 2, &key(1), 6);
 
-    let template = work.path().join("template");
-    let old_lead = work.path().join("old-lead");
-    std::fs::create_dir_all(old_lead.join("incoming")).unwrap();
-    std::fs::rename(&old.dir, old_lead.join("incoming/stick")).unwrap();
-    {
-        let (_mirror, url) = mirror(&old_lead, &keys);
-        assert!(sync(&url, &template, &keys).status().unwrap().success());
-    }
-    assert_eq!(shown(&template), Some(1));
-
-    let new_lead = work.path().join("new-lead");
-    std::fs::create_dir_all(new_lead.join("incoming")).unwrap();
-    std::fs::rename(&new.dir, new_lead.join("incoming/stick")).unwrap();
-    let (_mirror, url) = mirror(&new_lead, &keys);
+    let (template, _mirror, url) = old_screen_new_mirror(work.path(), &keys, &old.dir, &new.dir);
 
     // How long a whole sync takes here, to spread the kills over it.
     let probe = work.path().join("probe");
@@ -285,20 +292,7 @@ fn kill_9_during_activation_leaves_the_old_or_the_new_release_never_a_mix() {
     let new = build_many_blobs_bundle(work.path(), "new", 2, PICTURES);
     let (old_sha, new_sha) = (old.manifest_sha256.clone(), new.manifest_sha256.clone());
 
-    let template = work.path().join("template");
-    let old_lead = work.path().join("old-lead");
-    std::fs::create_dir_all(old_lead.join("incoming")).unwrap();
-    std::fs::rename(&old.dir, old_lead.join("incoming/stick")).unwrap();
-    {
-        let (_mirror, url) = mirror(&old_lead, &keys);
-        assert!(sync(&url, &template, &keys).status().unwrap().success());
-    }
-    assert_eq!(shown(&template), Some(1));
-
-    let new_lead = work.path().join("new-lead");
-    std::fs::create_dir_all(new_lead.join("incoming")).unwrap();
-    std::fs::rename(&new.dir, new_lead.join("incoming/stick")).unwrap();
-    let (_mirror, url) = mirror(&new_lead, &keys);
+    let (template, _mirror, url) = old_screen_new_mirror(work.path(), &keys, &old.dir, &new.dir);
 
     // How long activation takes here, from the line to the end of the process
     // (the shortest of five: a busy machine only makes it longer).

@@ -61,6 +61,12 @@ impl TestServer {
     }
 
     /// Stops the server and waits until it has.
+    /// The key the server signs with, as a device pins it.
+    pub async fn public_key(&self) -> ed25519_dalek::VerifyingKey {
+        let text = self.client.get(self.url("/v1/public-key")).send().await.unwrap().text().await.unwrap();
+        kiosk_core::keys::parse_public_key(&text).unwrap()
+    }
+
     pub async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
         self.task.take().unwrap().await.unwrap().unwrap();
