@@ -130,7 +130,7 @@ pub fn emergency(state: tauri::State<'_, AppState>) -> Option<EmergencyView> {
         .chain(release.manifest.content.locales.iter().map(|l| &l.tag))
         .map(|l| l.as_str())
         .collect();
-    Some(kiosk_device::emergency::view(&message, now, &locales))
+    Some(kiosk_device::emergency::view(&message, now, &state.player.time_zone, &locales))
 }
 
 /// An event as the interface sends it.

@@ -88,9 +88,10 @@ test("an emergency message covers the playlist within seconds and comes down whe
   });
   const took = Date.now() - raised;
   assert.ok(took < 2500, `the message took ${took} ms to appear`);
-  const [vi, en] = words.split("\n").filter(Boolean);
+  const [vi, en, time] = words.split("\n").filter(Boolean);
   assert.equal(vi, "Vui lòng rời hội trường theo lối thoát hiểm gần nhất", "Vietnamese first, large");
   assert.equal(en, "Please leave the hall by the nearest exit");
+  assert.match(time, /^\d\d:\d\d$/, "the time it was issued, on the screen's clock");
   assert.match(kiosk.log(), /emergency message received/);
   writeFileSync(join(shots, "50-emergency-message.png"), await s.screenshot());
   const underneath = await playing();

@@ -131,12 +131,20 @@ pub struct EmergencyView {
     pub lines: Vec<EmergencyLine>,
     /// When it was issued.
     pub issued_at: Timestamp,
+    /// That time of day on the screen's clock, `HH:MM`.
+    pub issued_time: String,
     /// Milliseconds until it comes down by itself.
     pub remaining_ms: i64,
 }
 
-/// What the interface shows of `message` at `now`, lines ordered by `locales`.
-pub fn view(message: &EmergencyMessage, now: Timestamp, locales: &[&str]) -> EmergencyView {
+/// What the interface shows of `message` at `now` in `time_zone`, lines ordered
+/// by `locales`.
+pub fn view(
+    message: &EmergencyMessage,
+    now: Timestamp,
+    time_zone: &jiff::tz::TimeZone,
+    locales: &[&str],
+) -> EmergencyView {
     let rank = |locale: &str| locales.iter().position(|l| *l == locale).unwrap_or(locales.len());
     let mut lines: Vec<EmergencyLine> = message
         .text
@@ -145,7 +153,8 @@ pub fn view(message: &EmergencyMessage, now: Timestamp, locales: &[&str]) -> Eme
         .collect();
     lines.sort_by_key(|line| rank(&line.locale));
     let remaining_ms = message.expires_at.duration_since(now).as_millis().max(0) as i64;
-    EmergencyView { lines, issued_at: message.issued_at, remaining_ms }
+    let issued_time = time_zone.to_datetime(message.issued_at).strftime("%H:%M").to_string();
+    EmergencyView { lines, issued_at: message.issued_at, issued_time, remaining_ms }
 }
 
 #[cfg(test)]
@@ -199,7 +208,9 @@ mod tests {
         assert!(accept(dir.path(), &trust, &stranger).is_err());
         assert!(load(dir.path(), &trust).unwrap().is_withdrawal(), "refusals change nothing");
 
-        let shown = view(&taken, "2026-12-01T10:29:00Z".parse().unwrap(), &["vi", "en"]);
+        let saigon = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+        let shown = view(&taken, "2026-12-01T10:29:00Z".parse().unwrap(), &saigon, &["vi", "en"]);
+        assert_eq!(shown.issued_time, "17:00", "the screen's own time of day");
         let order: Vec<&str> = shown.lines.iter().map(|l| l.locale.as_str()).collect();
         assert_eq!(order, ["vi", "en"], "the screen's languages first");
         assert_eq!(shown.remaining_ms, 60_000);

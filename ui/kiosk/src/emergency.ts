@@ -74,7 +74,6 @@ export class EmergencyBanner {
       return;
     }
     const [first, ...rest] = view.lines;
-    const time = new Date(view.issued_at).toLocaleTimeString(first?.locale ?? "vi", { hour: "2-digit", minute: "2-digit" });
     this.el.replaceChildren(
       h("div", { class: "emergency__band", attrs: { "aria-hidden": "true" } }),
       h(
@@ -86,7 +85,7 @@ export class EmergencyBanner {
           { class: "emergency__words" },
           first ? h("p", { class: "emergency__main", attrs: { lang: first.locale }, text: first.text }) : null,
           ...rest.map((line) => h("p", { class: "emergency__more", attrs: { lang: line.locale }, text: line.text })),
-          h("p", { class: "emergency__time", text: time }),
+          h("p", { class: "emergency__time", text: view.issued_time }),
         ),
       ),
     );

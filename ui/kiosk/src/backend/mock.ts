@@ -146,7 +146,9 @@ export const mockBackend: KioskBackend = {
     if (!words) return null;
     const [vi, en] = words.split("|");
     const lines = [{ locale: "vi", text: vi }, ...(en ? [{ locale: "en", text: en }] : [])];
-    return { lines, issued_at: new Date().toISOString(), remaining_ms: 30 * 60 * 1000 };
+    const now = new Date();
+    const issued_time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
+    return { lines, issued_at: now.toISOString(), issued_time, remaining_ms: 30 * 60 * 1000 };
   },
   async staffStatus() {
     return { release: { channel: "stable", version: 42 }, sync: null, pending_events: 0 };

@@ -154,5 +154,7 @@ export interface StaffStatus {
 export interface EmergencyView {
   lines: { locale: string; text: string }[];
   issued_at: string;
+  /** The time of day it was issued, on the screen's clock (HH:MM). */
+  issued_time: string;
   remaining_ms: number;
 }
