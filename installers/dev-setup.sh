@@ -12,6 +12,10 @@ if ! command -v cargo >/dev/null; then
   echo "cargo is missing: install Rust (rustup) first" >&2
   exit 1
 fi
+if ! command -v npm >/dev/null; then
+  echo "Node.js 20 or newer with npm is missing: install it first (the interface is built with Vite)" >&2
+  exit 1
+fi
 if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --version 2.1.0 --locked
 fi

@@ -121,16 +121,7 @@ pub fn player_plan(state: tauri::State<'_, AppState>, purpose: String) -> Player
 pub fn emergency(state: tauri::State<'_, AppState>) -> Option<EmergencyView> {
     let now = state.clock.now();
     let message = state.emergency.showing(now)?;
-    let release = state.release.get();
-    let locales: Vec<&str> = state
-        .player
-        .locales
-        .iter()
-        .chain(std::iter::once(&release.manifest.content.default_locale))
-        .chain(release.manifest.content.locales.iter().map(|l| &l.tag))
-        .map(|l| l.as_str())
-        .collect();
-    Some(kiosk_device::emergency::view(&message, now, &state.player.time_zone, &locales))
+    Some(kiosk_device::emergency::screen_view(&message, now, &state.player, &state.release.get()))
 }
 
 /// An event as the interface sends it.

@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Result, bail};
 use kiosk_core::blob::{BlobHasher, BlobRef};
@@ -50,10 +50,7 @@ pub fn fetch_and_verify(
     let start = Instant::now();
     std::thread::scope(|scope| -> Result<()> {
         for _ in 0..clients.max(1) {
-            let http = reqwest::blocking::Client::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .timeout(Duration::from_secs(60))
-                .build()?;
+            let http = kiosk_device::sync_client::http_client();
             let (next, claimed, bytes, count, failure) = (&next, &claimed, &bytes, &count, &failure);
             scope.spawn(move || {
                 let mut buffer = vec![0u8; 256 * 1024];

@@ -137,6 +137,25 @@ pub struct EmergencyView {
     pub remaining_ms: i64,
 }
 
+/// What a screen shows of `message` at `now`: in its time zone, its own
+/// languages first, then the release's default and other languages.
+pub fn screen_view(
+    message: &EmergencyMessage,
+    now: Timestamp,
+    settings: &crate::signage_view::PlayerSettings,
+    release: &crate::library::ActiveRelease,
+) -> EmergencyView {
+    let content = &release.manifest.content;
+    let locales: Vec<&str> = settings
+        .locales
+        .iter()
+        .chain(std::iter::once(&content.default_locale))
+        .chain(content.locales.iter().map(|l| &l.tag))
+        .map(|l| l.as_str())
+        .collect();
+    view(message, now, &settings.time_zone, &locales)
+}
+
 /// What the interface shows of `message` at `now` in `time_zone`, lines ordered
 /// by `locales`.
 pub fn view(

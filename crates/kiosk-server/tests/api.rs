@@ -8,7 +8,7 @@ use kiosk_core::blob::{BlobId, MediaType};
 use kiosk_core::manifest::Manifest;
 use kiosk_core::verify::{TrustPolicy, verify_manifest};
 use reqwest::{Method, StatusCode};
-use support::{ADMIN, sample, start};
+use support::{ADMIN, next_event, sample, start};
 
 #[tokio::test]
 async fn first_start_makes_the_data_folder_and_keeps_its_key() {
@@ -271,22 +271,6 @@ async fn an_enrolment_code_works_once() {
     server.stop().await;
 }
 
-/// Reads server-sent events until one `release` event arrives; answers its data.
-async fn next_release(response: &mut reqwest::Response, buffer: &mut String) -> serde_json::Value {
-    loop {
-        if let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            if block.lines().any(|l| l == "event: release") {
-                let data = block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
-                return serde_json::from_str(data).unwrap();
-            }
-            continue;
-        }
-        let chunk = response.chunk().await.unwrap().expect("the stream stays open");
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-    }
-}
-
 #[tokio::test]
 async fn announces_the_current_release_and_each_publish_within_a_second() {
     let dir = tempfile::tempdir().unwrap();
@@ -308,15 +292,16 @@ async fn announces_the_current_release_and_each_publish_within_a_second() {
     assert_eq!(events.status(), StatusCode::OK);
     assert_eq!(events.headers()["content-type"], "text/event-stream");
     let mut buffer = String::new();
-    let current = next_release(&mut events, &mut buffer).await;
+    let current = next_event(&mut events, &mut buffer, "release").await;
     assert_eq!(current, serde_json::json!({"version": 1, "manifest_sha256": first_sha}));
 
     // A publish on another channel is not announced here; one on this channel is.
     server.publish("bulletin-boards", &manifest).await;
     let (_, second_sha) = server.publish("wtc-booths", &manifest).await;
-    let announced = tokio::time::timeout(Duration::from_secs(1), next_release(&mut events, &mut buffer))
-        .await
-        .expect("announced within a second");
+    let announced =
+        tokio::time::timeout(Duration::from_secs(1), next_event(&mut events, &mut buffer, "release"))
+            .await
+            .expect("announced within a second");
     assert_eq!(announced, serde_json::json!({"version": 2, "manifest_sha256": second_sha}));
     drop(events);
     server.stop().await;

@@ -10,28 +10,12 @@ use jiff::Timestamp;
 use kiosk_core::emergency::verify_emergency;
 use kiosk_core::manifest::Manifest;
 use reqwest::{Method, StatusCode};
-use support::{sample, start};
+use support::{next_event, sample, start};
 
 async fn json(request: reqwest::RequestBuilder) -> (StatusCode, serde_json::Value) {
     let response = request.send().await.unwrap();
     let status = response.status();
     (status, response.json().await.unwrap())
-}
-
-/// The next `event: <name>` block's data from an event stream.
-async fn next_event(response: &mut reqwest::Response, buffer: &mut String, name: &str) -> serde_json::Value {
-    loop {
-        if let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            if block.lines().any(|l| l == format!("event: {name}")) {
-                let data = block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
-                return serde_json::from_str(data).unwrap();
-            }
-            continue;
-        }
-        let chunk = response.chunk().await.unwrap().expect("the stream stays open");
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-    }
 }
 
 #[tokio::test]

@@ -225,3 +225,23 @@ pub fn sample(tag: &str) -> (Manifest, Vec<(BlobId, Vec<u8>)>) {
     let bytes = files.into_iter().map(|(bytes, _)| (BlobId::of(&bytes), bytes)).collect();
     (manifest, bytes)
 }
+
+/// The next `event: <name>` block's data from an event stream.
+pub async fn next_event(
+    response: &mut reqwest::Response,
+    buffer: &mut String,
+    name: &str,
+) -> serde_json::Value {
+    loop {
+        if let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            if block.lines().any(|l| l == format!("event: {name}")) {
+                let data = block.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
+                return serde_json::from_str(data).unwrap();
+            }
+            continue;
+        }
+        let chunk = response.chunk().await.unwrap().expect("the stream stays open");
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
