@@ -19,6 +19,9 @@ fi
 if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --version 2.1.0 --locked
 fi
+if ! command -v cargo-deny >/dev/null; then
+  cargo install cargo-deny --version 0.20.2 --locked
+fi
 
 # The interface, built once per change of its sources.
 (cd "$repo/ui/kiosk" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)

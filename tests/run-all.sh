@@ -13,9 +13,23 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# Licences, bans and sources (deny.toml). Every platform's crates are fetched
+# first so that cargo-deny reads the crate graph offline; advisories are left
+# out, since their database lives on GitHub, which these machines cannot reach.
+cargo fetch --locked --quiet
+cargo deny --offline --locked check --hide-inclusion-graph licenses bans sources
 
 step "unit and integration tests"
+# The TypeScript types of the payloads are written again by the tests (ts-rs);
+# afterwards they must be exactly the committed ones.
+generated=(ui/kiosk/src/generated ui/console/src/generated ui/wire)
+rm -rf "${generated[@]}"
 cargo test --workspace --locked
+if [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
+  git status --short -- "${generated[@]}" >&2
+  echo "the generated TypeScript types differ from the committed ones: run cargo test and commit ${generated[*]}" >&2
+  exit 1
+fi
 
 step "end-to-end: the real app under Xvfb"
 cargo build -p kiosk-app --locked

@@ -1,19 +1,17 @@
 //! The kiosk app: a full-screen, locked-down window over the kiosk crates.
 //!
-//! This crate holds no business logic. It reads the config, starts the device's
-//! library and servers (`kiosk-device`), opens the window and answers the
-//! interface's few commands.
+//! This crate holds no business logic. It reads the config, starts the screen
+//! (`kiosk_device::Screen`, where every rule of what a screen does lives),
+//! opens the locked-down window and answers the interface's few commands.
 //!
 //! # Layout
-//! - [`startup`]: config, logging, content and servers, in order.
+//! - [`startup`]: logging, config, the process environment, the screen, in order.
 //! - [`built_in`]: the default bundle embedded at build time.
 //! - [`window`]: the kiosk window and its lockdown.
-//! - [`commands`]: the commands the interface calls.
-//! - [`sound`]: touch sound, music bed, ducking and quiet hours.
+//! - [`commands`]: the commands the interface calls, one line each.
 
 pub mod built_in;
 pub mod commands;
-pub mod sound;
 pub mod startup;
 pub mod window;
 
@@ -44,8 +42,7 @@ pub fn run() -> ExitCode {
     let args = Args::parse();
     startup::init_logging();
     let prepared = match startup::load_config(&args).and_then(|loaded| {
-        startup::silence_without_sound_card(&loaded);
-        startup::paint_with_cpu_without_gpu();
+        startup::set_environment(&loaded);
         startup::prepare(loaded, &args)
     }) {
         Ok(prepared) => prepared,
@@ -55,7 +52,7 @@ pub fn run() -> ExitCode {
         }
     };
     let app = tauri::Builder::default()
-        .manage(prepared.state)
+        .manage(prepared.screen)
         .invoke_handler(tauri::generate_handler![
             commands::session,
             commands::content,

@@ -2,7 +2,11 @@
 //! served, every download recorded.
 
 use kiosk_device::brochure_server::serve_brochures;
+use std::sync::Arc;
+
+use kiosk_device::clock::DeviceClock;
 use kiosk_device::current_release::CurrentRelease;
+use kiosk_device::events::EventRecorder;
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::store::Store;
 use kiosk_tests::{build_test_bundle, key, now, tiny_pdf};
@@ -26,7 +30,7 @@ async fn booth() -> Booth {
     let addr = serve_brochures(
         listener,
         CurrentRelease::new(release),
-        Store::open(&store_path).unwrap(),
+        Arc::new(EventRecorder::new(Store::open(&store_path).unwrap(), DeviceClock::system())),
         std::future::pending(),
     )
     .unwrap();

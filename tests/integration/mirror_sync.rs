@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use kiosk_core::verify::Rejection;
+use kiosk_device::DataDir;
 use kiosk_device::current_release::CurrentRelease;
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::mirror::serve_mirror;
@@ -42,7 +43,8 @@ async fn lead_with(version: u64, signer: u8, megabytes: usize) -> Lead {
     let release = library.start(&lead_trust, None, now()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr =
-        serve_mirror(listener, data.clone(), CurrentRelease::new(release), std::future::pending()).unwrap();
+        serve_mirror(listener, DataDir::new(&data), CurrentRelease::new(release), std::future::pending())
+            .unwrap();
     Lead { _work: work, data, base: format!("http://{addr}") }
 }
 

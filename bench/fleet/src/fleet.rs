@@ -1,9 +1,9 @@
 //! The simulated screens. Each one enrols with its own one-time code, has its own
 //! data folder, pins the server's key, and runs what a screen runs
-//! (`kiosk_device::sync_loop::spawn_sync_loop`): a sync thread that polls every
+//! (`kiosk_device::Screen` with its sync loop): a sync thread that polls every
 //! hour and an announcement thread on the server's event stream, which wakes the
-//! sync at once when a release is published. The `activated` callback, the one
-//! the app uses to show a new release, records the moment of each activation.
+//! sync at once when a release is published. The screen tells of each release
+//! it shows, and that moment is recorded.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -12,10 +12,9 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
-use kiosk_device::clock::DeviceClock;
 use kiosk_device::library::Trust;
 use kiosk_device::sync_client::SyncSource;
-use kiosk_device::sync_loop::{SharedSyncStatus, SyncHooks, spawn_sync_loop};
+use kiosk_device::{DataDir, Screen as RunningScreen, ScreenSetup};
 
 use crate::admin::AdminApi;
 
@@ -46,7 +45,7 @@ pub struct Activation {
 pub struct Fleet {
     /// Every screen, enrolled.
     pub screens: Vec<Screen>,
-    statuses: Mutex<Vec<SharedSyncStatus>>,
+    running: Mutex<Vec<RunningScreen>>,
     sender: Sender<Activation>,
     activations: Receiver<Activation>,
 }
@@ -91,30 +90,28 @@ impl Fleet {
         let screens =
             enrolled.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().flatten().collect();
         let (sender, activations) = mpsc::channel();
-        Ok(Self { screens, statuses: Mutex::new(Vec::new()), sender, activations })
+        Ok(Self { screens, running: Mutex::new(Vec::new()), sender, activations })
     }
 
     /// Starts the sync loops of `range`'s screens against `base_url`.
     pub fn start(&self, range: Range<usize>, trust: &Trust, base_url: &str) -> Result<()> {
         for i in range {
             let screen = &self.screens[i];
-            let sender = self.sender.clone();
-            let source = SyncSource { base_url: base_url.to_owned(), token: Some(screen.token.clone()) };
-            let activated = Box::new(move |release: kiosk_device::library::ActiveRelease| {
+            let sender = Mutex::new(self.sender.clone());
+            let mut setup = ScreenSetup::new(DataDir::new(&screen.data_dir), trust.clone());
+            setup.on_shown = Some(Box::new(move |release| {
                 let at = Instant::now();
-                let _ = sender.send(Activation { screen: i, version: release.manifest.version, at });
-            });
-            let hooks = SyncHooks { activated, ..SyncHooks::default() };
-            let status = spawn_sync_loop(
-                screen.data_dir.clone(),
-                trust.clone(),
-                source,
-                POLL_EVERY,
-                DeviceClock::system(),
-                hooks,
-            )
-            .with_context(|| format!("starting the sync loop of screen {i} (too many threads?)"))?;
-            self.statuses.lock().unwrap_or_else(|p| p.into_inner()).push(status);
+                let activation = Activation { screen: i, version: release.manifest.version, at };
+                let _ = sender.lock().unwrap_or_else(|p| p.into_inner()).send(activation);
+            }));
+            let mut running =
+                RunningScreen::open(setup).with_context(|| format!("opening screen {i}'s data folder"))?;
+            let source = SyncSource { base_url: base_url.to_owned(), token: Some(screen.token.clone()) };
+            running.start_sync(source, POLL_EVERY);
+            if running.sync_status().is_none() {
+                anyhow::bail!("the sync loop of screen {i} did not start (too many threads?)");
+            }
+            self.running.lock().unwrap_or_else(|p| p.into_inner()).push(running);
         }
         Ok(())
     }
@@ -148,13 +145,11 @@ impl Fleet {
 
     /// Screens whose last sync round failed, with one of the reasons.
     pub fn failing(&self) -> (usize, Option<String>) {
-        let statuses = self.statuses.lock().unwrap_or_else(|p| p.into_inner());
-        let failing: Vec<String> = statuses
+        let running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        let failing: Vec<String> = running
             .iter()
-            .filter_map(|s| {
-                let s = s.lock().unwrap_or_else(|p| p.into_inner());
-                (s.failures > 0).then(|| s.last_outcome.clone())
-            })
+            .filter_map(|screen| screen.sync_status())
+            .filter_map(|s| (s.failures > 0).then_some(s.last_outcome))
             .collect();
         (failing.len(), failing.into_iter().next())
     }

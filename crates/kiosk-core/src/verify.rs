@@ -49,7 +49,8 @@ pub struct TrustedRelease {
     pub manifest_sha256: BlobId,
 }
 
-/// A manifest that passed checks 1–6.
+/// A manifest that passed checks 1–6, with the exact bytes and signature it was
+/// verified from, so that what is stored is what was verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedManifest {
     /// The manifest.
@@ -58,6 +59,10 @@ pub struct VerifiedManifest {
     pub manifest_sha256: BlobId,
     /// Which pinned key signed it.
     pub key_id: String,
+    /// `manifest.json` as verified.
+    pub bytes: Vec<u8>,
+    /// Its Ed25519 signature, as verified.
+    pub signature: Vec<u8>,
 }
 
 /// Why a bundle was refused. [`Rejection::code`] gives a stable name for programs;
@@ -189,6 +194,7 @@ pub fn verify_manifest(
     if policy.keys.is_empty() {
         return Err(Rejection::NoTrustedKeys);
     }
+    let signature_bytes = signature;
     let signature: [u8; 64] =
         signature.try_into().map_err(|_| Rejection::SignatureMalformed(signature.len()))?;
     let signature = Signature::from_bytes(&signature);
@@ -223,7 +229,13 @@ pub fn verify_manifest(
     }
     manifest.content.check(&manifest.blobs).map_err(|e| Rejection::Invalid(e.to_string()))?;
 
-    Ok(VerifiedManifest { manifest, manifest_sha256, key_id: key_id(signer) })
+    Ok(VerifiedManifest {
+        manifest,
+        manifest_sha256,
+        key_id: key_id(signer),
+        bytes: manifest_json.to_vec(),
+        signature: signature_bytes.to_vec(),
+    })
 }
 
 /// Check 7 for one blob: `observed` is what the caller read (`None` when absent).

@@ -6,7 +6,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
@@ -15,39 +15,33 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use jiff::Timestamp;
 use kiosk_core::locale::LocaleTag;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::current_release::CurrentRelease;
-use crate::store::{BrochureDownload, Store};
-
-/// The download URL of a brochure in a language.
-pub fn brochure_url(base_url: &str, brochure_id: &str, locale: &LocaleTag) -> String {
-    format!("{base_url}/brochures/{brochure_id}/{locale}.pdf")
-}
+use crate::events::EventRecorder;
 
 #[derive(Clone)]
 struct BrochureState {
     release: CurrentRelease,
-    store: Arc<Mutex<Store>>,
+    events: Arc<EventRecorder>,
 }
 
 /// Serves brochures on `listener` in the background until `shutdown` completes.
-/// Downloads are recorded through `store` (its own connection to the device store).
+/// Downloads are recorded through `events`, stamped by its clock.
 pub fn serve_brochures(
     listener: TcpListener,
     release: CurrentRelease,
-    store: Store,
+    events: Arc<EventRecorder>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
     let app = Router::new()
-        .route("/brochures/{id}/{file}", get(serve_brochure))
+        .route(crate::urls::BROCHURE_ROUTE, get(serve_brochure))
         .fallback(not_found)
-        .with_state(BrochureState { release, store: Arc::new(Mutex::new(store)) });
+        .with_state(BrochureState { release, events });
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
             tracing::error!(%error, "brochure server stopped");
@@ -79,13 +73,9 @@ async fn serve_brochure(
         return response;
     }
     if records {
-        let download =
-            BrochureDownload { brochure_id: id, locale: locale.to_string(), downloaded_at: Timestamp::now() };
-        let store = state.store.clone();
-        let recorded = tokio::task::spawn_blocking(move || {
-            store.lock().unwrap_or_else(|p| p.into_inner()).record_brochure_download(&download)
-        })
-        .await;
+        let events = state.events.clone();
+        let recorded =
+            tokio::task::spawn_blocking(move || events.record_brochure_download(&id, locale.as_str())).await;
         match recorded {
             Ok(Ok(())) => {}
             Ok(Err(error)) => tracing::error!(%error, "brochure download not recorded"),
@@ -106,8 +96,8 @@ async fn serve_brochure(
 
 /// The PDF for `/brochures/<id>/<locale>.pdf` in the active release.
 fn find_pdf(release: &CurrentRelease, id: &str, file: &str) -> Option<(PathBuf, String, LocaleTag)> {
-    let locale = LocaleTag::new(file.strip_suffix(".pdf")?).ok()?;
-    let release = release.get();
+    let locale = crate::urls::brochure_locale(file)?;
+    let release = release.get()?;
     let brochure = release.manifest.content.brochures.iter().find(|b| b.id == id)?;
     let pdf = brochure.file.exact(&locale)?;
     let (path, _) = release.blob_path(&pdf.blob)?;

@@ -99,36 +99,16 @@ fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
     Ok(bytes)
 }
 
-/// A verified manifest with the exact bytes it was verified from, so that what is
-/// stored is what was verified.
-#[derive(Debug, Clone)]
-pub struct VerifiedFiles {
-    /// The manifest.
-    pub verified: VerifiedManifest,
-    /// `manifest.json` as verified.
-    pub manifest_bytes: Vec<u8>,
-    /// `manifest.sig` as verified.
-    pub signature_bytes: Vec<u8>,
-}
-
-/// Reads and verifies the manifest and its signature (checks 1–6), keeping the bytes.
-pub fn read_verified_manifest(
-    paths: &BundlePaths,
-    policy: &TrustPolicy<'_>,
-) -> Result<VerifiedFiles, BundleError> {
-    let manifest_bytes = read_limited(&paths.manifest, MAX_MANIFEST_BYTES)?;
-    let signature_bytes = read_limited(&paths.signature, 64)?;
-    let verified = verify_manifest(&manifest_bytes, &signature_bytes, policy)
-        .map_err(|rejection| BundleError::Rejected { place: paths.manifest.clone(), rejection })?;
-    Ok(VerifiedFiles { verified, manifest_bytes, signature_bytes })
-}
-
-/// Reads and verifies the manifest and its signature (checks 1–6).
+/// Reads and verifies the manifest and its signature (checks 1–6); the result
+/// carries the bytes it was verified from.
 pub fn verify_manifest_files(
     paths: &BundlePaths,
     policy: &TrustPolicy<'_>,
 ) -> Result<VerifiedManifest, BundleError> {
-    read_verified_manifest(paths, policy).map(|files| files.verified)
+    let manifest_bytes = read_limited(&paths.manifest, MAX_MANIFEST_BYTES)?;
+    let signature_bytes = read_limited(&paths.signature, 64)?;
+    verify_manifest(&manifest_bytes, &signature_bytes, policy)
+        .map_err(|rejection| BundleError::Rejected { place: paths.manifest.clone(), rejection })
 }
 
 /// Checks every blob of `manifest` in `blob_dir` for size and SHA-256 (check 7).

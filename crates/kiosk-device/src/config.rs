@@ -424,6 +424,9 @@ impl TryFrom<String> for BaseUrl {
     }
 }
 
+/// The development key's public half; its secret half is in the repository.
+pub const DEVELOPMENT_KEY: &str = include_str!("../../../kiosk-config/dev-keys/content-dev.pub");
+
 /// A config read from a file, with its keys loaded and paths resolved.
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
@@ -450,6 +453,11 @@ impl DeviceConfig {
 }
 
 impl LoadedConfig {
+    /// Whether the development key is among the trusted keys.
+    pub fn trusts_development_key(&self) -> bool {
+        kiosk_core::keys::parse_public_key(DEVELOPMENT_KEY).is_ok_and(|dev| self.trusted_keys.contains(&dev))
+    }
+
     /// Reads, checks and resolves a config file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path)

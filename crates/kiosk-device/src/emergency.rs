@@ -7,28 +7,18 @@
 //! data, replaced atomically), so that a screen restarted during an evacuation
 //! shows it again at once, offline. [`CurrentEmergency`] shares it with the app.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use jiff::Timestamp;
-use kiosk_core::emergency::{EmergencyMessage, verify_emergency};
+use kiosk_core::emergency::EmergencyMessage;
 use kiosk_core::verify::Rejection;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::data_dir::DataDir;
 use crate::library::Trust;
 
-/// The file in the data folder.
-pub const FILE: &str = "emergency.json";
-
-/// A signed message as it travels and is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SignedEmergency {
-    /// The signed JSON text.
-    pub message: String,
-    /// Its Ed25519 signature, hex.
-    pub signature: String,
-}
+pub use kiosk_wire::SignedEmergency;
 
 /// Why a message was not taken.
 #[derive(Debug, thiserror::Error)]
@@ -46,26 +36,14 @@ pub enum EmergencyError {
     },
 }
 
-impl SignedEmergency {
-    /// Verifies it for a device of `trust` holding a message issued at `newest_held`.
-    pub fn verify(
-        &self,
-        trust: &Trust,
-        newest_held: Option<Timestamp>,
-    ) -> Result<EmergencyMessage, Rejection> {
-        let signature = hex::decode(&self.signature).map_err(|_| Rejection::SignatureMalformed(0))?;
-        verify_emergency(self.message.as_bytes(), &signature, &trust.keys, &trust.channel, newest_held)
-    }
-}
-
 /// The message kept in `data_dir`, if it still verifies (a damaged or foreign
 /// file is ignored with a log line).
-pub fn load(data_dir: &Path, trust: &Trust) -> Option<EmergencyMessage> {
-    let path = data_dir.join(FILE);
+pub fn load(data_dir: &DataDir, trust: &Trust) -> Option<EmergencyMessage> {
+    let path = data_dir.emergency();
     let bytes = std::fs::read(&path).ok()?;
     let verified = serde_json::from_slice::<SignedEmergency>(&bytes)
         .map_err(|e| e.to_string())
-        .and_then(|signed| signed.verify(trust, None).map_err(|e| e.to_string()));
+        .and_then(|signed| signed.verify(&trust.keys, &trust.channel, None).map_err(|e| e.to_string()));
     match verified {
         Ok(message) => Some(message),
         Err(reason) => {
@@ -79,17 +57,17 @@ pub fn load(data_dir: &Path, trust: &Trust) -> Option<EmergencyMessage> {
 /// durably; `None` when it is the one already kept (a stream that reconnects,
 /// a poll, repeat it).
 pub fn accept(
-    data_dir: &Path,
+    data_dir: &DataDir,
     trust: &Trust,
     signed: &SignedEmergency,
 ) -> Result<Option<EmergencyMessage>, EmergencyError> {
-    let path = data_dir.join(FILE);
+    let path = data_dir.emergency();
     let bytes = serde_json::to_vec(signed).expect("a signed message serializes");
     if std::fs::read(&path).is_ok_and(|kept| kept == bytes) {
         return Ok(None);
     }
     let held = load(data_dir, trust).map(|m| m.issued_at);
-    let message = signed.verify(trust, held)?;
+    let message = signed.verify(&trust.keys, &trust.channel, held)?;
     crate::durable::replace_file(&path, &bytes).map_err(|source| EmergencyError::Io { path, source })?;
     Ok(Some(message))
 }
@@ -116,7 +94,8 @@ impl CurrentEmergency {
 }
 
 /// One language's words of a message on screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct EmergencyLine {
     /// Its locale.
     pub locale: String,
@@ -125,15 +104,18 @@ pub struct EmergencyLine {
 }
 
 /// A message as the interface shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct EmergencyView {
     /// The words, in `locales`' order first (the screen's languages), then the rest.
     pub lines: Vec<EmergencyLine>,
     /// When it was issued.
+    #[ts(type = "string")]
     pub issued_at: Timestamp,
     /// That time of day on the screen's clock, `HH:MM`.
     pub issued_time: String,
     /// Milliseconds until it comes down by itself.
+    #[ts(type = "number")]
     pub remaining_ms: i64,
 }
 
@@ -201,31 +183,28 @@ mod tests {
 
     #[test]
     fn a_message_is_kept_shown_withdrawn_and_never_replaced_by_an_older_one() {
-        let dir = tempfile::tempdir().unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let dir = DataDir::new(temp.path());
         let key = SigningKey::from_bytes(&[3; 32]);
         let trust = Trust { keys: vec![key.verifying_key()], channel: "bulletin-boards".into() };
         let first = signed(&key, "2026-12-01T10:00:00Z", &[("vi", "Sơ tán"), ("en", "Evacuate")]);
-        let taken = accept(dir.path(), &trust, &first).unwrap().expect("new");
-        assert_eq!(
-            accept(dir.path(), &trust, &first).unwrap(),
-            None,
-            "the same message again changes nothing"
-        );
-        assert_eq!(load(dir.path(), &trust), Some(taken.clone()), "kept across a restart");
-        let current = CurrentEmergency::new(load(dir.path(), &trust));
+        let taken = accept(&dir, &trust, &first).unwrap().expect("new");
+        assert_eq!(accept(&dir, &trust, &first).unwrap(), None, "the same message again changes nothing");
+        assert_eq!(load(&dir, &trust), Some(taken.clone()), "kept across a restart");
+        let current = CurrentEmergency::new(load(&dir, &trust));
         assert!(current.showing("2026-12-01T10:10:00Z".parse().unwrap()).is_some());
         assert!(current.showing("2026-12-01T10:30:00Z".parse().unwrap()).is_none(), "expired");
 
         let withdrawal = signed(&key, "2026-12-01T10:05:00Z", &[]);
-        current.set(accept(dir.path(), &trust, &withdrawal).unwrap().expect("new"));
+        current.set(accept(&dir, &trust, &withdrawal).unwrap().expect("new"));
         assert!(current.showing("2026-12-01T10:06:00Z".parse().unwrap()).is_none(), "withdrawn");
 
-        let replayed = accept(dir.path(), &trust, &first).unwrap_err();
+        let replayed = accept(&dir, &trust, &first).unwrap_err();
         assert!(replayed.to_string().contains("older than the one held"), "{replayed}");
         let stranger =
             signed(&SigningKey::from_bytes(&[4; 32]), "2026-12-01T11:00:00Z", &[("en", "Free tickets")]);
-        assert!(accept(dir.path(), &trust, &stranger).is_err());
-        assert!(load(dir.path(), &trust).unwrap().is_withdrawal(), "refusals change nothing");
+        assert!(accept(&dir, &trust, &stranger).is_err());
+        assert!(load(&dir, &trust).unwrap().is_withdrawal(), "refusals change nothing");
 
         let saigon = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
         let shown = view(&taken, "2026-12-01T10:29:00Z".parse().unwrap(), &saigon, &["vi", "en"]);
@@ -234,7 +213,7 @@ mod tests {
         assert_eq!(order, ["vi", "en"], "the screen's languages first");
         assert_eq!(shown.remaining_ms, 60_000);
 
-        std::fs::write(dir.path().join(FILE), b"{not json").unwrap();
-        assert_eq!(load(dir.path(), &trust), None, "a damaged file is ignored");
+        std::fs::write(dir.emergency(), b"{not json").unwrap();
+        assert_eq!(load(&dir, &trust), None, "a damaged file is ignored");
     }
 }

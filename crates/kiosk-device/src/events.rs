@@ -14,9 +14,6 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
 
-use jiff::Timestamp;
-use rand_core::{OsRng, RngCore};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::clock::DeviceClock;
@@ -25,72 +22,7 @@ use crate::store::{Store, StoreError};
 /// The largest `data` an event may carry, as JSON.
 pub const MAX_EVENT_DATA_BYTES: usize = 4096;
 
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    /// A playlist item began to show (`playlist`, `item`, `kind`, `blob`, `planned_ms`, `gap_ms`).
-    ItemStart,
-    /// A playlist item ended or was skipped (`actual_ms`, `skip_reason`, `dropped_frames`).
-    ItemEnd,
-    /// The schedule chose another playlist (`from`, `to`, `reason`).
-    PlaylistChange,
-    /// A touch on the screen (`screen`, `x`, `y`).
-    Touch,
-    /// A visitor chose a language (`locale`).
-    LanguageChoice,
-    /// A visitor opened a chapter (`chapter`, `locale`).
-    ChapterView,
-    /// A phone downloaded a brochure (`brochure`, `locale`).
-    BrochureDownload,
-}
-
-impl EventKind {
-    /// The name stored and sent.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ItemStart => "item_start",
-            Self::ItemEnd => "item_end",
-            Self::PlaylistChange => "playlist_change",
-            Self::Touch => "touch",
-            Self::LanguageChoice => "language_choice",
-            Self::ChapterView => "chapter_view",
-            Self::BrochureDownload => "brochure_download",
-        }
-    }
-
-    /// The kind named `name`.
-    pub fn parse(name: &str) -> Option<Self> {
-        serde_json::from_value(Value::String(name.to_owned())).ok()
-    }
-}
-
-/// One recorded event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Event {
-    /// Unique: 32 hex digits, random.
-    pub id: String,
-    /// What happened.
-    pub kind: EventKind,
-    /// When, by the device's wall clock.
-    pub at: Timestamp,
-    /// The details, a JSON object.
-    pub data: Map<String, Value>,
-}
-
-impl Event {
-    /// A new event with a fresh id.
-    pub fn new(kind: EventKind, at: Timestamp, data: Map<String, Value>) -> Self {
-        Self { id: new_event_id(), kind, at, data }
-    }
-}
-
-/// 128 random bits as hex.
-pub fn new_event_id() -> String {
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
+pub use kiosk_wire::{Event, EventKind, new_event_id};
 
 /// Why an event was not recorded.
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +88,25 @@ impl EventRecorder {
             *self.now_playing.lock().unwrap_or_else(|p| p.into_inner()) = Some(item);
         }
         Ok(events.into_iter().map(|e| e.id).collect())
+    }
+
+    /// Appends events already made and stamped (kept elsewhere, or made for a
+    /// rehearsal) to the outbox, in one transaction: all or none.
+    pub fn append(&self, events: &[Event]) -> Result<(), EventError> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner()).append_events(events)?;
+        Ok(())
+    }
+
+    /// Records that a phone downloaded brochure `brochure_id` in `locale`: the
+    /// download and its event for the outbox, together.
+    pub fn record_brochure_download(&self, brochure_id: &str, locale: &str) -> Result<(), EventError> {
+        let download = crate::store::BrochureDownload {
+            brochure_id: brochure_id.to_owned(),
+            locale: locale.to_owned(),
+            downloaded_at: self.clock.now(),
+        };
+        self.store.lock().unwrap_or_else(|p| p.into_inner()).record_brochure_download(&download)?;
+        Ok(())
     }
 
     /// The item the player started last (`playlist`, `item`, `blob`, `since`),

@@ -1,19 +1,20 @@
-//! The payloads the kiosk interface receives (`ui/kiosk/src/backend/types.ts`
-//! mirrors them): the active release in one language, with blob names turned into
-//! URLs and brochure links into QR codes.
+//! The payloads the kiosk interface receives: the active release in one
+//! language, with blob names turned into URLs and brochure links into QR codes.
+//! Their TypeScript types are generated into `ui/kiosk/src/generated/`.
 
-use kiosk_core::blob::BlobId;
 use kiosk_core::locale::LocaleTag;
 use kiosk_core::qr::qr_svg;
 use serde::Serialize;
 
-use crate::brochure_server::brochure_url;
 use crate::library::ActiveRelease;
+pub use crate::urls::Urls;
 
 /// What the interface needs once, at start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct Session {
     /// `kiosk` (touch) or `signage` (an unattended screen).
+    #[ts(type = "\"kiosk\" | \"signage\"")]
     pub mode: &'static str,
     /// Languages offered.
     pub locales: Vec<LocaleInfo>,
@@ -26,7 +27,8 @@ pub struct Session {
 }
 
 /// A language offered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct LocaleInfo {
     /// Tag.
     pub tag: String,
@@ -35,16 +37,19 @@ pub struct LocaleInfo {
 }
 
 /// Which release is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct ReleaseInfo {
     /// Channel.
     pub channel: String,
     /// Version.
+    #[ts(type = "number")]
     pub version: u64,
 }
 
 /// The pack in one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct LocalizedContent {
     /// The language given.
     pub locale: String,
@@ -59,11 +64,13 @@ pub struct LocalizedContent {
     /// Social.
     pub social: Social,
     /// Interface words.
+    #[ts(type = "Record<string, string>")]
     pub ui: std::collections::BTreeMap<String, String>,
 }
 
 /// Brand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct Brand {
     /// Title.
     pub title: String,
@@ -76,7 +83,8 @@ pub struct Brand {
 }
 
 /// Attract loop.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct Attract {
     /// Headline.
     pub headline: String,
@@ -87,7 +95,8 @@ pub struct Attract {
 }
 
 /// A chapter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct Chapter {
     /// Id.
     pub id: String,
@@ -104,7 +113,8 @@ pub struct Chapter {
 }
 
 /// A scene.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct Scene {
     /// Id.
     pub id: String,
@@ -121,7 +131,8 @@ pub struct Scene {
 }
 
 /// A brochure with its download link as a QR code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct Brochure {
     /// Id.
     pub id: String,
@@ -138,11 +149,13 @@ pub struct Brochure {
     /// File name.
     pub file_name: String,
     /// Size in bytes.
+    #[ts(type = "number")]
     pub size_bytes: u64,
 }
 
 /// Social.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct Social {
     /// Hashtags.
     pub hashtags: Vec<String>,
@@ -151,7 +164,8 @@ pub struct Social {
 }
 
 /// A social channel with its QR code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct SocialChannel {
     /// Name.
     pub name: String,
@@ -161,21 +175,6 @@ pub struct SocialChannel {
     pub url: String,
     /// QR code of `url`.
     pub qr_svg: String,
-}
-
-/// How the view turns blobs and brochures into URLs.
-#[derive(Debug, Clone)]
-pub struct Urls {
-    /// Media server base (`MediaServer::base_url`).
-    pub media_base: String,
-    /// Brochure server base as phones see it.
-    pub brochure_base: String,
-}
-
-impl Urls {
-    pub(crate) fn blob(&self, id: &BlobId) -> String {
-        format!("{}/blobs/{id}", self.media_base)
-    }
 }
 
 /// The session for `release`; `start_locale` is used when the pack offers it.
@@ -246,7 +245,7 @@ pub fn localized_content(release: &ActiveRelease, locale: &str, urls: &Urls) -> 
             .brochures
             .into_iter()
             .map(|b| {
-                let download_url = brochure_url(&urls.brochure_base, &b.id, &b.file_locale);
+                let download_url = urls.brochure(&b.id, &b.file_locale);
                 Brochure {
                     qr_svg: qr(&download_url),
                     size_bytes: release.manifest.blob(&b.blob).map_or(0, |blob| blob.size),

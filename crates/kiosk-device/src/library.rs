@@ -1,19 +1,17 @@
 //! The device's release library: every release it has trusted, their blobs in one
-//! content-addressed pool, and which release is active.
+//! content-addressed pool, and which release is active (the folder layout is
+//! [`DataDir`]'s).
 //!
-//! ```text
-//! <data_dir>/
-//!   kiosk.sqlite                       the store (trusted versions, downloads)
-//!   blobs/<sha256>                     every blob of every kept release, once
-//!   releases/<channel>/<version>/      manifest.json + manifest.sig
-//!   active.json                        {"channel": …, "version": …}, replaced atomically
-//!   incoming/<any name>/               bundle folders to import at start
-//! ```
-//!
-//! A release enters the library only after it verified completely, and every blob
-//! is written to a temporary name, synced and renamed, so a crash at any point
+//! A release enters the library through one door, whether it comes from a
+//! server, a booth mirror, a USB stick or the app's own bundle:
+//! [`Library::stage`] → [`Staging::admit`] (or [`Staging::admit_copy`]) for each
+//! blob → [`Staging::commit`] with the [`VerifiedManifest`], which carries the
+//! exact bytes and signature that were verified. A blob enters the pool only
+//! after its size and SHA-256 matched, synced, by one rename; a release folder
+//! appears by one rename after its blobs are all in place. A crash at any point
 //! leaves either the old state or the new one. Activation is one atomic rename.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -25,9 +23,8 @@ use kiosk_core::manifest::Manifest;
 use kiosk_core::verify::{Rejection, TrustPolicy, TrustedRelease, VerifiedManifest, check_blob};
 use serde::{Deserialize, Serialize};
 
-use crate::bundle_folder::{
-    BundleError, BundlePaths, blob_facts, read_verified_manifest, verify_blobs, verify_manifest_files,
-};
+use crate::bundle_folder::{BundleError, BundlePaths, blob_facts, verify_blobs, verify_manifest_files};
+use crate::data_dir::DataDir;
 use crate::store::{Store, StoreError};
 
 /// The channel of the content built into the app.
@@ -60,6 +57,16 @@ pub enum LibraryError {
     },
 }
 
+impl LibraryError {
+    /// Why a release or blob was refused, when that is what failed.
+    pub fn rejection(&self) -> Option<&Rejection> {
+        match self {
+            Self::Bundle(error) => error.rejection(),
+            _ => None,
+        }
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LibraryError + '_ {
     move |source| LibraryError::Io { path: path.to_owned(), source }
 }
@@ -81,6 +88,15 @@ impl ActiveRelease {
     /// The file of a blob this release lists; `None` for any other name.
     pub fn blob_path(&self, id: &BlobId) -> Option<(PathBuf, &BlobRef)> {
         self.manifest.blob(id).map(|blob| (self.blob_dir.join(id.as_str()), blob))
+    }
+
+    fn of(verified: VerifiedManifest, blob_dir: PathBuf) -> Self {
+        Self {
+            manifest: verified.manifest,
+            manifest_sha256: verified.manifest_sha256,
+            key_id: verified.key_id,
+            blob_dir,
+        }
     }
 }
 
@@ -117,23 +133,22 @@ pub struct Trust {
 /// The library in a data folder.
 #[derive(Debug)]
 pub struct Library {
-    root: PathBuf,
+    dir: DataDir,
     store: Store,
 }
 
 impl Library {
-    /// Opens the library, creating its folders and store.
+    /// Opens the library in the data folder at `data_dir`, creating its folders
+    /// and store.
     pub fn open(data_dir: &Path) -> Result<Self, LibraryError> {
-        for dir in [
-            data_dir.to_owned(),
-            data_dir.join("blobs"),
-            data_dir.join("releases"),
-            data_dir.join("incoming"),
-        ] {
-            std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        }
-        let store = Store::open(&data_dir.join("kiosk.sqlite"))?;
-        Ok(Self { root: data_dir.to_owned(), store })
+        Self::at(DataDir::new(data_dir))
+    }
+
+    /// Opens the library in `dir`, creating its folders and store.
+    pub fn at(dir: DataDir) -> Result<Self, LibraryError> {
+        dir.create().map_err(io(dir.root()))?;
+        let store = dir.open_store()?;
+        Ok(Self { dir, store })
     }
 
     /// The store.
@@ -142,41 +157,40 @@ impl Library {
     }
 
     /// The data folder.
-    pub fn data_dir(&self) -> &Path {
-        &self.root
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
     }
 
     /// The folder where bundles to import are dropped.
     pub fn incoming_dir(&self) -> PathBuf {
-        self.root.join("incoming")
-    }
-
-    fn blob_dir(&self) -> PathBuf {
-        self.root.join("blobs")
+        self.dir.incoming()
     }
 
     /// The pool's file for a blob (it may be absent).
     pub fn pool_path(&self, id: &BlobId) -> PathBuf {
-        self.blob_dir().join(id.as_str())
+        self.dir.blob(id)
     }
 
     /// The blobs in the pool, by name (not checked: import checks what it uses).
-    pub fn held_blobs(&self) -> std::collections::BTreeSet<BlobId> {
-        std::fs::read_dir(self.blob_dir())
+    pub fn held_blobs(&self) -> BTreeSet<BlobId> {
+        std::fs::read_dir(self.dir.blobs())
             .into_iter()
             .flatten()
             .filter_map(|entry| BlobId::parse(entry.ok()?.file_name().to_str()?).ok())
             .collect()
     }
 
-    fn release_dir(&self, channel: &str, version: u64) -> PathBuf {
-        self.root.join("releases").join(channel).join(version.to_string())
+    /// Opens the door for a release of `channel` from a server or a mirror:
+    /// its blobs are staged in `incoming/.sync-<channel>/` (partial downloads
+    /// left there by an earlier round resume) and admitted one by one.
+    pub fn stage(&self, channel: &str) -> Result<Staging, LibraryError> {
+        Staging::open(self, self.dir.staging(channel))
     }
 
     /// Verifies the bundle in `dir` completely and adds it to the library.
     /// Every blob is checked before any is copied, so nothing of a bundle that
     /// fails a check enters the library; a damaged copy already in the pool is
-    /// replaced by the good one.
+    /// replaced by the good one. Waits for, and holds, the library's lock.
     pub fn import(
         &self,
         dir: &Path,
@@ -184,114 +198,42 @@ impl Library {
         channel: &str,
         now: Timestamp,
     ) -> Result<VerifiedManifest, LibraryError> {
+        let held = self.lock()?;
+        self.import_held(dir, keys, channel, now, &held)
+    }
+
+    /// [`Library::import`] for a caller that holds the lock already.
+    pub fn import_held(
+        &self,
+        dir: &Path,
+        keys: &[VerifyingKey],
+        channel: &str,
+        now: Timestamp,
+        held: &LibraryLock,
+    ) -> Result<VerifiedManifest, LibraryError> {
         let trusted = self.store.trusted_release(channel)?;
         let policy = TrustPolicy { keys, channel, trusted: trusted.as_ref(), now };
         let paths = BundlePaths::in_dir(dir);
-        let files = read_verified_manifest(&paths, &policy)?;
-        let manifest = &files.verified.manifest;
-        verify_blobs(manifest, &paths.blobs)?;
-        for blob in &manifest.blobs {
-            self.copy_blob(&paths.blobs, blob)?;
+        let verified = verify_manifest_files(&paths, &policy)?;
+        verify_blobs(&verified.manifest, &paths.blobs)?;
+        // A folder of its own: a sync of the same channel may be resuming its
+        // downloads in the other one.
+        let staging = Staging::open(self, self.dir.incoming().join(format!(".import-{channel}")))?;
+        for blob in &verified.manifest.blobs {
+            staging.admit_copy(&paths.blobs.join(blob.sha256.as_str()), blob)?;
         }
-        self.commit_release(channel, &files.verified, &files.manifest_bytes, &files.signature_bytes, now)?;
-        Ok(files.verified)
-    }
-
-    /// The last steps of adding a verified release whose blobs are all in the
-    /// pool: the pool's names made durable, the release folder written, the
-    /// release trusted.
-    fn commit_release(
-        &self,
-        channel: &str,
-        verified: &VerifiedManifest,
-        manifest_bytes: &[u8],
-        signature: &[u8],
-        now: Timestamp,
-    ) -> Result<(), LibraryError> {
-        sync_dir(&self.blob_dir())?;
-        self.store_release(channel, verified.manifest.version, manifest_bytes, signature)?;
-        let release = TrustedRelease {
-            version: verified.manifest.version,
-            manifest_sha256: verified.manifest_sha256.clone(),
-        };
-        self.store.trust_release(channel, &release, now)?;
-        Ok(())
-    }
-
-    /// Moves a blob into the pool by one rename from `checked`, a file on the
-    /// same filesystem whose size and SHA-256 the caller has checked against
-    /// `id` and synced to disk (the sync client's downloads).
-    pub fn admit_checked_blob(&self, checked: &Path, id: &BlobId) -> Result<(), LibraryError> {
-        let target = self.pool_path(id);
-        std::fs::rename(checked, &target).map_err(io(&target))
-    }
-
-    /// The blobs of `manifest` already in the pool with their listed length
-    /// (a blob with another length is fetched again). Names and lengths only:
-    /// every pooled blob was checked when it entered the pool.
-    pub fn pooled_blobs(&self, manifest: &Manifest) -> std::collections::BTreeSet<BlobId> {
-        manifest
-            .blobs
-            .iter()
-            .filter(|blob| {
-                std::fs::metadata(self.pool_path(&blob.sha256)).is_ok_and(|m| m.len() == blob.size)
-            })
-            .map(|blob| blob.sha256.clone())
-            .collect()
-    }
-
-    /// Adds a release whose blobs are all in the pool already, each checked as
-    /// it entered ([`Library::admit_checked_blob`]), so none is hashed again.
-    /// `verified` is what [`kiosk_core::verify::verify_manifest`] made of
-    /// `manifest_bytes` and `signature` for this channel; it is checked once
-    /// more against what is trusted now (a USB stick may have brought a newer
-    /// release meanwhile), every listed blob's presence and length are checked,
-    /// then the release is stored and trusted. Returns it, ready for
-    /// [`Library::activate`].
-    pub fn adopt(
-        &self,
-        verified: VerifiedManifest,
-        manifest_bytes: &[u8],
-        signature: &[u8],
-        now: Timestamp,
-    ) -> Result<ActiveRelease, LibraryError> {
-        let channel = verified.manifest.channel.clone();
-        let channel = channel.as_str();
-        let trusted = self.store.trusted_release(channel)?;
-        let place = self.root.join("releases").join(channel);
-        let rejected =
-            |rejection| LibraryError::Bundle(BundleError::Rejected { place: place.clone(), rejection });
-        kiosk_core::verify::check_not_behind(
-            verified.manifest.version,
-            &verified.manifest_sha256,
-            trusted.as_ref(),
-        )
-        .map_err(rejected)?;
-        let pooled = self.pooled_blobs(&verified.manifest);
-        if let Some(missing) = verified.manifest.blobs.iter().find(|b| !pooled.contains(&b.sha256)) {
-            return Err(rejected(kiosk_core::verify::Rejection::BlobMissing(missing.sha256.clone())));
-        }
-        self.commit_release(channel, &verified, manifest_bytes, signature, now)?;
-        Ok(ActiveRelease {
-            manifest: verified.manifest,
-            manifest_sha256: verified.manifest_sha256,
-            key_id: verified.key_id,
-            blob_dir: self.blob_dir(),
-        })
+        staging.commit(self, verified.clone(), now, held)?;
+        Ok(verified)
     }
 
     /// Writes the verified manifest bytes as `releases/<channel>/<version>/`, by
     /// one rename; an existing folder with other bytes is replaced.
-    fn store_release(
-        &self,
-        channel: &str,
-        version: u64,
-        manifest: &[u8],
-        signature: &[u8],
-    ) -> Result<(), LibraryError> {
-        let target = self.release_dir(channel, version);
-        if std::fs::read(target.join("manifest.json")).is_ok_and(|bytes| bytes == manifest)
-            && std::fs::read(target.join("manifest.sig")).is_ok_and(|bytes| bytes == signature)
+    fn store_release(&self, verified: &VerifiedManifest) -> Result<(), LibraryError> {
+        let (channel, version) = (&verified.manifest.channel, verified.manifest.version);
+        let (manifest, signature) = (&verified.bytes, &verified.signature);
+        let target = self.dir.release(channel, version);
+        if std::fs::read(target.join("manifest.json")).is_ok_and(|bytes| &bytes == manifest)
+            && std::fs::read(target.join("manifest.sig")).is_ok_and(|bytes| &bytes == signature)
         {
             return Ok(());
         }
@@ -309,41 +251,6 @@ impl Library {
         sync_dir(parent)
     }
 
-    /// Copies one blob into the pool through a temporary file, checking it on the
-    /// way, unless the pool already holds a good copy.
-    fn copy_blob(&self, from_dir: &Path, blob: &BlobRef) -> Result<(), LibraryError> {
-        let source = from_dir.join(blob.sha256.as_str());
-        let target = self.blob_dir().join(blob.sha256.as_str());
-        if blob_facts(&target, blob.size)
-            .ok()
-            .flatten()
-            .is_some_and(|facts| check_blob(blob, Some(&facts)).is_ok())
-        {
-            return Ok(());
-        }
-        let reject =
-            |rejection| LibraryError::Bundle(BundleError::Rejected { place: source.clone(), rejection });
-        let mut input = File::open(&source).map_err(io(&source))?.take(blob.size + 1);
-        let temp = self.blob_dir().join(format!(".{}.incoming", blob.sha256));
-        let mut output = File::create(&temp).map_err(io(&temp))?;
-        let mut hasher = BlobHasher::new();
-        let mut buffer = vec![0u8; 64 * 1024];
-        loop {
-            let n = input.read(&mut buffer).map_err(io(&source))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            output.write_all(&buffer[..n]).map_err(io(&temp))?;
-        }
-        if let Err(rejection) = check_blob(blob, Some(&hasher.finish())) {
-            let _ = std::fs::remove_file(&temp);
-            return Err(reject(rejection));
-        }
-        output.sync_all().map_err(io(&temp))?;
-        std::fs::rename(&temp, &target).map_err(io(&target))
-    }
-
     /// Drops all but the `keep` newest releases of `channel` (never `active`),
     /// then, when one was dropped, every pooled blob that no remaining release of
     /// any channel lists.
@@ -356,11 +263,11 @@ impl Library {
             return Ok(Collected { releases: 0, blobs: 0 });
         }
         for version in &dropped {
-            let dir = self.release_dir(channel, *version);
+            let dir = self.dir.release(channel, *version);
             std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
         }
         let mut kept = Vec::new();
-        for channel_dir in std::fs::read_dir(self.root.join("releases")).into_iter().flatten().flatten() {
+        for channel_dir in std::fs::read_dir(self.dir.releases()).into_iter().flatten().flatten() {
             for release_dir in std::fs::read_dir(channel_dir.path()).into_iter().flatten().flatten() {
                 let path = release_dir.path().join("manifest.json");
                 if release_dir.file_name().to_string_lossy().starts_with('.') {
@@ -386,7 +293,7 @@ impl Library {
 
     /// Versions of `channel` in the library, newest first.
     pub fn versions(&self, channel: &str) -> Vec<u64> {
-        let mut versions: Vec<u64> = std::fs::read_dir(self.root.join("releases").join(channel))
+        let mut versions: Vec<u64> = std::fs::read_dir(self.dir.channel_releases(channel))
             .into_iter()
             .flatten()
             .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
@@ -405,18 +312,13 @@ impl Library {
         now: Timestamp,
     ) -> Option<ActiveRelease> {
         for version in self.versions(channel) {
-            let paths = BundlePaths::in_dir(&self.release_dir(channel, version));
+            let paths = BundlePaths::in_dir(&self.dir.release(channel, version));
             let policy = TrustPolicy { keys, channel, trusted: None, now };
             let checked = verify_manifest_files(&paths, &policy)
-                .and_then(|verified| verify_blobs(&verified.manifest, &self.blob_dir()).map(|()| verified));
+                .and_then(|verified| verify_blobs(&verified.manifest, &self.dir.blobs()).map(|()| verified));
             match checked {
                 Ok(verified) if verified.manifest.version == version => {
-                    return Some(ActiveRelease {
-                        manifest: verified.manifest,
-                        manifest_sha256: verified.manifest_sha256,
-                        key_id: verified.key_id,
-                        blob_dir: self.blob_dir(),
-                    });
+                    return Some(ActiveRelease::of(verified, self.dir.blobs()));
                 }
                 Ok(verified) => tracing::warn!(
                     channel,
@@ -450,7 +352,7 @@ impl Library {
     pub fn activate(&self, release: &ActiveRelease) -> Result<(), LibraryError> {
         let pointer =
             ActivePointer { channel: release.manifest.channel.clone(), version: release.manifest.version };
-        let path = self.root.join("active.json");
+        let path = self.dir.active_pointer();
         crate::durable::replace_file(&path, &serde_json::to_vec(&pointer).expect("pointer serializes"))
             .map_err(io(&path))
     }
@@ -458,7 +360,7 @@ impl Library {
     /// Waits until no other thread or process of this data folder changes the
     /// library (a sync, a USB import), and holds it until the guard is dropped.
     pub fn lock(&self) -> Result<LibraryLock, LibraryError> {
-        let path = self.root.join(".lock");
+        let path = self.dir.lock_file();
         let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(io(&path))?;
         rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
             .map_err(|e| LibraryError::Io { path: path.clone(), source: e.into() })?;
@@ -467,7 +369,7 @@ impl Library {
 
     /// The active release as last recorded: `(channel, version)`.
     pub fn active_pointer(&self) -> Option<(String, u64)> {
-        active_pointer_in(&self.root)
+        read_active_pointer(&self.dir)
     }
 
     /// Start-up: imports bundles waiting in `incoming/` (removing those imported,
@@ -480,9 +382,10 @@ impl Library {
         built_in: Option<&Path>,
         now: Timestamp,
     ) -> Result<ActiveRelease, LibraryError> {
-        self.import_incoming(trust, now);
+        let held = self.lock()?;
+        self.import_incoming(trust, now, &held);
         if let Some(dir) = built_in
-            && let Err(error) = self.import(dir, &trust.keys, BUILT_IN_CHANNEL, now)
+            && let Err(error) = self.import_held(dir, &trust.keys, BUILT_IN_CHANNEL, now, &held)
         {
             tracing::error!(%error, "built-in content refused");
         }
@@ -491,7 +394,7 @@ impl Library {
             .or_else(|| self.newest_valid(&trust.keys, BUILT_IN_CHANNEL, now))
             .ok_or_else(|| LibraryError::NoContent {
                 channel: trust.channel.clone(),
-                data_dir: self.root.clone(),
+                data_dir: self.dir.root().to_owned(),
             })?;
         self.activate(&release)?;
         tracing::info!(
@@ -504,7 +407,7 @@ impl Library {
         Ok(release)
     }
 
-    fn import_incoming(&self, trust: &Trust, now: Timestamp) {
+    fn import_incoming(&self, trust: &Trust, now: Timestamp, held: &LibraryLock) {
         let incoming = self.incoming_dir();
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(&incoming)
             .into_iter()
@@ -517,7 +420,7 @@ impl Library {
             .collect();
         dirs.sort();
         for dir in dirs {
-            match self.import(&dir, &trust.keys, &trust.channel, now) {
+            match self.import_held(&dir, &trust.keys, &trust.channel, now, held) {
                 Ok(verified) => {
                     tracing::info!(bundle = %dir.display(), version = verified.manifest.version, "bundle imported");
                     if let Err(error) = std::fs::remove_dir_all(&dir) {
@@ -535,12 +438,140 @@ impl Library {
     }
 }
 
-/// The active release recorded in the data folder `data_dir`, read without
-/// opening the library: `(channel, version)`.
-pub fn active_pointer_in(data_dir: &Path) -> Option<(String, u64)> {
-    let bytes = std::fs::read(data_dir.join("active.json")).ok()?;
+/// The active release recorded in `data_dir`, read without opening the
+/// library: `(channel, version)`.
+pub fn read_active_pointer(data_dir: &DataDir) -> Option<(String, u64)> {
+    let bytes = std::fs::read(data_dir.active_pointer()).ok()?;
     let pointer: ActivePointer = serde_json::from_slice(&bytes).ok()?;
     Some((pointer.channel, pointer.version))
+}
+
+/// The door through which a release's blobs enter the pool, and then the
+/// release itself ([`Library::stage`]); shared by the threads that fetch a
+/// release's blobs at once. Dropped without [`Staging::commit`],
+/// it leaves what it admitted in the pool (listed by no release, collected
+/// later) and its partial files for the next round.
+#[derive(Debug)]
+pub struct Staging {
+    pool: DataDir,
+    dir: PathBuf,
+}
+
+impl Staging {
+    fn open(library: &Library, dir: PathBuf) -> Result<Self, LibraryError> {
+        let blobs = dir.join("blobs");
+        std::fs::create_dir_all(&blobs).map_err(io(&blobs))?;
+        Ok(Self { pool: library.dir.clone(), dir })
+    }
+
+    /// The blobs of `manifest` already in the pool with their listed length
+    /// (a blob with another length is fetched again). Names and lengths only:
+    /// every pooled blob was checked when it was admitted.
+    pub fn held(&self, manifest: &Manifest) -> BTreeSet<BlobId> {
+        manifest
+            .blobs
+            .iter()
+            .filter(|blob| {
+                std::fs::metadata(self.pool.blob(&blob.sha256)).is_ok_and(|m| m.len() == blob.size)
+            })
+            .map(|blob| blob.sha256.clone())
+            .collect()
+    }
+
+    /// Where a download of `blob` is kept until it is admitted; a partial one
+    /// left by an earlier round is there to resume.
+    pub fn partial_file(&self, blob: &BlobRef) -> PathBuf {
+        self.dir.join("blobs").join(format!(".{}.partial", blob.sha256))
+    }
+
+    /// Admits `file` (a regular file on the data folder's filesystem, such as
+    /// [`Staging::partial_file`]) as `blob`: its size and SHA-256 are checked,
+    /// it is synced to disk and renamed into the pool. A file that does not
+    /// match is left where it is and refused with the reason.
+    pub fn admit(&self, file: &Path, blob: &BlobRef) -> Result<(), LibraryError> {
+        let facts = blob_facts(file, blob.size)?;
+        check_blob(blob, facts.as_ref()).map_err(|rejection| {
+            LibraryError::Bundle(BundleError::Rejected { place: file.to_owned(), rejection })
+        })?;
+        File::open(file).and_then(|f| f.sync_all()).map_err(io(file))?;
+        let target = self.pool.blob(&blob.sha256);
+        std::fs::rename(file, &target).map_err(io(&target))
+    }
+
+    /// Copies `source` (a bundle's blob, on any filesystem) into the pool as
+    /// `blob` through a temporary file, checking it on the way, unless the
+    /// pool already holds a good copy (a damaged one is replaced).
+    pub fn admit_copy(&self, source: &Path, blob: &BlobRef) -> Result<(), LibraryError> {
+        let target = self.pool.blob(&blob.sha256);
+        if blob_facts(&target, blob.size)
+            .ok()
+            .flatten()
+            .is_some_and(|facts| check_blob(blob, Some(&facts)).is_ok())
+        {
+            return Ok(());
+        }
+        let reject =
+            |rejection| LibraryError::Bundle(BundleError::Rejected { place: source.to_owned(), rejection });
+        let mut input = File::open(source).map_err(io(source))?.take(blob.size + 1);
+        let temp = self.dir.join("blobs").join(format!(".{}.incoming", blob.sha256));
+        let mut output = File::create(&temp).map_err(io(&temp))?;
+        let mut hasher = BlobHasher::new();
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let n = input.read(&mut buffer).map_err(io(source))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            output.write_all(&buffer[..n]).map_err(io(&temp))?;
+        }
+        if let Err(rejection) = check_blob(blob, Some(&hasher.finish())) {
+            let _ = std::fs::remove_file(&temp);
+            return Err(reject(rejection));
+        }
+        output.sync_all().map_err(io(&temp))?;
+        std::fs::rename(&temp, &target).map_err(io(&target))
+    }
+
+    /// The last step, under the library's lock: `verified` (what
+    /// [`kiosk_core::verify::verify_manifest`] made of its bytes for this
+    /// device) is checked once more against what is trusted now (a USB stick
+    /// may have brought a newer release meanwhile), every blob it lists must be
+    /// in the pool with its length, then the pool's names are made durable, the
+    /// release folder written, the release trusted and the staging folder
+    /// removed. Returns the release, ready for [`Library::activate`].
+    pub fn commit(
+        self,
+        library: &Library,
+        verified: VerifiedManifest,
+        now: Timestamp,
+        _held: &LibraryLock,
+    ) -> Result<ActiveRelease, LibraryError> {
+        let channel = verified.manifest.channel.as_str();
+        let trusted = library.store.trusted_release(channel)?;
+        let place = library.dir.channel_releases(channel);
+        let rejected =
+            |rejection| LibraryError::Bundle(BundleError::Rejected { place: place.clone(), rejection });
+        kiosk_core::verify::check_not_behind(
+            verified.manifest.version,
+            &verified.manifest_sha256,
+            trusted.as_ref(),
+        )
+        .map_err(rejected)?;
+        let held = self.held(&verified.manifest);
+        if let Some(missing) = verified.manifest.blobs.iter().find(|b| !held.contains(&b.sha256)) {
+            return Err(rejected(Rejection::BlobMissing(missing.sha256.clone())));
+        }
+        sync_dir(&library.dir.blobs())?;
+        library.store_release(&verified)?;
+        let release = TrustedRelease {
+            version: verified.manifest.version,
+            manifest_sha256: verified.manifest_sha256.clone(),
+        };
+        library.store.trust_release(channel, &release, now)?;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(ActiveRelease::of(verified, library.dir.blobs()))
+    }
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), LibraryError> {

@@ -39,7 +39,7 @@ pub struct MediaServer {
 impl MediaServer {
     /// The URL of a blob.
     pub fn blob_url(&self, id: &BlobId) -> String {
-        format!("{}/blobs/{id}", self.base_url)
+        crate::urls::media_url(&self.base_url, id)
     }
 }
 
@@ -55,7 +55,7 @@ pub async fn start_media_server(
     let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
     let app = Router::new()
-        .route("/{secret}/blobs/{sha}", get(serve_blob))
+        .route(crate::urls::MEDIA_ROUTE, get(serve_blob))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(MediaState { secret: secret.clone(), release });
     tokio::spawn(async move {
@@ -75,7 +75,7 @@ async fn serve_blob(
     if secret != state.secret {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let release = state.release.get();
+    let Some(release) = state.release.get() else { return StatusCode::NOT_FOUND.into_response() };
     let Some((path, blob)) = BlobId::parse(&sha).ok().and_then(|id| release.blob_path(&id)) else {
         return StatusCode::NOT_FOUND.into_response();
     };

@@ -7,7 +7,6 @@
 //! signature against its own pinned keys and every blob against its SHA-256.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 use axum::Router;
 use axum::body::Body;
@@ -21,28 +20,32 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use kiosk_wire::headers::{MANIFEST_SIGNATURE_HEADER, RELEASE_VERSION_HEADER};
+use kiosk_wire::paths;
+
 use crate::current_release::CurrentRelease;
+use crate::data_dir::DataDir;
 
 #[derive(Clone)]
 struct MirrorState {
-    releases_dir: PathBuf,
+    data_dir: DataDir,
     release: CurrentRelease,
 }
 
-/// Serves `release` (whose manifest files are under `<data_dir>/releases/`) on
+/// Serves `release` (whose manifest files are kept in `data_dir`) on
 /// `listener` in the background until `shutdown` completes.
 pub fn serve_mirror(
     listener: TcpListener,
-    data_dir: PathBuf,
+    data_dir: DataDir,
     release: CurrentRelease,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<SocketAddr> {
     let addr = listener.local_addr()?;
     let app = Router::new()
-        .route("/v1/channels/{channel}/manifest", get(serve_manifest))
-        .route("/v1/blobs/{sha}", get(serve_blob))
+        .route(paths::MANIFEST_ROUTE, get(serve_manifest))
+        .route(paths::BLOB_ROUTE, get(serve_blob))
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "not_found", "no such route") })
-        .with_state(MirrorState { releases_dir: data_dir.join("releases"), release });
+        .with_state(MirrorState { data_dir, release });
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
             tracing::error!(%error, "mirror stopped");
@@ -65,12 +68,12 @@ async fn serve_manifest(
     let no_release =
         || problem(StatusCode::NOT_FOUND, "no_release", "this mirror has no release of that channel");
     let Ok(Path(channel)) = path else { return no_release() };
-    let release = state.release.get();
+    let Some(release) = state.release.get() else { return no_release() };
     let manifest = &release.manifest;
     if manifest.channel != channel {
         return no_release();
     }
-    let dir = state.releases_dir.join(&manifest.channel).join(manifest.version.to_string());
+    let dir = state.data_dir.release(&manifest.channel, manifest.version);
     let (Ok(bytes), Ok(signature)) =
         (std::fs::read(dir.join("manifest.json")), std::fs::read(dir.join("manifest.sig")))
     else {
@@ -89,8 +92,8 @@ async fn serve_manifest(
     let out = response.headers_mut();
     out.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex is a valid header"));
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    out.insert("x-manifest-signature", HeaderValue::from_str(&hex::encode(signature)).expect("hex"));
-    out.insert("x-release-version", HeaderValue::from(manifest.version));
+    out.insert(MANIFEST_SIGNATURE_HEADER, HeaderValue::from_str(&hex::encode(signature)).expect("hex"));
+    out.insert(RELEASE_VERSION_HEADER, HeaderValue::from(manifest.version));
     response
 }
 
@@ -101,7 +104,7 @@ async fn serve_blob(
 ) -> Response {
     let no_blob = || problem(StatusCode::NOT_FOUND, "no_blob", "this mirror's release lists no such blob");
     let Ok(Path(sha)) = path else { return no_blob() };
-    let release = state.release.get();
+    let Some(release) = state.release.get() else { return no_blob() };
     let Some((path, blob)) = BlobId::parse(&sha).ok().and_then(|id| release.blob_path(&id)) else {
         return no_blob();
     };

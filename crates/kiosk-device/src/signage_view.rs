@@ -2,7 +2,8 @@
 //! its URL or its card's words in the screen's languages, and when to ask again.
 //!
 //! The choice itself is `kiosk_core::signage::Signage::plan`; this module only
-//! turns it into a payload (`ui/kiosk/src/backend/types.ts` mirrors it). It never
+//! turns it into a payload (its TypeScript type is generated into
+//! `ui/kiosk/src/generated/`). It never
 //! returns an empty playlist: a pack without playlists plays its attract loop,
 //! and a pack with nothing playable shows its brand on a card — never black.
 
@@ -17,7 +18,6 @@ use kiosk_core::schedule::TimeWindow;
 use kiosk_core::signage::{Chosen, DEFAULT_STILL_SECONDS, PlaylistItem, Show};
 use serde::Serialize;
 
-use crate::brochure_server::brochure_url;
 use crate::kiosk_view::{ReleaseInfo, Urls};
 use crate::library::ActiveRelease;
 
@@ -53,15 +53,18 @@ impl PlayerSettings {
 }
 
 /// The playlist to play now.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct PlayerPlan {
     /// The playlist's id (`attract` for the attract loop).
     pub playlist: String,
     /// Why it plays.
     pub chosen: PlanReason,
     /// The device's time when this was planned.
+    #[ts(type = "string")]
     pub now: Timestamp,
     /// Milliseconds until the schedule must be asked again; `None`: not soon.
+    #[ts(type = "number | null")]
     pub next_change_ms: Option<u64>,
     /// The zone schedules run in.
     pub time_zone: String,
@@ -80,12 +83,14 @@ pub struct PlayerPlan {
 }
 
 /// Why a playlist plays.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "by", rename_all = "snake_case")]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub enum PlanReason {
     /// A schedule entry applies (its index).
     Schedule {
         /// Index into the schedule's entries.
+        #[ts(type = "number")]
         entry: usize,
     },
     /// No entry applies: the schedule's fallback.
@@ -112,13 +117,16 @@ impl From<Chosen> for PlanReason {
 }
 
 /// One item of the plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct PlayerItem {
     /// Stable id in its playlist (proof of play).
     pub id: String,
     /// `video`, `image`, `scene`, `brochure` or `message`.
+    #[ts(type = "\"video\" | \"image\" | \"scene\" | \"brochure\" | \"message\"")]
     pub kind: &'static str,
     /// Planned milliseconds (a film's own length unless the playlist says).
+    #[ts(type = "number")]
     pub planned_ms: u64,
     /// A film without `seconds`: it plays to its end, whatever `planned_ms` says.
     pub until_media_ends: bool,
@@ -139,7 +147,8 @@ pub struct PlayerItem {
 }
 
 /// A card's words in one language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct CardText {
     /// The language.
     pub locale: String,
@@ -154,7 +163,8 @@ pub struct CardText {
 }
 
 /// An item left out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct DroppedItem {
     /// Its id.
     pub id: String,
@@ -337,7 +347,7 @@ impl View<'_> {
                     let pack = content.localize(locale);
                     let Some(b) = pack.brochures.iter().find(|b| &b.id == brochure) else { continue };
                     if out.download_url.is_none() {
-                        let url = brochure_url(&self.urls.brochure_base, &b.id, &b.file_locale);
+                        let url = self.urls.brochure(&b.id, &b.file_locale);
                         out.qr_svg = qr_svg(&url).ok();
                         out.download_url = Some(url);
                         out.image_url = b.cover.as_ref().map(|id| self.urls.blob(id));

@@ -35,13 +35,14 @@ pub fn silent_alsa_config(system_config: &Path) -> String {
     format!("<{}>\npcm.!default {{ type null }}\n", system_config.display())
 }
 
-/// Writes the silent configuration into `dir` and returns its path, for
-/// `ALSA_CONFIG_PATH`.
-pub fn write_silent_alsa_config(dir: &Path) -> std::io::Result<PathBuf> {
-    let path = dir.join("alsa-silent.conf");
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(&path, silent_alsa_config(Path::new("/usr/share/alsa/alsa.conf")))?;
-    Ok(path)
+/// Writes the silent configuration to `path` (creating its folder) and returns
+/// it, for `ALSA_CONFIG_PATH`.
+pub fn write_silent_alsa_config(path: &Path) -> std::io::Result<PathBuf> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, silent_alsa_config(Path::new("/usr/share/alsa/alsa.conf")))?;
+    Ok(path.to_owned())
 }
 
 /// The audio sinks GStreamer would otherwise choose from.

@@ -1,6 +1,8 @@
 //! The staff PIN that leaves kiosk mode, stored only as an Argon2 hash.
 
 use argon2::Argon2;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -61,6 +63,46 @@ impl PinGuard {
             return PinOutcome::Locked { remaining: LOCK_FOR };
         }
         PinOutcome::Refused
+    }
+}
+
+/// Whether staff may use the staff screen and leave kiosk mode: the PIN's
+/// hash, the guard against guessing, and whether the right PIN was entered
+/// last. Shared by the interface's commands.
+#[derive(Debug)]
+pub struct StaffLock {
+    pin_hash: String,
+    guard: Mutex<PinGuard>,
+    unlocked: AtomicBool,
+}
+
+impl StaffLock {
+    /// Locked, opened by the PIN whose hash is `pin_hash`.
+    pub fn new(pin_hash: String) -> Self {
+        Self { pin_hash, guard: Mutex::default(), unlocked: AtomicBool::new(false) }
+    }
+
+    /// Tries `pin` at `now` (slow on purpose: Argon2id); a wrong one locks
+    /// again. Each outcome is logged.
+    pub fn attempt(&self, pin: &str, now: Instant) -> PinOutcome {
+        let outcome = self.guard.lock().unwrap_or_else(|p| p.into_inner()).attempt(pin, &self.pin_hash, now);
+        match outcome {
+            PinOutcome::Accepted => tracing::info!("staff PIN accepted"),
+            PinOutcome::Refused => tracing::warn!("wrong staff PIN"),
+            PinOutcome::Locked { remaining } => {
+                tracing::warn!(
+                    seconds = remaining.as_secs(),
+                    "staff PIN pad locked after repeated wrong PINs"
+                )
+            }
+        }
+        self.unlocked.store(outcome == PinOutcome::Accepted, Ordering::SeqCst);
+        outcome
+    }
+
+    /// Whether the right PIN was entered last.
+    pub fn is_unlocked(&self) -> bool {
+        self.unlocked.load(Ordering::SeqCst)
     }
 }
 

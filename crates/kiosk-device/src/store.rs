@@ -158,7 +158,7 @@ impl Store {
     }
 
     /// Records a brochure download, and the event for the outbox, together.
-    pub fn record_brochure_download(&mut self, download: &BrochureDownload) -> Result<(), StoreError> {
+    pub(crate) fn record_brochure_download(&mut self, download: &BrochureDownload) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(ctx("record brochure download"))?;
         tx.execute(
             "INSERT INTO brochure_downloads (brochure_id, locale, downloaded_at) VALUES (?1, ?2, ?3)",
@@ -175,8 +175,9 @@ impl Store {
         tx.commit().map_err(ctx("record brochure download"))
     }
 
-    /// Appends events to the outbox in one transaction: all or none.
-    pub fn append_events(&mut self, events: &[Event]) -> Result<(), StoreError> {
+    /// Appends events to the outbox in one transaction: all or none (only
+    /// [`crate::events::EventRecorder`] writes to the outbox).
+    pub(crate) fn append_events(&mut self, events: &[Event]) -> Result<(), StoreError> {
         let tx = self.conn.transaction().map_err(ctx("record events"))?;
         for event in events {
             insert_event(&tx, event)?;

@@ -6,14 +6,15 @@
 //! 2. verify it against the pinned keys before fetching anything (a forged,
 //!    rolled-back, expired or foreign manifest costs one request, and the
 //!    screen keeps playing what it plays);
-//! 3. plan what the pool lacks (`kiosk_core::sync::plan_fetch`) and fetch it,
-//!    a few blobs at a time, resuming partial files with `Range`; each blob's
-//!    size and SHA-256 are checked and the file synced (a corrupt one is
-//!    fetched again once, then the round fails); when all have come, they are
-//!    renamed into the pool;
-//! 4. when every blob is in the pool, store and trust the release
-//!    ([`Library::adopt`]: blobs already held are not hashed again) and
-//!    activate it by one rename.
+//! 3. open the library's door for the channel ([`Library::stage`]), plan what
+//!    the pool lacks (`kiosk_core::sync::plan_fetch`) and fetch it, a few
+//!    blobs at a time, resuming partial files with `Range`; each blob is
+//!    admitted as it comes ([`crate::library::Staging::admit`]: size and
+//!    SHA-256 checked, synced, renamed into the pool); a corrupt one is
+//!    fetched again once, then the round fails;
+//! 4. when every blob is in the pool, commit the release through the same
+//!    door (checked against what is trusted now, stored and trusted; blobs
+//!    already held are not hashed again) and activate it by one rename.
 //!
 //! A kill at any moment leaves the old release active and whole (new blobs in
 //! the pool are not listed by it, and are collected later) or the new one.
@@ -33,8 +34,10 @@ use kiosk_core::blob::{BlobId, BlobRef};
 use kiosk_core::sync::plan_fetch;
 use kiosk_core::verify::{Rejection, TrustPolicy, verify_manifest};
 
-use crate::emergency::SignedEmergency;
-use crate::library::{ActiveRelease, Library, LibraryError, Trust};
+use kiosk_wire::headers::{MANIFEST_SIGNATURE_HEADER, MESSAGE_SIGNATURE_HEADER};
+use kiosk_wire::{Heartbeat, Report, SignedEmergency, paths};
+
+use crate::library::{ActiveRelease, Library, LibraryError, Staging, Trust};
 use crate::store::Store;
 
 /// The most events kept in a screen's outbox (weeks offline on a busy booth).
@@ -174,7 +177,7 @@ impl SyncClient {
         trust: &Trust,
         now: Timestamp,
     ) -> Result<SyncOutcome, SyncError> {
-        let url = format!("{}/v1/channels/{}/manifest", self.source.base_url, trust.channel);
+        let url = format!("{}{}", self.source.base_url, paths::manifest(&trust.channel));
         let trusted = library.store().trusted_release(&trust.channel).map_err(LibraryError::from)?;
         // A round stopped between trusting a release and activating it (a kill,
         // a disk error) is finished by the next: it asks for the whole manifest.
@@ -200,7 +203,7 @@ impl SyncClient {
         }
         let signature = response
             .headers()
-            .get("x-manifest-signature")
+            .get(MANIFEST_SIGNATURE_HEADER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| hex::decode(v).ok())
             .unwrap_or_default();
@@ -221,22 +224,18 @@ impl SyncClient {
         }
         let manifest = &verified.manifest;
 
-        let staging = library.incoming_dir().join(format!(".sync-{}", trust.channel));
-        let partial_dir = staging.join("blobs");
-        std::fs::create_dir_all(&partial_dir).map_err(io(&partial_dir))?;
-        let plan = plan_fetch(manifest, &library.pooled_blobs(manifest));
+        let staging = library.stage(&trust.channel)?;
+        let plan = plan_fetch(manifest, &staging.held(manifest));
         let queue: Mutex<VecDeque<&BlobRef>> = Mutex::new(plan.fetch.iter().copied().collect());
         let failures: Mutex<Vec<SyncError>> = Mutex::new(Vec::new());
-        let checked: Mutex<Vec<(PathBuf, &BlobId)>> = Mutex::new(Vec::new());
         let transferred = AtomicU64::new(0);
         let fetch_all = || {
             loop {
                 let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
                 let Some(blob) = next else { break };
-                match self.fetch_blob(blob, &partial_dir) {
-                    Ok((file, received)) => {
+                match self.fetch_blob(blob, &staging) {
+                    Ok(received) => {
                         transferred.fetch_add(received, Ordering::Relaxed);
-                        checked.lock().unwrap_or_else(|p| p.into_inner()).push((file, &blob.sha256));
                     }
                     Err(error) => {
                         failures.lock().unwrap_or_else(|p| p.into_inner()).push(error);
@@ -254,9 +253,6 @@ impl SyncClient {
                 }
             }),
         }
-        for (file, id) in checked.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            library.admit_checked_blob(&file, id)?;
-        }
         if let Some(error) = failures.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().next() {
             return Err(error);
         }
@@ -268,10 +264,9 @@ impl SyncClient {
             fetched,
             "blobs complete; activating"
         );
-        let _changing = library.lock()?;
-        let release = library.adopt(verified, &manifest_bytes, &signature, now)?;
+        let changing = library.lock()?;
+        let release = staging.commit(library, verified, now, &changing)?;
         library.activate(&release)?;
-        let _ = std::fs::remove_dir_all(&staging);
         match library.collect(&trust.channel, release.manifest.version, KEEP_RELEASES) {
             Ok(collected) if collected.releases + collected.blobs > 0 => {
                 tracing::info!(
@@ -306,10 +301,10 @@ impl SyncClient {
     pub fn upload_outbox(
         &self,
         store: &mut Store,
-        heartbeat: serde_json::Map<String, serde_json::Value>,
+        heartbeat: Heartbeat,
         now: Timestamp,
     ) -> Result<usize, SyncError> {
-        let url = format!("{}/v1/reports", self.source.base_url);
+        let url = format!("{}{}", self.source.base_url, paths::reports());
         let mut sent = 0;
         let mut heartbeat = Some(heartbeat);
         loop {
@@ -317,13 +312,15 @@ impl SyncClient {
             if events.is_empty() && heartbeat.is_none() {
                 return Ok(sent);
             }
-            let body = serde_json::json!({ "heartbeat": heartbeat.take(), "events": events });
+            let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+            let (count, body) = (events.len(), Report { heartbeat: heartbeat.take(), events });
+            let body = serde_json::to_string(&body).expect("a report serializes");
             let mut request = self.http.post(&url).header("content-type", "application/json");
             if let Some(token) = &self.source.token {
                 request = request.bearer_auth(token);
             }
             let response = request
-                .body(body.to_string())
+                .body(body)
                 .send()
                 .map_err(|e| SyncError::Network { url: url.clone(), reason: e.to_string() })?;
             let status = response.status().as_u16();
@@ -331,10 +328,9 @@ impl SyncClient {
                 let body = error_body(response);
                 return Err(SyncError::Status { url, status, body });
             }
-            let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
             store.mark_uploaded(&ids, now).map_err(LibraryError::from)?;
             sent += ids.len();
-            if events.len() < UPLOAD_BATCH {
+            if count < UPLOAD_BATCH {
                 return Ok(sent);
             }
         }
@@ -344,7 +340,7 @@ impl SyncClient {
     /// /v1/channels/{channel}/emergency`), unverified; `None` when there never
     /// was one (or the source keeps none, as a mirror).
     pub fn fetch_emergency(&self, channel: &str) -> Result<Option<SignedEmergency>, SyncError> {
-        let url = format!("{}/v1/channels/{channel}/emergency", self.source.base_url);
+        let url = format!("{}{}", self.source.base_url, paths::emergency(channel));
         let network =
             |e: &dyn std::fmt::Display| SyncError::Network { url: url.clone(), reason: e.to_string() };
         let response = self.get(&url).send().map_err(|e| network(&e))?;
@@ -355,7 +351,7 @@ impl SyncClient {
         }
         let signature = response
             .headers()
-            .get("x-message-signature")
+            .get(MESSAGE_SIGNATURE_HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned();
@@ -364,12 +360,12 @@ impl SyncClient {
         Ok(Some(SignedEmergency { message, signature }))
     }
 
-    /// Fetches one blob into `dir`, resuming a partial file, and checks it; a
-    /// corrupt one is fetched once more from the start. Returns the checked file
-    /// (synced to disk) and the bytes received.
-    fn fetch_blob(&self, blob: &BlobRef, dir: &Path) -> Result<(PathBuf, u64), SyncError> {
-        let url = format!("{}/v1/blobs/{}", self.source.base_url, blob.sha256);
-        let partial = dir.join(format!(".{}.partial", blob.sha256));
+    /// Fetches one blob into its staging file, resuming a partial one, and
+    /// admits it into the pool; a corrupt one is fetched once more from the
+    /// start. Returns the bytes received.
+    fn fetch_blob(&self, blob: &BlobRef, staging: &Staging) -> Result<u64, SyncError> {
+        let url = format!("{}{}", self.source.base_url, paths::blob(&blob.sha256));
+        let partial = staging.partial_file(blob);
         let mut last = String::new();
         let mut received = 0;
         for attempt in 0..2 {
@@ -378,9 +374,12 @@ impl SyncClient {
                 let _ = std::fs::remove_file(&partial);
             }
             received += self.download(&url, blob.size, &partial)?;
-            match check_file(&partial, blob) {
-                Ok(()) => return Ok((partial, received)),
-                Err(reason) => last = reason,
+            match staging.admit(&partial, blob) {
+                Ok(()) => return Ok(received),
+                Err(LibraryError::Bundle(refused)) => {
+                    last = refused.rejection().map_or_else(|| refused.to_string(), ToString::to_string)
+                }
+                Err(error) => return Err(error.into()),
             }
         }
         let _ = std::fs::remove_file(&partial);
@@ -453,10 +452,4 @@ fn error_body(response: reqwest::blocking::Response) -> String {
     let mut text = String::new();
     let _ = response.take(4096).read_to_string(&mut text);
     text.chars().take(300).collect()
-}
-
-/// Whether the file holds exactly the blob; the reason when not.
-fn check_file(path: &Path, blob: &BlobRef) -> Result<(), String> {
-    let facts = crate::bundle_folder::blob_facts(path, blob.size).map_err(|e| e.to_string())?;
-    kiosk_core::verify::check_blob(blob, facts.as_ref()).map_err(|r| r.to_string())
 }

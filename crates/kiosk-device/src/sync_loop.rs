@@ -3,7 +3,6 @@
 //! stream; emergency messages from that stream; after each round a heartbeat and
 //! the outbox to the server; backoff with jitter after failures.
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -11,10 +10,12 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use kiosk_core::emergency::EmergencyMessage;
-use serde_json::{Map, Value};
 
 use crate::clock::DeviceClock;
-use crate::emergency::SignedEmergency;
+use crate::data_dir::DataDir;
+use kiosk_wire::announcement::{EMERGENCY_EVENT, RELEASE_EVENT};
+use kiosk_wire::{Heartbeat, SignedEmergency, paths};
+
 use crate::library::{ActiveRelease, Library, Trust};
 use crate::store::Store;
 use crate::sync_client::{
@@ -44,11 +45,13 @@ fn random_fraction() -> f64 {
 }
 
 /// What the last sync rounds did, for the staff screen.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
 pub struct SyncStatus {
     /// The server or mirror.
     pub server: String,
     /// When the last round ended (device clock).
+    #[ts(type = "string | null")]
     pub last_round_at: Option<Timestamp>,
     /// What it did, in a few words (or why it failed).
     pub last_outcome: String,
@@ -65,13 +68,14 @@ pub struct SyncHooks {
     pub activated: Box<dyn Fn(ActiveRelease) + Send>,
     /// Called with each emergency message (or withdrawal) verified and kept.
     pub emergency: Box<dyn Fn(EmergencyMessage) + Send>,
-    /// Fields added to each heartbeat (the app adds the item on screen).
-    pub heartbeat: Box<dyn Fn() -> Map<String, Value> + Send>,
+    /// Adds what the program knows to each heartbeat (the screen adds the item
+    /// on screen).
+    pub heartbeat: Box<dyn Fn(&mut Heartbeat) + Send>,
 }
 
 impl Default for SyncHooks {
     fn default() -> Self {
-        Self { activated: Box::new(|_| {}), emergency: Box::new(|_| {}), heartbeat: Box::new(Map::new) }
+        Self { activated: Box::new(|_| {}), emergency: Box::new(|_| {}), heartbeat: Box::new(|_| {}) }
     }
 }
 
@@ -82,7 +86,7 @@ impl Default for SyncHooks {
 /// between rounds or during one. With a token (the central server, not a
 /// mirror) every round ends with a heartbeat and the outbox.
 pub fn spawn_sync_loop(
-    data_dir: PathBuf,
+    data_dir: DataDir,
     trust: Trust,
     source: SyncSource,
     every: Duration,
@@ -120,7 +124,7 @@ pub fn spawn_sync_loop(
         loop {
             let round = match library.take() {
                 Some(open) => Ok(open),
-                None => Library::open(&data_dir).map_err(SyncError::from),
+                None => Library::at(data_dir.clone()).map_err(SyncError::from),
             }
             .and_then(|open| {
                 let round = client.sync_once(&open, &trust, clock.now());
@@ -183,7 +187,7 @@ pub fn spawn_sync_loop(
                 }
                 let last_error = (failures > 0).then_some(outcome.as_str());
                 let mut beat = device_heartbeat(&data_dir, clock, last_error, failures);
-                beat.extend(heartbeat());
+                heartbeat(&mut beat);
                 report(&client, &data_dir, &mut store, beat, clock);
             }
             let wait = next_wait(every, failures, random_fraction());
@@ -199,24 +203,21 @@ pub fn spawn_sync_loop(
 /// What every heartbeat says about the device: the time, uptime, the active
 /// release, free disk space of the data folder, and the last error.
 pub fn device_heartbeat(
-    data_dir: &Path,
+    data_dir: &DataDir,
     clock: DeviceClock,
     last_error: Option<&str>,
     failures: u32,
-) -> Map<String, Value> {
-    let release = crate::library::active_pointer_in(data_dir);
-    let beat = serde_json::json!({
-        "at": clock.now(),
-        "uptime_s": clock.monotonic_ms() / 1000,
-        "release_channel": release.as_ref().map(|(channel, _)| channel),
-        "release_version": release.as_ref().map(|(_, version)| version),
-        "free_disk_bytes": crate::disk::free_bytes(data_dir).ok(),
-        "last_error": last_error,
-        "failed_rounds": failures,
-    });
-    match beat {
-        Value::Object(map) => map,
-        _ => Map::new(),
+) -> Heartbeat {
+    let release = crate::library::read_active_pointer(data_dir);
+    Heartbeat {
+        at: Some(clock.now()),
+        uptime_s: Some(clock.monotonic_ms() / 1000),
+        release_channel: release.as_ref().map(|(channel, _)| channel.clone()),
+        release_version: release.as_ref().map(|(_, version)| *version),
+        free_disk_bytes: crate::disk::free_bytes(data_dir.root()).ok(),
+        last_error: last_error.map(str::to_owned),
+        failed_rounds: Some(failures),
+        ..Heartbeat::default()
     }
 }
 
@@ -224,13 +225,13 @@ pub fn device_heartbeat(
 /// the events for the next round. `store` stays open for the next report.
 fn report(
     client: &SyncClient,
-    data_dir: &Path,
+    data_dir: &DataDir,
     store: &mut Option<Store>,
-    heartbeat: Map<String, Value>,
+    heartbeat: Heartbeat,
     clock: DeviceClock,
 ) {
     if store.is_none() {
-        match Store::open(&data_dir.join("kiosk.sqlite")) {
+        match data_dir.open_store() {
             Ok(opened) => *store = Some(opened),
             Err(error) => {
                 tracing::warn!(%error, "events not uploaded yet; the store does not open");
@@ -250,7 +251,7 @@ fn report(
 
 /// Verifies and keeps each emergency message from the stream, then hands it on.
 fn spawn_emergency_keeper(
-    data_dir: PathBuf,
+    data_dir: DataDir,
     trust: Trust,
     clock: DeviceClock,
     raised: Receiver<SignedEmergency>,
@@ -296,7 +297,7 @@ pub fn watch_announcements(
     listening: Arc<AtomicBool>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("announcements".into()).spawn(move || {
-        let url = format!("{}/v1/channels/{channel}/events", source.base_url);
+        let url = format!("{}{}", source.base_url, paths::channel_events(&channel));
         loop {
             // A read that waits longer than three keep-alive periods means the
             // connection died without closing (a NAT, a Wi-Fi drop): reconnect.
@@ -363,8 +364,8 @@ fn relay(
             event = name;
         } else if let Some(data) = field(&line, "data") {
             let listening = match event.as_str() {
-                "release" => nudge.send(()).is_ok(),
-                "emergency" => match serde_json::from_str(&data) {
+                RELEASE_EVENT => nudge.send(()).is_ok(),
+                EMERGENCY_EVENT => match serde_json::from_str(&data) {
                     Ok(signed) => emergency.send(signed).is_ok(),
                     Err(error) => {
                         tracing::warn!(%error, "unreadable emergency announcement");

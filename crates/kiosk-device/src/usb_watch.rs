@@ -14,6 +14,7 @@ use std::time::Duration;
 use kiosk_core::blob::BlobId;
 
 use crate::clock::DeviceClock;
+use crate::data_dir::DataDir;
 use crate::library::{ActiveRelease, Library, Trust};
 
 /// How often the folders are looked at.
@@ -40,7 +41,7 @@ pub fn bundles_in(dir: &Path) -> Vec<PathBuf> {
 /// Watches `dirs` in a thread of its own; `activated` gets each newer release
 /// that verified completely.
 pub fn spawn_watch_loop(
-    data_dir: PathBuf,
+    data_dir: DataDir,
     dirs: Vec<PathBuf>,
     trust: Trust,
     clock: DeviceClock,
@@ -65,11 +66,12 @@ pub fn spawn_watch_loop(
 }
 
 /// Imports one bundle; the release to show when it is newer than the active one.
-fn import(data_dir: &Path, bundle: &Path, trust: &Trust, clock: DeviceClock) -> Option<ActiveRelease> {
-    let library = Library::open(data_dir).inspect_err(|error| tracing::error!(%error, "library")).ok()?;
-    let _changing = library.lock().inspect_err(|error| tracing::error!(%error, "library lock")).ok()?;
+fn import(data_dir: &DataDir, bundle: &Path, trust: &Trust, clock: DeviceClock) -> Option<ActiveRelease> {
+    let library =
+        Library::at(data_dir.clone()).inspect_err(|error| tracing::error!(%error, "library")).ok()?;
+    let changing = library.lock().inspect_err(|error| tracing::error!(%error, "library lock")).ok()?;
     let before = library.active_pointer();
-    match library.import(bundle, &trust.keys, &trust.channel, clock.now()) {
+    match library.import_held(bundle, &trust.keys, &trust.channel, clock.now(), &changing) {
         Ok(verified) => {
             tracing::info!(bundle = %bundle.display(), version = verified.manifest.version, "bundle imported from a watched folder")
         }

@@ -30,12 +30,12 @@ use futures_util::{StreamExt, TryStreamExt};
 use kiosk_core::manifest::Manifest;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth::{Admin, token_hash};
 use crate::db::{ChannelRow, DeviceRow, EventQuery, ReleaseRow, StoredEvent};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
 use crate::publish::{Published, publish};
+use crate::state::AppState;
 
 /// `GET /v1/public-key`: `ed25519-public <hex>`, the key devices pin.
 pub async fn public_key(State(state): State<AppState>) -> impl IntoResponse {
@@ -46,11 +46,13 @@ pub async fn public_key(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// The answer to a blob upload.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct BlobStored {
     /// Its name.
     pub sha256: String,
     /// Its length.
+    #[ts(type = "number")]
     pub size: u64,
 }
 
@@ -90,7 +92,8 @@ pub async fn blob_info(
 }
 
 /// The answer of `GET /v1/admin/channels`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct Channels {
     /// Every channel.
     pub channels: Vec<ChannelRow>,
@@ -102,15 +105,17 @@ pub async fn list_channels(State(state): State<AppState>, _admin: Admin) -> ApiR
 }
 
 /// The body of `POST /v1/admin/channels`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct NewChannel {
     /// Lowercase letters, digits and `-`.
     pub name: String,
 }
 
 /// The answer to a channel creation.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct ChannelCreated {
     /// Its name.
     pub name: String,
@@ -146,7 +151,8 @@ pub async fn publish_release(
 }
 
 /// The answer of `GET /v1/admin/channels/{channel}/releases`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct Releases {
     /// Newest first.
     pub releases: Vec<ReleaseRow>,
@@ -163,10 +169,12 @@ pub async fn list_releases(
 }
 
 /// The body of `POST /v1/admin/channels/{channel}/rollback`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct Rollback {
     /// The release whose content comes back.
+    #[ts(type = "number")]
     pub to_version: u64,
 }
 
@@ -191,7 +199,8 @@ pub async fn rollback(
 }
 
 /// The answer of `GET /v1/admin/events`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct Events {
     /// Oldest first.
     pub events: Vec<StoredEvent>,
@@ -208,7 +217,8 @@ pub async fn query_events(
 }
 
 /// The answer to an enrolment-code request.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct EnrolmentCode {
     /// Works once, for the channel it was made for.
     pub code: String,
@@ -227,7 +237,8 @@ pub async fn create_enrolment_code(
 }
 
 /// The answer of `GET /v1/admin/devices`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct Devices {
     /// Every enrolled device.
     pub devices: Vec<DeviceRow>,

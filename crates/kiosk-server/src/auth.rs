@@ -8,8 +8,8 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The lowercase hex SHA-256 of a token, as stored.
 pub fn token_hash(token: &str) -> String {

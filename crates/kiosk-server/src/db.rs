@@ -39,7 +39,8 @@ pub struct StoredRelease {
 }
 
 /// A device as the admin API lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct DeviceRow {
     /// Its id.
     pub id: String,
@@ -51,16 +52,19 @@ pub struct DeviceRow {
     pub enrolled_at: String,
     /// When it last sent a heartbeat.
     pub last_heartbeat_at: Option<String>,
-    /// What that heartbeat said.
+    /// What that heartbeat said, as the device sent it.
+    #[ts(as = "Option<kiosk_wire::Heartbeat>")]
     pub heartbeat: Option<serde_json::Value>,
 }
 
 /// A channel as the admin API lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct ChannelRow {
     /// Its name.
     pub name: String,
     /// Its newest release's version, if any.
+    #[ts(type = "number | null")]
     pub version: Option<u64>,
     /// That release's manifest hash.
     pub manifest_sha256: Option<String>,
@@ -69,15 +73,18 @@ pub struct ChannelRow {
 }
 
 /// A release as the admin API lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct ReleaseRow {
     /// Its version.
+    #[ts(type = "number")]
     pub version: u64,
     /// SHA-256 of its manifest.
     pub manifest_sha256: String,
     /// When it was published.
     pub published_at: String,
     /// How many blobs it lists.
+    #[ts(type = "number")]
     pub blobs: u64,
 }
 
@@ -90,19 +97,32 @@ pub struct StoredEmergency {
     pub signature: Vec<u8>,
 }
 
+impl StoredEmergency {
+    /// The message as it travels to screens.
+    pub fn signed(&self) -> kiosk_wire::SignedEmergency {
+        kiosk_wire::SignedEmergency::new(&self.message, &self.signature)
+    }
+}
+
 /// Which reported events to read (`GET /v1/admin/events`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct EventQuery {
     /// Only this device's.
+    #[ts(optional)]
     pub device: Option<String>,
     /// Only this kind.
+    #[ts(optional)]
     pub kind: Option<String>,
     /// Only those at or after this time (RFC 3339).
+    #[ts(optional, as = "Option<String>")]
     pub since: Option<jiff::Timestamp>,
     /// Only those before this time (RFC 3339).
+    #[ts(optional, as = "Option<String>")]
     pub until: Option<jiff::Timestamp>,
     /// At most this many, oldest first (default and ceiling [`MAX_EVENTS_READ`]).
+    #[ts(optional)]
     pub limit: Option<u32>,
 }
 
@@ -110,7 +130,8 @@ pub struct EventQuery {
 pub const MAX_EVENTS_READ: u32 = 10_000;
 
 /// A reported event as the admin API gives it back.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct StoredEvent {
     /// The device's id for it.
     pub id: String,
@@ -121,6 +142,7 @@ pub struct StoredEvent {
     /// When it happened.
     pub at: String,
     /// Details.
+    #[ts(type = "unknown")]
     pub data: serde_json::Value,
     /// When the server stored it.
     pub received_at: String,

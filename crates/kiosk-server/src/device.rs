@@ -1,23 +1,24 @@
 //! The device API (`docs/device-api.md`): enrolment, the current manifest, blobs,
-//! and reports.
+//! and reports. Bodies, answers and headers are [`kiosk_wire`]'s, the same types
+//! screens send and read.
 
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
+use kiosk_wire::headers::{MANIFEST_SIGNATURE_HEADER, RELEASE_VERSION_HEADER};
+use kiosk_wire::{EnrolRequest, Enrolled, Report, ReportAccepted, ReportedEvent};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::admin::random_hex;
-use crate::app::AppState;
 use crate::auth::{Device, Reader, token_hash};
 use crate::blob_store::StoredBlob;
 use crate::db::{EventRow, sortable_time};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
+use crate::state::AppState;
 
 /// Blobs up to this size (pictures, brochures, short films) are read in one go
 /// and kept in memory for the fleet that fetches them at once.
@@ -31,27 +32,6 @@ pub const MAX_EVENTS_PER_REPORT: usize = 10_000;
 
 /// The largest heartbeat, and the largest `data` of one event, as JSON text.
 pub const MAX_REPORT_OBJECT_BYTES: usize = 64 * 1024;
-
-/// The body of `POST /v1/enrol`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnrolRequest {
-    /// The one-time code from the admin.
-    pub code: String,
-    /// A name for the screen, for people.
-    pub name: String,
-}
-
-/// The answer to an enrolment.
-#[derive(Debug, Serialize)]
-pub struct Enrolled {
-    /// The device's id.
-    pub device_id: String,
-    /// Its bearer token; the server keeps only its hash.
-    pub token: String,
-    /// The channel it follows.
-    pub channel: String,
-}
 
 /// `POST /v1/enrol` `{"code", "name"}`.
 pub async fn enrol(
@@ -107,8 +87,8 @@ pub async fn manifest(
     let header_value =
         |text: String| HeaderValue::from_str(&text).expect("hex and digits are valid header values");
     out.insert(header::ETAG, header_value(etag));
-    out.insert("x-manifest-signature", header_value(hex::encode(&release.signature)));
-    out.insert("x-release-version", header_value(release.version.to_string()));
+    out.insert(MANIFEST_SIGNATURE_HEADER, header_value(hex::encode(&release.signature)));
+    out.insert(RELEASE_VERSION_HEADER, header_value(release.version.to_string()));
     out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }
@@ -176,46 +156,14 @@ pub async fn blob(
     Ok(response)
 }
 
-/// The body of `POST /v1/reports`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Report {
-    /// The device's state now, stored as it is sent.
-    #[serde(default)]
-    pub heartbeat: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Proof-of-play and interaction events.
-    #[serde(default)]
-    pub events: Vec<ReportedEvent>,
-}
-
-/// One event of a report.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReportedEvent {
-    /// Unique id given by the device; a repeated id is stored once.
-    pub id: String,
-    /// What happened.
-    pub kind: String,
-    /// When it happened.
-    pub at: Timestamp,
-    /// Details.
-    #[serde(default)]
-    pub data: serde_json::Value,
-}
-
-/// The answer to a report.
-#[derive(Debug, Serialize)]
-pub struct Accepted {
-    /// Events accepted (stored now or before).
-    pub accepted: usize,
-}
-
 /// `POST /v1/reports`: answers once the heartbeat and events are committed.
+/// Events of any kind name are kept (a newer screen's too), and the heartbeat
+/// is stored as it came, fields this version does not know included.
 pub async fn report(
     State(state): State<AppState>,
     device: Device,
-    ApiJson(report): ApiJson<Report>,
-) -> ApiResult<Json<Accepted>> {
+    ApiJson(report): ApiJson<Report<ReportedEvent>>,
+) -> ApiResult<Json<ReportAccepted>> {
     if report.events.len() > MAX_EVENTS_PER_REPORT {
         return Err(ApiError::bad_request(
             "too_many_events",
@@ -252,7 +200,7 @@ pub async fn report(
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let accepted = events.len();
-    let heartbeat = report.heartbeat.map(|h| serde_json::Value::Object(h).to_string());
+    let heartbeat = report.heartbeat.map(|h| serde_json::to_string(&h).expect("a heartbeat serializes"));
     if heartbeat.as_ref().is_some_and(|h| h.len() > MAX_REPORT_OBJECT_BYTES) {
         return Err(ApiError::bad_request(
             "invalid_heartbeat",
@@ -260,5 +208,5 @@ pub async fn report(
         ));
     }
     state.db.record_report(device.id, heartbeat, events).await?;
-    Ok(Json(Accepted { accepted }))
+    Ok(Json(ReportAccepted { accepted }))
 }

@@ -17,18 +17,21 @@ use axum::response::{IntoResponse, Response};
 use ed25519_dalek::Signer;
 use jiff::{SignedDuration, Timestamp};
 use kiosk_core::emergency::{EmergencyMessage, KIND, verify_emergency};
+use kiosk_wire::Announcement;
+use kiosk_wire::headers::MESSAGE_SIGNATURE_HEADER;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::auth::{Admin, Reader};
 use crate::db::StoredEmergency;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Announcement, News};
+use crate::events::ChannelNews;
 use crate::extract::{ApiJson, ChannelName};
+use crate::state::AppState;
 
 /// The body of `POST /v1/admin/channels/{channel}/emergency`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct RaiseEmergency {
     /// The words by locale; at least one.
     pub text: BTreeMap<String, String>,
@@ -37,11 +40,14 @@ pub struct RaiseEmergency {
 }
 
 /// The answer to raising or withdrawing a message.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct Issued {
     /// When it was issued.
+    #[ts(type = "string")]
     pub issued_at: Timestamp,
     /// When screens take it down.
+    #[ts(type = "string")]
     pub expires_at: Timestamp,
 }
 
@@ -85,9 +91,10 @@ async fn issue(
     let last = state.db.latest_emergency(channel.to_owned()).await?;
     let last_issued =
         last.and_then(|stored| serde_json::from_slice::<EmergencyMessage>(&stored.message).ok());
+    let now = state.clock.now();
     let issued_at = match last_issued {
-        Some(last) if last.issued_at >= Timestamp::now() => last.issued_at + SignedDuration::from_millis(1),
-        _ => Timestamp::now(),
+        Some(last) if last.issued_at >= now => last.issued_at + SignedDuration::from_millis(1),
+        _ => now,
     };
     let expires_at = issued_at + SignedDuration::from_mins(i64::from(minutes));
     let message =
@@ -97,11 +104,11 @@ async fn issue(
     verify_emergency(&bytes, &signature, &[state.key.verifying_key()], channel, None)
         .map_err(|rejection| ApiError::bad_request("invalid_emergency", rejection.to_string()))?;
     let stored = StoredEmergency { message: bytes, signature };
-    let news = News::emergency(&stored);
+    let news = Announcement::Emergency(stored.signed());
     state.db.insert_emergency(channel.to_owned(), stored, crate::db::sortable_time(issued_at)).await?;
     let withdrawn = message.is_withdrawal();
     tracing::warn!(channel, withdrawn, %expires_at, "emergency message issued");
-    state.announcer.announce(Announcement { channel: channel.to_owned(), news });
+    state.announcer.announce(ChannelNews { channel: channel.to_owned(), news });
     Ok(Issued { issued_at, expires_at })
 }
 
@@ -120,7 +127,7 @@ pub async fn current(
     let mut response =
         ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], stored.message)
             .into_response();
-    response.headers_mut().insert("x-message-signature", signature);
+    response.headers_mut().insert(MESSAGE_SIGNATURE_HEADER, signature);
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }

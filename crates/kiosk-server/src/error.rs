@@ -48,10 +48,14 @@ pub struct ApiError {
     pub message: String,
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    message: &'a str,
+/// The body of every error answer: `{"error": "<code>", "message": "<what to fix>"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct ApiErrorBody {
+    /// A stable code for programs ([`ApiError::code`]).
+    pub error: String,
+    /// What went wrong and what to fix.
+    pub message: String,
 }
 
 impl ApiError {
@@ -88,7 +92,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: self.code, message: &self.message };
+        let body = ApiErrorBody { error: self.code.to_owned(), message: self.message };
         (self.status, Json(body)).into_response()
     }
 }

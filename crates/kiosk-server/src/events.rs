@@ -7,7 +7,8 @@
 //! on it: `event: release` with `data: {"version", "manifest_sha256"}`, and
 //! `event: emergency` with `data: {"message": "<signed JSON text>", "signature":
 //! "<hex>"}`; a comment line every [`Settings::keep_alive`](crate::Settings::keep_alive)
-//! keeps the connection open. A stream that fell behind is sent the current
+//! keeps the connection open. Names and data are [`kiosk_wire::announcement`]'s,
+//! which screens read them with. A stream that fell behind is sent the current
 //! release and emergency message, which is all a device needs to know. Streams
 //! end when the server shuts down.
 
@@ -16,59 +17,29 @@ use std::convert::Infallible;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use serde::Serialize;
+use kiosk_wire::{Announcement, ReleaseAnnounced};
 use tokio::sync::{broadcast, watch};
 
-use crate::app::AppState;
 use crate::auth::Reader;
-use crate::db::{Db, StoredEmergency};
+use crate::db::Db;
 use crate::error::ApiResult;
 use crate::extract::ChannelName;
+use crate::state::AppState;
 
-/// What a channel's screens are told.
+/// What a channel's screens are told: a release just published, or an
+/// emergency message raised or withdrawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Announcement {
+pub struct ChannelNews {
     /// The channel.
     pub channel: String,
     /// What happened on it.
-    pub news: News,
-}
-
-/// A release just published, or an emergency message raised or withdrawn (or
-/// either, current when a stream opens).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum News {
-    /// `event: release`.
-    Release {
-        /// The release's version.
-        version: u64,
-        /// SHA-256 of its manifest.
-        manifest_sha256: String,
-    },
-    /// `event: emergency`.
-    Emergency {
-        /// The signed message, as JSON text.
-        message: String,
-        /// Its signature, hex.
-        signature: String,
-    },
-}
-
-impl News {
-    /// An emergency message as stored.
-    pub fn emergency(stored: &StoredEmergency) -> Self {
-        Self::Emergency {
-            message: String::from_utf8_lossy(&stored.message).into_owned(),
-            signature: hex::encode(&stored.signature),
-        }
-    }
+    pub news: Announcement,
 }
 
 /// Hands announcements to every open stream, and closes them at shutdown.
 #[derive(Debug, Clone)]
 pub struct Announcer {
-    releases: broadcast::Sender<Announcement>,
+    releases: broadcast::Sender<ChannelNews>,
     closing: watch::Sender<bool>,
 }
 
@@ -85,8 +56,8 @@ impl Announcer {
     }
 
     /// Tells every open stream of the channel.
-    pub fn announce(&self, announcement: Announcement) {
-        let _ = self.releases.send(announcement);
+    pub fn announce(&self, news: ChannelNews) {
+        let _ = self.releases.send(news);
     }
 
     /// Ends every open stream.
@@ -95,13 +66,9 @@ impl Announcer {
     }
 }
 
-fn event(news: &News) -> Event {
-    let name = match news {
-        News::Release { .. } => "release",
-        News::Emergency { .. } => "emergency",
-    };
+fn event(news: &Announcement) -> Event {
     Event::default()
-        .event(name)
+        .event(news.event_name())
         .json_data(news)
         .unwrap_or_else(|_| Event::default().comment("unencodable announcement"))
 }
@@ -109,13 +76,13 @@ fn event(news: &News) -> Event {
 struct Listener {
     channel: String,
     db: Db,
-    first: Vec<News>,
-    releases: broadcast::Receiver<Announcement>,
+    first: Vec<Announcement>,
+    releases: broadcast::Receiver<ChannelNews>,
     closing: watch::Receiver<bool>,
 }
 
 enum Next {
-    Send(News),
+    Send(Announcement),
     Catch,
     Skip,
     End,
@@ -123,16 +90,19 @@ enum Next {
 
 impl Listener {
     /// The channel's current release and emergency message (if one is up).
-    async fn current(&self) -> Vec<News> {
+    async fn current(&self) -> Vec<Announcement> {
         let mut news = Vec::new();
         match self.db.latest_release(self.channel.clone()).await {
-            Ok(release) => news.extend(
-                release.map(|r| News::Release { version: r.version, manifest_sha256: r.manifest_sha256 }),
-            ),
+            Ok(release) => news.extend(release.map(|r| {
+                Announcement::Release(ReleaseAnnounced {
+                    version: r.version,
+                    manifest_sha256: r.manifest_sha256,
+                })
+            })),
             Err(error) => tracing::warn!(%error, "reading the current release for an event stream"),
         }
         match self.db.latest_emergency(self.channel.clone()).await {
-            Ok(Some(stored)) => news.push(News::emergency(&stored)),
+            Ok(Some(stored)) => news.push(Announcement::Emergency(stored.signed())),
             Ok(None) => {}
             Err(error) => tracing::warn!(%error, "reading the emergency message for an event stream"),
         }

@@ -10,6 +10,7 @@
 //!
 //! # Layout
 //! - [`settings`]: what the server needs to start, and the binary's TOML config.
+//! - [`clock`]: what time it is, for everything the server stamps.
 //! - [`error`]: start-up errors and the JSON error answers of the API.
 //! - [`db`]: what the server keeps, behind the [`db::Database`] trait.
 //! - [`sqlite`]: the embedded SQLite database and its append-only migrations.
@@ -20,10 +21,16 @@
 //! - [`auth`]: admin and device bearer tokens.
 //! - [`memo`]: the hot routes' answers kept in memory.
 //! - [`admin`]: the admin API (`/v1/admin/...`, `/v1/public-key`).
-//! - [`device`]: the device API (enrol, manifest, blobs, reports).
+//! - [`device`]: the device API (enrol, manifest, blobs, reports); its payloads,
+//!   paths and headers are `kiosk_wire`'s, shared with the screens.
 //! - [`emergency`]: signed emergency messages, raised and withdrawn by an admin.
 //! - [`events`]: release announcements and emergency messages over server-sent events.
-//! - [`app`]: the shared state and the router.
+//! - [`state`]: what every request shares, opened from the data folder.
+//! - [`app`]: the router, and the answers for unknown routes and methods.
+//!
+//! The admin API's bodies and answers, like the device API's, describe
+//! themselves to TypeScript (`ts-rs`): `cargo test` writes them to
+//! `ui/console/src/generated/`.
 //!
 //! # Example
 //! ```no_run
@@ -38,6 +45,7 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod blob_store;
+pub mod clock;
 pub mod db;
 pub mod device;
 pub mod emergency;
@@ -49,10 +57,12 @@ pub mod publish;
 pub mod settings;
 pub mod signing;
 pub mod sqlite;
+pub mod state;
 
 use std::future::Future;
 
 pub use blob_store::{BlobStore, FsBlobStore};
+pub use clock::Clock;
 pub use error::{ApiError, ServerError};
 pub use settings::Settings;
 
@@ -63,7 +73,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let state = app::AppState::open(&settings).await?;
+    let state = state::AppState::open(&settings).await?;
     let router = app::router(state.clone());
     let closing = state.announcer.clone();
     let shutdown = async move {

@@ -12,25 +12,26 @@
 //! author's tool did not record it. A release is published as soon as it is
 //! stored, and announced to event streams.
 
+use axum::http::StatusCode;
 use ed25519_dalek::Signer;
-use jiff::Timestamp;
 use kiosk_core::blob::{BlobId, MediaProbe};
 use kiosk_core::manifest::{FORMAT, Manifest};
 use kiosk_core::verify::{MAX_VERSION, TrustPolicy, verify_manifest};
+use kiosk_wire::{Announcement, ReleaseAnnounced};
 use serde::Serialize;
 
-use axum::http::StatusCode;
-
-use crate::app::AppState;
 use crate::blob_store::StoredBlob;
 use crate::db::StoredRelease;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Announcement, News};
+use crate::events::ChannelNews;
+use crate::state::AppState;
 
-/// The answer to a publish.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The answer to a publish (or a rollback).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
 pub struct Published {
     /// The new release's version.
+    #[ts(type = "number")]
     pub version: u64,
     /// SHA-256 of its `manifest.json`.
     pub manifest_sha256: String,
@@ -84,7 +85,7 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
         .check(&manifest.blobs)
         .map_err(|e| ApiError::bad_request("invalid_content", e.to_string()))?;
 
-    let now = Timestamp::now();
+    let now = state.clock.now();
     if let Some(expires_at) = manifest.expires_at
         && expires_at <= now
     {
@@ -125,9 +126,9 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
         .await?;
     state.memos.current.insert(channel.to_owned(), std::sync::Arc::new(release));
     tracing::info!(channel, version, %manifest_sha256, "published a release");
-    state.announcer.announce(Announcement {
+    state.announcer.announce(ChannelNews {
         channel: channel.to_owned(),
-        news: News::Release { version, manifest_sha256: manifest_sha256.clone() },
+        news: Announcement::Release(ReleaseAnnounced { version, manifest_sha256: manifest_sha256.clone() }),
     });
     Ok(Published { version, manifest_sha256 })
 }

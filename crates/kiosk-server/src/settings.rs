@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::clock::Clock;
+
 /// The largest blob accepted by default: 2 GiB.
 pub const DEFAULT_MAX_BLOB_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
@@ -23,17 +25,27 @@ pub struct Settings {
     pub max_blob_bytes: u64,
     /// How often an event stream sends a keep-alive comment.
     pub keep_alive: Duration,
+    /// Where every time the server stamps comes from.
+    pub clock: Clock,
 }
 
 impl Settings {
-    /// Settings with the defaults: 2 GiB blobs, a keep-alive every 15 s.
+    /// Settings with the defaults: 2 GiB blobs, a keep-alive every 15 s, the
+    /// system clock.
     pub fn new(data_dir: PathBuf, admin_token: String) -> Self {
         Self {
             data_dir,
             admin_token,
             max_blob_bytes: DEFAULT_MAX_BLOB_BYTES,
             keep_alive: Duration::from_secs(15),
+            clock: Clock::system(),
         }
+    }
+
+    /// The same settings, telling the time by `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 

@@ -8,9 +8,9 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::clock::Clock;
 use crate::db::*;
 
 /// The schema, one step per entry, applied in order. Append only.
@@ -70,39 +70,57 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX emergencies_by_channel ON emergencies (channel, seq);
     CREATE INDEX events_by_time ON events (at);",
-    // 3: what probing a film or a sound that decoded found, per decoder version.
+    // 3: what probing a film or a sound found, per decoder version.
     "CREATE TABLE blob_probes (
+        sha256 TEXT NOT NULL,
+        decoder TEXT NOT NULL,
+        probe TEXT,
+        error TEXT,
+        PRIMARY KEY (sha256, decoder)
+    );",
+    // 4: only probes that decoded are kept (a failure is tried again, with a
+    // decoder installed since). Reads only the columns both shapes of version 3
+    // have: the one above, and `probe TEXT NOT NULL` without `error`, which an
+    // edited form of migration 3 made on some installs.
+    "CREATE TABLE blob_probes_decoded (
         sha256 TEXT NOT NULL,
         decoder TEXT NOT NULL,
         probe TEXT NOT NULL,
         PRIMARY KEY (sha256, decoder)
-    );",
+    );
+    INSERT INTO blob_probes_decoded (sha256, decoder, probe)
+        SELECT sha256, decoder, probe FROM blob_probes WHERE probe IS NOT NULL;
+    DROP TABLE blob_probes;
+    ALTER TABLE blob_probes_decoded RENAME TO blob_probes;",
 ];
 
 fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
     move |source| DbError { context, source: Box::new(source) }
 }
 
+/// The time now by `clock`, as stored.
+fn now(clock: &Clock) -> String {
+    sortable_time(clock.now())
+}
+
 /// The SQLite database, cheap to clone.
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     conn: Arc<Mutex<Connection>>,
-}
-
-fn now() -> String {
-    sortable_time(Timestamp::now())
+    clock: Clock,
 }
 
 impl SqliteDb {
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    pub fn open(path: &Path) -> Result<Self, DbError> {
+    /// Opens (creating if needed) the database at `path` and migrates it; what
+    /// it stamps (when a channel, code, device or report arrived) it stamps by `clock`.
+    pub fn open(path: &Path, clock: Clock) -> Result<Self, DbError> {
         let mut conn = Connection::open(path).map_err(ctx("open"))?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(ctx("enable WAL"))?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(ctx("set synchronous"))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(ctx("enable foreign keys"))?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(ctx("set busy timeout"))?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), clock })
     }
 
     /// Runs `f` with the connection on a blocking thread.
@@ -125,11 +143,12 @@ impl SqliteDb {
 
 impl Database for SqliteDb {
     fn create_channel(&self, name: String) -> DbFuture<'_, bool> {
+        let clock = self.clock.clone();
         Box::pin(self.call(move |c| {
             let n = c
                 .execute(
                     "INSERT OR IGNORE INTO channels (name, created_at) VALUES (?1, ?2)",
-                    params![name, now()],
+                    params![name, now(&clock)],
                 )
                 .map_err(ctx("create channel"))?;
             Ok(n == 1)
@@ -350,10 +369,11 @@ impl Database for SqliteDb {
     }
 
     fn insert_enrolment_code(&self, code_sha256: String, channel: String) -> DbFuture<'_, ()> {
+        let clock = self.clock.clone();
         Box::pin(self.call(move |c| {
             c.execute(
                 "INSERT INTO enrolment_codes (code_sha256, channel, created_at) VALUES (?1, ?2, ?3)",
-                params![code_sha256, channel, now()],
+                params![code_sha256, channel, now(&clock)],
             )
             .map_err(ctx("insert enrolment code"))?;
             Ok(())
@@ -367,10 +387,11 @@ impl Database for SqliteDb {
         name: String,
         token_sha256: String,
     ) -> DbFuture<'_, Option<String>> {
+        let clock = self.clock.clone();
         Box::pin(
             self.call(move |c| {
                 let tx = c.transaction().map_err(ctx("begin enrolment"))?;
-                let at = now();
+                let at = now(&clock);
                 let channel: Option<String> = tx
                     .query_row(
                         "UPDATE enrolment_codes SET used_at = ?2 WHERE code_sha256 = ?1 AND used_at IS NULL
@@ -433,9 +454,10 @@ impl Database for SqliteDb {
         heartbeat: Option<String>,
         events: Vec<EventRow>,
     ) -> DbFuture<'_, ()> {
+        let clock = self.clock.clone();
         Box::pin(self.call(move |c| {
             let tx = c.transaction().map_err(ctx("begin report"))?;
-            let at = now();
+            let at = now(&clock);
             if let Some(heartbeat) = heartbeat {
                 tx.execute(
                     "UPDATE devices SET last_heartbeat_at = ?2, heartbeat = ?3 WHERE id = ?1",
@@ -488,19 +510,81 @@ mod tests {
     fn migrates_once_and_reopens() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("server.sqlite");
-        drop(SqliteDb::open(&path).unwrap());
-        drop(SqliteDb::open(&path).unwrap());
+        drop(SqliteDb::open(&path, Clock::system()).unwrap());
+        drop(SqliteDb::open(&path, Clock::system()).unwrap());
         let conn = Connection::open(&path).unwrap();
         let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(version, MIGRATIONS.len());
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(mode, "wal");
+        assert_eq!(
+            probe_columns(&conn),
+            [("sha256".into(), true), ("decoder".into(), true), ("probe".into(), true)]
+        );
+    }
+
+    /// Migration 3 as an edited form of it made version 3 on some installs:
+    /// only probes that decoded, and no `error` column.
+    const EDITED_MIGRATION_3: &str = "CREATE TABLE blob_probes (
+        sha256 TEXT NOT NULL,
+        decoder TEXT NOT NULL,
+        probe TEXT NOT NULL,
+        PRIMARY KEY (sha256, decoder)
+    );";
+
+    /// A database at version 3, made by migrations 1, 2 and `third`, holding `rows`
+    /// of `blob_probes` (`sha256, decoder, probe` and, when `third` has it, `error`).
+    fn version_3(path: &Path, third: &str, rows: &[&str]) {
+        let conn = Connection::open(path).unwrap();
+        for sql in [MIGRATIONS[0], MIGRATIONS[1], third] {
+            conn.execute_batch(sql).unwrap();
+        }
+        for row in rows {
+            conn.execute_batch(&format!("INSERT INTO blob_probes VALUES ({row});")).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+    }
+
+    /// `(name, NOT NULL)` of every column of `blob_probes`.
+    fn probe_columns(conn: &Connection) -> Vec<(String, bool)> {
+        let mut stmt =
+            conn.prepare("SELECT name, \"notnull\" FROM pragma_table_info('blob_probes')").unwrap();
+        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[tokio::test]
+    async fn both_shapes_of_version_3_keep_only_the_probes_that_decoded() {
+        let original =
+            ["'film', 'gst-1', '{\"duration_ms\":1000}', NULL", "'fake', 'gst-1', NULL, 'no decoder'"];
+        let edited = ["'film', 'gst-1', '{\"duration_ms\":1000}'"];
+        for (third, rows) in [(MIGRATIONS[2], &original[..]), (EDITED_MIGRATION_3, &edited[..])] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("server.sqlite");
+            version_3(&path, third, rows);
+            let db = SqliteDb::open(&path, Clock::system()).unwrap();
+            let probe = |sha256: &str| db.blob_probe(sha256.into(), "gst-1".into());
+            assert_eq!(probe("film").await.unwrap().as_deref(), Some("{\"duration_ms\":1000}"), "{third}");
+            assert_eq!(probe("fake").await.unwrap(), None, "a failure is tried again: {third}");
+            db.store_blob_probe("fake".into(), "gst-2".into(), "{}".into()).await.unwrap();
+            drop(db);
+
+            let conn = Connection::open(&path).unwrap();
+            let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+            assert_eq!(version, MIGRATIONS.len());
+            assert_eq!(
+                probe_columns(&conn),
+                [("sha256".into(), true), ("decoder".into(), true), ("probe".into(), true)],
+                "today's shape: {third}"
+            );
+            let rows: i64 = conn.query_row("SELECT COUNT(*) FROM blob_probes", [], |r| r.get(0)).unwrap();
+            assert_eq!(rows, 2, "{third}");
+        }
     }
 
     #[tokio::test]
     async fn an_enrolment_code_works_once() {
         let dir = tempfile::tempdir().unwrap();
-        let db = SqliteDb::open(&dir.path().join("s.sqlite")).unwrap();
+        let db = SqliteDb::open(&dir.path().join("s.sqlite"), Clock::system()).unwrap();
         assert!(db.create_channel("wtc-booths".into()).await.unwrap());
         assert!(!db.create_channel("wtc-booths".into()).await.unwrap());
         db.insert_enrolment_code("c".into(), "wtc-booths".into()).await.unwrap();

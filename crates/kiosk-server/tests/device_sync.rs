@@ -64,10 +64,10 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
     let hooks = kiosk_device::sync_loop::SyncHooks {
         activated: Box::new(move |release| activated.send(release.manifest.version).unwrap()),
         emergency: Box::new(move |message| raised.send(message).unwrap()),
-        heartbeat: Box::new(|| serde_json::json!({"current_item": "test"}).as_object().cloned().unwrap()),
+        heartbeat: Box::new(|beat| beat.current_item = Some("test".into())),
     };
     kiosk_device::sync_loop::spawn_sync_loop(
-        dir.path().join("screen"),
+        kiosk_device::DataDir::new(dir.path().join("screen")),
         trust.clone(),
         SyncSource { base_url: server.base.clone(), token: Some(token) },
         std::time::Duration::from_secs(3600),
@@ -108,7 +108,8 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
             .expect("the emergency message reaches the screen");
     assert!(raised_at.elapsed() < std::time::Duration::from_secs(1), "took {:?}", raised_at.elapsed());
     assert_eq!(message.text["en"], "Closing early");
-    let kept = kiosk_device::emergency::load(&dir.path().join("screen"), &trust).expect("kept on disk");
+    let kept = kiosk_device::emergency::load(&kiosk_device::DataDir::new(dir.path().join("screen")), &trust)
+        .expect("kept on disk");
     assert_eq!(kept, message);
 
     // After the round, the heartbeat tells the console what the screen is doing.

@@ -1,6 +1,8 @@
 //! The OpenAPI document the server serves names exactly the method and path
-//! pairs of the router (read from `src/app.rs`), and each documented route answers (without a token: `401` for the guarded
-//! ones, never the "no such route" fallback).
+//! pairs of the router (read from `src/app.rs`, the device API's paths through
+//! the `kiosk_wire::paths` constants it names), and each documented route
+//! answers (without a token: `401` for the guarded ones, never the "no such
+//! route" fallback).
 
 mod support;
 
@@ -9,20 +11,57 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use support::start;
 
-/// `(method, path)` of every `.route("path", get(..).post(..))` in the router's source.
+/// The pattern of a route constant the router names (`paths::MANIFEST_ROUTE`),
+/// read from `kiosk_wire::paths`'s source.
+fn wire_route(name: &str) -> String {
+    let source = include_str!("../../kiosk-wire/src/paths.rs");
+    let name =
+        name.strip_prefix("paths::").unwrap_or_else(|| panic!("{name} is not a kiosk_wire::paths constant"));
+    let declaration = format!("pub const {name}: &str = \"");
+    let (_, rest) =
+        source.split_once(&declaration).unwrap_or_else(|| panic!("kiosk_wire::paths has no {name}"));
+    let (pattern, _) = rest.split_once('"').unwrap();
+    assert_eq!(
+        Some(pattern),
+        [
+            kiosk_wire::paths::ENROL_ROUTE,
+            kiosk_wire::paths::REPORTS_ROUTE,
+            kiosk_wire::paths::MANIFEST_ROUTE,
+            kiosk_wire::paths::CHANNEL_EVENTS_ROUTE,
+            kiosk_wire::paths::EMERGENCY_ROUTE,
+            kiosk_wire::paths::BLOB_ROUTE,
+        ]
+        .into_iter()
+        .find(|route| *route == pattern),
+        "{name} was read as it is compiled"
+    );
+    pattern.to_owned()
+}
+
+/// `(method, path)` of every `.route("path" or paths::CONSTANT, get(..).post(..))`
+/// in the router's source.
 fn routes_in_router() -> BTreeSet<(String, String)> {
     let source = include_str!("../src/app.rs");
     let mut routes = BTreeSet::new();
     for piece in source.split(".route(").skip(1) {
-        let Some(piece) = piece.trim_start().strip_prefix('"') else { continue };
-        let (path, rest) = piece.split_once('"').unwrap();
+        let piece = piece.trim_start();
+        let (path, rest) = match piece.strip_prefix('"') {
+            Some(literal) => {
+                let (path, rest) = literal.split_once('"').unwrap();
+                (path.to_owned(), rest)
+            }
+            None => {
+                let (name, rest) = piece.split_once(',').unwrap();
+                (wire_route(name.trim()), rest)
+            }
+        };
         let mut depth = 0;
         let mut word = String::new();
         for c in rest.chars() {
             match c {
                 '(' => {
                     if depth == 0 && !word.is_empty() {
-                        routes.insert((word.to_uppercase(), path.to_owned()));
+                        routes.insert((word.to_uppercase(), path.clone()));
                     }
                     depth += 1;
                 }

@@ -15,7 +15,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
-use kiosk_device::events::{Event, EventKind};
+use kiosk_device::clock::DeviceClock;
+use kiosk_device::events::{Event, EventKind, EventRecorder};
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::store::Store;
 use kiosk_device::sync_client::{OUTBOX_KEEP_UPLOADED, SyncClient, SyncError, SyncOutcome, SyncSource};
@@ -40,8 +41,8 @@ fn touch(n: usize, at: Timestamp) -> Event {
     Event::new(EventKind::Touch, at, data.as_object().cloned().unwrap())
 }
 
-fn heartbeat() -> serde_json::Map<String, serde_json::Value> {
-    serde_json::json!({ "release_version": 1 }).as_object().cloned().unwrap()
+fn heartbeat() -> kiosk_wire::Heartbeat {
+    serde_json::from_value(serde_json::json!({ "release_version": 1 })).unwrap()
 }
 
 /// What the screen's outbox should hold, in order, by the rules of
@@ -92,7 +93,7 @@ fn outbox_rows(store: &Path) -> usize {
 
 /// The event ids the server holds for a device, one entry per stored row.
 fn server_event_ids(server_dir: &Path, device_id: &str) -> Vec<String> {
-    let path = server_dir.join(kiosk_server::app::DB_FILE);
+    let path = server_dir.join(kiosk_server::state::DB_FILE);
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let mut stmt = conn.prepare("SELECT id FROM events WHERE device_id = ?1").unwrap();
     stmt.query_map([device_id], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
@@ -168,7 +169,7 @@ async fn a_month_without_the_server_keeps_the_outbox_bounded_and_each_event_arri
 
     let mut expected = ExpectedOutbox::default();
     let before: Vec<Event> = (0..UPLOADED_BEFORE).map(|n| touch(n, Timestamp::now())).collect();
-    Store::open(&store_path).unwrap().append_events(&before).unwrap();
+    EventRecorder::new(Store::open(&store_path).unwrap(), DeviceClock::system()).append(&before).unwrap();
     expected.append(&before);
     let (sent, marked) = upload(&server.base, &token, &store_path).await;
     assert_eq!(sent.unwrap(), UPLOADED_BEFORE);
@@ -188,12 +189,13 @@ async fn a_month_without_the_server_keeps_the_outbox_bounded_and_each_event_arri
         let mut expected = expected;
         let client = SyncClient::new(SyncSource { base_url: dead.clone(), token: Some(outage_token) });
         let mut store = Store::open(&outage_store).unwrap();
+        let recorder = EventRecorder::new(Store::open(&outage_store).unwrap(), DeviceClock::system());
         let library = Library::open(&outage_screen).unwrap();
         let mut dropped_total = 0;
         for round in 1..=ROUNDS {
             let now = start_of_outage + ROUND * round as i32;
             let events: Vec<Event> = (0..EVENTS_PER_ROUND).map(|n| touch(n, now)).collect();
-            store.append_events(&events).unwrap();
+            recorder.append(&events).unwrap();
             expected.append(&events);
 
             // The round: no release, no upload, nothing lost.
@@ -262,7 +264,7 @@ async fn a_report_whose_answer_is_lost_is_sent_again_and_counted_once() {
     // second report to the server but cuts the connection instead of passing on
     // the server's answer.
     let events: Vec<Event> = (0..1_200).map(|n| touch(n, Timestamp::now())).collect();
-    Store::open(&store_path).unwrap().append_events(&events).unwrap();
+    EventRecorder::new(Store::open(&store_path).unwrap(), DeviceClock::system()).append(&events).unwrap();
     let upstream: SocketAddr = server.base.trim_start_matches("http://").parse().unwrap();
     let proxy = LossyProxy::start(upstream, 2).await;
 

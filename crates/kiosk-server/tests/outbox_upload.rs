@@ -4,7 +4,8 @@
 mod support;
 
 use jiff::Timestamp;
-use kiosk_device::events::{Event, EventKind};
+use kiosk_device::clock::DeviceClock;
+use kiosk_device::events::{Event, EventKind, EventRecorder};
 use kiosk_device::store::Store;
 use kiosk_device::sync_client::{SyncClient, SyncSource};
 use support::start;
@@ -22,13 +23,13 @@ async fn the_outbox_goes_once_and_is_marked_uploaded() {
     let token = server.enrol("wtc-booths", "Booth 1").await;
     let store_path = dir.path().join("screen.sqlite");
     let events: Vec<Event> = (0..1200).map(touch).collect();
-    Store::open(&store_path).unwrap().append_events(&events).unwrap();
+    EventRecorder::new(Store::open(&store_path).unwrap(), DeviceClock::system()).append(&events).unwrap();
 
     let upload = |token: Option<String>| {
         let (base, path) = (server.base.clone(), store_path.clone());
         tokio::task::spawn_blocking(move || {
             let mut store = Store::open(&path).unwrap();
-            let heartbeat = serde_json::json!({ "release_version": 1 }).as_object().cloned().unwrap();
+            let heartbeat = serde_json::from_value(serde_json::json!({ "release_version": 1 })).unwrap();
             SyncClient::new(SyncSource { base_url: base, token }).upload_outbox(
                 &mut store,
                 heartbeat,

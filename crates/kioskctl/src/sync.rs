@@ -8,9 +8,9 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 use kiosk_authoring::keys::read_public_key;
-use kiosk_device::current_release::CurrentRelease;
-use kiosk_device::library::{Library, Trust};
-use kiosk_device::sync_client::{SyncClient, SyncOutcome, SyncSource};
+use kiosk_device::library::Trust;
+use kiosk_device::sync_client::{SyncOutcome, SyncSource};
+use kiosk_device::{DataDir, Screen, ScreenSetup};
 
 /// `kioskctl sync`
 #[derive(Debug, Args)]
@@ -68,17 +68,17 @@ impl TrustArgs {
 /// Runs `kioskctl sync`.
 pub fn sync(args: SyncArgs) -> Result<()> {
     let trust = args.trust.load()?;
-    let library = Library::open(&args.data_dir)?;
-    let base_url = args.server.trim_end_matches('/').to_owned();
-    let client = SyncClient::new(SyncSource { base_url, token: args.token });
+    let channel = trust.channel.clone();
+    let screen = Screen::open(ScreenSetup::new(DataDir::new(&args.data_dir), trust))?;
+    let source = SyncSource { base_url: args.server.trim_end_matches('/').to_owned(), token: args.token };
     loop {
-        match client.sync_once(&library, &trust, jiff::Timestamp::now()) {
+        match screen.sync_round(source.clone()) {
             Ok(SyncOutcome::Activated { release, fetched, bytes, transferred }) => println!(
                 "activated {} version {}: {fetched} blobs, {bytes} bytes ({transferred} received)",
                 release.manifest.channel, release.manifest.version
             ),
             Ok(SyncOutcome::UpToDate) => println!("up to date"),
-            Ok(SyncOutcome::NothingPublished) => println!("nothing published on channel {}", trust.channel),
+            Ok(SyncOutcome::NothingPublished) => println!("nothing published on channel {channel}"),
             Err(error) if args.once => return Err(error.into()),
             Err(error) => eprintln!("kioskctl: sync failed, trying again in {} s: {error}", args.every),
         }
@@ -92,27 +92,16 @@ pub fn sync(args: SyncArgs) -> Result<()> {
 /// Runs `kioskctl mirror` until interrupted.
 pub fn mirror(args: MirrorArgs) -> Result<()> {
     let trust = args.trust.load()?;
-    let library = Library::open(&args.data_dir)?;
+    let channel = trust.channel.clone();
     // Bundles dropped in `incoming/` (a USB stick) are imported first.
-    let release = library.start(&trust, None, jiff::Timestamp::now()).with_context(|| {
-        format!("{}: nothing of channel {:?} to mirror", args.data_dir.display(), trust.channel)
-    })?;
-    let version = release.manifest.version;
+    let screen = Screen::open(ScreenSetup::new(DataDir::new(&args.data_dir), trust))?;
+    let release = screen
+        .release()
+        .with_context(|| format!("{}: nothing of channel {channel:?} to mirror", args.data_dir.display()))?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .with_context(|| format!("cannot listen on {}", args.listen))?;
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        let addr = kiosk_device::mirror::serve_mirror(
-            listener,
-            args.data_dir.clone(),
-            CurrentRelease::new(release),
-            shutdown,
-        )?;
-        println!("mirroring {} version {version} on http://{addr}", trust.channel);
+        let addr = screen.serve_mirror(args.listen).await?;
+        println!("mirroring {channel} version {} on http://{addr}", release.manifest.version);
         use std::io::Write;
         let _ = std::io::stdout().flush();
         let _ = tokio::signal::ctrl_c().await;

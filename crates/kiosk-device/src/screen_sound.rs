@@ -1,19 +1,20 @@
-//! The app's sound: a touch sound in kiosk mode, the music bed under signage
-//! playlists (ducked while a film with sound plays), silence in quiet hours.
+//! A screen's own sound: a touch sound in kiosk mode, the music bed under
+//! signage playlists (ducked while a film with sound plays), silence in quiet
+//! hours.
 //!
 //! Playing is `kiosk-sound`; which sounds come from the content (`[sound]` in
 //! the pack), and quiet hours are `kiosk_core::schedule::TimeWindow`. Without a
 //! sound card the player stays silent: the films' own sound already goes to
-//! ALSA's `null` device (`kiosk_device::sound_output`), and a player on that
+//! ALSA's `null` device ([`crate::sound_output`]), and a player on that
 //! device would only keep a processor core busy.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use kiosk_device::clock::DeviceClock;
-use kiosk_device::config::{Mode, SoundConfig};
-use kiosk_device::library::ActiveRelease;
-use kiosk_device::sound_output::has_sound_card;
+use crate::clock::DeviceClock;
+use crate::config::{Mode, SoundConfig};
+use crate::library::ActiveRelease;
+use crate::sound_output::has_sound_card;
 use kiosk_sound::{SoundPlayer, SoundSettings};
 
 /// How often quiet hours are looked at.
@@ -21,7 +22,7 @@ const QUIET_CHECK: Duration = Duration::from_secs(15);
 
 /// The sound of one screen.
 #[derive(Debug, Clone)]
-pub struct AppSound {
+pub struct ScreenSound {
     /// The player (silent when there is no output, or sound is off).
     pub player: SoundPlayer,
     /// The touch sound's file, in kiosk mode.
@@ -35,7 +36,7 @@ pub fn start_sound(
     release: &ActiveRelease,
     clock: DeviceClock,
     tz: jiff::tz::TimeZone,
-) -> AppSound {
+) -> ScreenSound {
     let player = if !config.enabled {
         tracing::info!("sound is off in the config: the kiosk runs silent");
         SoundPlayer::silent()
@@ -77,5 +78,25 @@ pub fn start_sound(
             .map_err(|error| tracing::warn!(%error, "quiet hours are not followed"))
             .ok();
     }
-    AppSound { player, touch }
+    ScreenSound { player, touch }
+}
+
+impl ScreenSound {
+    /// No sound at all (a screen started without a config, such as
+    /// `kioskctl sync`).
+    pub fn silent() -> Self {
+        Self { player: SoundPlayer::silent(), touch: None }
+    }
+
+    /// A touch: its short sound (kiosk mode, outside quiet hours).
+    pub fn touch(&self) {
+        if let Some(touch) = &self.touch {
+            self.player.play_effect(touch);
+        }
+    }
+
+    /// A film with sound starts (`true`) or stops: the music bed steps back or returns.
+    pub fn duck(&self, ducked: bool) {
+        self.player.set_ducked(ducked);
+    }
 }
