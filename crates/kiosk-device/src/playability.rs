@@ -20,11 +20,13 @@ use crate::store::{MediaCheck, Store};
 
 /// The films of `release` that `decode` refuses, with its reasons. `decoder`
 /// names the decoder's version; results for other versions are not reused.
+/// New checks are stamped `now`.
 pub fn undecodable_films(
     release: &ActiveRelease,
     store: &mut Store,
     decoder: &str,
     decode: &dyn Fn(&Path) -> Result<(), String>,
+    now: jiff::Timestamp,
 ) -> BTreeMap<BlobId, String> {
     let mut refused = BTreeMap::new();
     for blob in &release.manifest.blobs {
@@ -47,7 +49,7 @@ pub fn undecodable_films(
                     decodable = check.refused.is_none(),
                     "film checked with this machine's decoders"
                 );
-                if let Err(error) = store.remember_media_check(&blob.sha256, decoder, &check) {
+                if let Err(error) = store.remember_media_check(&blob.sha256, decoder, &check, now) {
                     tracing::warn!(%error, "media checks: cannot remember");
                 }
                 check

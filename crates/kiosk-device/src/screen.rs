@@ -279,7 +279,9 @@ impl Shown {
     fn films_refused(&self, release: &ActiveRelease) -> BTreeMap<BlobId, String> {
         let Some(check) = &self.film_check else { return BTreeMap::new() };
         match self.data_dir.open_store() {
-            Ok(mut store) => undecodable_films(release, &mut store, &check.decoder, &check.decodes),
+            Ok(mut store) => {
+                undecodable_films(release, &mut store, &check.decoder, &check.decodes, self.clock.now())
+            }
             Err(error) => {
                 tracing::warn!(%error, "films not checked: the store does not open");
                 BTreeMap::new()

@@ -315,17 +315,18 @@ impl Store {
             .map_err(ctx("read media check"))
     }
 
-    /// Remembers the check of `blob` with `decoder`.
+    /// Remembers the check of `blob` with `decoder`, made at `at`.
     pub fn remember_media_check(
         &self,
         blob: &BlobId,
         decoder: &str,
         check: &MediaCheck,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO media_checks (sha256, decoder, refused, checked_at) VALUES (?1, ?2, ?3, ?4)",
-                params![blob.as_str(), decoder, check.refused, Timestamp::now().to_string()],
+                params![blob.as_str(), decoder, check.refused, at.to_string()],
             )
             .map(|_| ())
             .map_err(ctx("remember media check"))
