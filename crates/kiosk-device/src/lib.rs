@@ -29,11 +29,11 @@
 //! - [`sync_client`]: fetching, verifying and activating a release from a server or a mirror.
 //! - [`sync_loop`]: syncing for as long as the screen runs: announcements, emergency messages, heartbeats and the outbox.
 //! - [`urls`]: the shapes of the URLs a screen serves (media, brochures).
-//! - [`usb_watch`]: bundles that appear in a watched folder (a USB stick) while the kiosk runs.
 //! - [`kiosk_view`]: the payloads the interface receives.
 //! - [`signage_view`]: the playlist the player plays now, as a payload.
 //! - [`staff_pin`]: hashing and checking the staff PIN, and the staff lock.
-//! - private: the built-in bundle written out (`built_in`), the process
+//! - private: bundles that appear in a watched folder such as a USB stick
+//!   (`usb_watch`), the built-in bundle written out (`built_in`), the process
 //!   environment without sound card or GPU (`environment`, `sound_output`,
 //!   `rendering`), the screen's sound policy (`screen_sound`), films this
 //!   machine cannot decode (`playability`), free disk space (`disk`), durable
@@ -80,7 +80,7 @@ pub mod store;
 pub mod sync_client;
 pub mod sync_loop;
 pub mod urls;
-pub mod usb_watch;
+mod usb_watch;
 
 pub use data_dir::DataDir;
 pub use environment::screen_environment;
