@@ -23,5 +23,7 @@ if ! command -v cargo-deny >/dev/null; then
   cargo install cargo-deny --version 0.20.2 --locked
 fi
 
-# The interface, built once per change of its sources.
+# The interfaces, built once per change of their sources: the kiosk's, and the
+# staff console that kiosk-server serves at /console/.
 (cd "$repo/ui/kiosk" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+(cd "$repo/ui/console" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)

@@ -15,6 +15,7 @@ fn main() {
             "report_media_error",
             "player_plan",
             "record_events",
+            "new_visit",
             "sound_touch",
             "sound_duck",
             "staff_status",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, unit and integration tests, then the
-# end-to-end tests of the real app in a real window (Xvfb + tauri-driver).
+# end-to-end tests of the staff console in Chromium and of the real app in a
+# real window (Xvfb + tauri-driver).
 # Installs whatever is missing first.
 set -euo pipefail
 
@@ -30,6 +31,9 @@ if [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
   echo "the generated TypeScript types differ from the committed ones: run cargo test and commit ${generated[*]}" >&2
   exit 1
 fi
+
+step "end-to-end: the staff console in Chromium"
+bash tests/console/run.sh
 
 step "end-to-end: the real app under Xvfb"
 cargo build -p kiosk-app --locked

@@ -48,6 +48,13 @@ pub async fn record_events(app: tauri::AppHandle, events: Vec<InterfaceEvent>) -
     answer(recorded.await)?
 }
 
+/// A new visitor (the attract loop is back after the idle timeout): every
+/// survey may be answered again.
+#[tauri::command]
+pub fn new_visit(screen: tauri::State<'_, Screen>) {
+    screen.new_visit();
+}
+
 /// Checks the staff PIN (with a lock after repeated wrong ones); a right one
 /// allows `leave_kiosk` and `staff_status`.
 #[tauri::command]

@@ -61,6 +61,7 @@ pub fn run() -> ExitCode {
             commands::report_media_error,
             commands::player_plan,
             commands::record_events,
+            commands::new_visit,
             commands::sound_touch,
             commands::sound_duck,
             commands::staff_status,

@@ -7,3 +7,4 @@ mod library;
 mod media_server;
 mod mirror_sync;
 mod signage_view;
+mod surveys;

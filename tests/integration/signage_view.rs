@@ -152,3 +152,25 @@ fn a_clock_far_in_the_past_or_future_still_plays_the_schedule() {
         assert!(["invest", "welcome"].contains(&plan.playlist.as_str()), "{at}: {}", plan.playlist);
     }
 }
+
+#[test]
+fn a_survey_scene_on_a_board_asks_its_question_and_says_where_to_answer() {
+    let (_work, mut release) = release();
+    let signage = release.manifest.content.signage.as_mut().unwrap();
+    let invest = signage.playlists.iter_mut().find(|p| p.id == "invest").unwrap();
+    invest.items.insert(
+        0,
+        kiosk_core::signage::PlaylistItem {
+            id: "survey".into(),
+            show: kiosk_core::signage::Show::Scene { chapter: "invest".into(), scene: "your-visit".into() },
+            seconds: None,
+        },
+    );
+    let plan = signage_plan(&release, monday(10, 0), &settings(&[]), &urls(), &BTreeMap::new());
+    let card = plan.items.iter().find(|i| i.id == "survey").unwrap();
+    assert_eq!(card.kind, "scene");
+    let en = card.texts.iter().find(|t| t.locale == "en").unwrap();
+    assert_eq!(en.title, "What brings you to Bình Dương?");
+    assert_eq!(en.body, "Answer this question at a Bình Dương touch kiosk");
+    assert!(en.highlights.is_empty() && card.qr_svg.is_none(), "nothing to touch or scan");
+}

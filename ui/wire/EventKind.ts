@@ -3,4 +3,4 @@
 /**
  * What happened.
  */
-export type EventKind = "item_start" | "item_end" | "playlist_change" | "touch" | "language_choice" | "chapter_view" | "brochure_download";
+export type EventKind = "item_start" | "item_end" | "playlist_change" | "touch" | "language_choice" | "chapter_view" | "brochure_download" | "survey_answer";

@@ -272,6 +272,7 @@ fn assemble(source: &Source, blob: &mut Resolver<'_>) -> Result<ContentPack, Bui
                 highlights: scene.highlights.clone(),
                 image: scene.image.as_deref().map(|v| file(toml, &key("image"), v)).transpose()?,
                 video: scene.video.as_deref().map(|v| file(toml, &key("video"), v)).transpose()?,
+                survey: scene.survey.clone(),
             });
         }
         chapters.push(Chapter {
@@ -402,8 +403,9 @@ vi = "New York"
 vi = "Đoạn một."
 "##;
 
-    /// A minimal folder whose `pack.toml` ends with `extra`.
-    fn folder(extra: &str) -> tempfile::TempDir {
+    /// A minimal folder whose `pack.toml` ends with `extra` and whose chapter's
+    /// scene ends with `scene_extra`.
+    fn folder(extra: &str, scene_extra: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str, bytes: &[u8]| {
             let path = dir.path().join(name);
@@ -411,7 +413,7 @@ vi = "Đoạn một."
             std::fs::write(path, bytes).unwrap();
         };
         write("pack.toml", format!("{PACK}{extra}").as_bytes());
-        write("story/01-award.toml", CHAPTER.as_bytes());
+        write("story/01-award.toml", format!("{CHAPTER}{scene_extra}").as_bytes());
         write("images/badge.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>");
         write("sounds/touch.wav", b"RIFF\0\0\0\0WAVE");
         write("sounds/bed.ogg", b"OggS bed");
@@ -419,7 +421,11 @@ vi = "Đoạn một."
     }
 
     fn build(extra: &str) -> Result<Built, BuildError> {
-        let source = folder(extra);
+        build_with(extra, "")
+    }
+
+    fn build_with(extra: &str, scene_extra: &str) -> Result<Built, BuildError> {
+        let source = folder(extra, scene_extra);
         let out = tempfile::tempdir().unwrap();
         let key = SigningKey::from_bytes(&[7; 32]);
         let options = BuildOptions::new("default", 1, "2026-11-26T12:00:00Z".parse().unwrap(), key);
@@ -455,5 +461,52 @@ vi = "Đoạn một."
         assert!(message.contains("sound touch: expects Sound but blob"), "{message}");
         let message = refused("[sound]\nchime = \"sounds/touch.wav\"\n");
         assert!(message.contains("unknown field `chime`"), "{message}");
+    }
+
+    const SURVEY: &str = r#"
+[scenes.survey]
+id = "what-brings-you"
+question = { vi = "Điều gì đưa bạn đến Bình Dương?", en = "What brings you to Bình Dương?" }
+
+[[scenes.survey.options]]
+id = "study"
+label = { vi = "Học tập", en = "Study" }
+
+[[scenes.survey.options]]
+id = "tourism"
+[scenes.survey.options.label]
+vi = "Du lịch"
+en = "Tourism"
+"#;
+
+    #[test]
+    fn a_scene_carries_its_survey_from_the_story_toml() {
+        let built = build_with("", SURVEY).unwrap();
+        let content = &built.manifest.content;
+        let survey = content.survey_at("award", "new-york").expect("the scene's survey");
+        assert_eq!(survey.id, "what-brings-you");
+        assert_eq!(survey.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(), ["study", "tourism"]);
+        let en = kiosk_core::locale::LocaleTag::new("en").unwrap();
+        assert_eq!(survey.options[1].label.exact(&en).map(String::as_str), Some("Tourism"));
+        assert_eq!(survey.question.exact(&en).map(String::as_str), Some("What brings you to Bình Dương?"));
+        assert_eq!(build("").unwrap().manifest.content.chapters[0].scenes[0].survey, None);
+    }
+
+    #[test]
+    fn a_survey_that_breaks_a_rule_is_named_with_its_place() {
+        let refused =
+            |scene_extra: String| build_with("", &scene_extra).expect_err("should be refused").to_string();
+        let message = refused(SURVEY.replace("id = \"tourism\"", "id = \"study\""));
+        assert!(
+            message
+                .contains("chapter \"award\" scene \"new-york\" survey options: id \"study\" is used twice"),
+            "{message}"
+        );
+        let message = refused(SURVEY.replace("question = {", "questions = {"));
+        assert!(message.contains("unknown field `questions`"), "{message}");
+        let one_answer =
+            SURVEY.split("\n[[scenes.survey.options]]\nid = \"tourism\"").next().unwrap().to_owned();
+        let message = refused(one_answer);
+        assert!(message.contains("has 1; a survey offers 2 to 6 answers"), "{message}");
     }
 }

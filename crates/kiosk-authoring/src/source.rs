@@ -143,6 +143,8 @@ pub struct SceneFile {
     pub image: Option<String>,
     /// Film path.
     pub video: Option<String>,
+    /// A short poll shown with the scene (`[scenes.survey]`).
+    pub survey: Option<kiosk_core::content::Survey>,
 }
 
 /// `brochures.toml`.

@@ -8,6 +8,11 @@ use sha2::{Digest, Sha256};
 /// The name of a blob: the lowercase hex SHA-256 of its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/", type = "string")
+)]
 pub struct BlobId(String);
 
 /// A string that is not 64 lowercase hex digits.
@@ -63,6 +68,11 @@ impl fmt::Display for BlobId {
 /// The kinds of file a release may carry. Anything else is refused when a bundle is
 /// built, so a device never serves a type it was not meant to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub enum MediaType {
     /// SVG picture.
     #[serde(rename = "image/svg+xml")]
@@ -144,10 +154,16 @@ impl MediaType {
 /// A blob as a manifest lists it: its name, size and type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct BlobRef {
     /// SHA-256 of the bytes.
     pub sha256: BlobId,
     /// Length in bytes.
+    #[cfg_attr(feature = "typescript", ts(type = "number"))]
     pub size: u64,
     /// What the bytes are.
     pub media_type: MediaType,
@@ -159,8 +175,14 @@ pub struct BlobRef {
 /// with it, and a device knows the film's shape before decoding it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct MediaProbe {
     /// Length in milliseconds.
+    #[cfg_attr(feature = "typescript", ts(type = "number | null"))]
     pub duration_ms: Option<u64>,
     /// Picture width in pixels.
     pub width: Option<u32>,

@@ -12,6 +12,11 @@ use crate::locale::{LocaleTag, Localized};
 /// Everything a kiosk shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct ContentPack {
     /// The language every text must have, and the one others fall back to.
     pub default_locale: LocaleTag,
@@ -40,6 +45,11 @@ pub struct ContentPack {
 /// The sounds a kiosk plays itself (films carry their own sound).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Sound {
     /// A short sound for each touch in kiosk mode.
     pub touch: Option<BlobId>,
@@ -50,6 +60,11 @@ pub struct Sound {
 /// A language the pack offers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct LocaleInfo {
     /// Its tag.
     pub tag: LocaleTag,
@@ -60,6 +75,11 @@ pub struct LocaleInfo {
 /// The pack's identity on every screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Brand {
     /// Title of the pack.
     pub title: Localized<String>,
@@ -74,6 +94,11 @@ pub struct Brand {
 /// The attract loop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Attract {
     /// The invitation to touch.
     pub headline: Localized<String>,
@@ -86,6 +111,11 @@ pub struct Attract {
 /// One chapter of the story.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Chapter {
     /// Stable id (`[a-z0-9-]`), used in logs and reports.
     pub id: String,
@@ -104,6 +134,11 @@ pub struct Chapter {
 /// One screen within a chapter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Scene {
     /// Stable id within its chapter.
     pub id: String,
@@ -117,11 +152,67 @@ pub struct Scene {
     pub image: Option<BlobId>,
     /// A film.
     pub video: Option<BlobId>,
+    /// A short poll shown with the scene, if it has one. Left out of the manifest
+    /// when absent, so a pack without surveys encodes as it did before surveys
+    /// existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", ts(optional))]
+    pub survey: Option<Survey>,
+}
+
+/// The fewest answers a survey offers.
+pub const SURVEY_MIN_OPTIONS: usize = 2;
+/// The most answers a survey offers (more do not fit a touch screen as buttons).
+pub const SURVEY_MAX_OPTIONS: usize = 6;
+
+/// A short poll on a scene: one question and 2–6 answers to choose from. A kiosk
+/// records a visitor's answer as a `survey_answer` event; the server counts them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
+pub struct Survey {
+    /// Stable id (`[a-z0-9-]`), unique in the pack: answers are counted by it.
+    pub id: String,
+    /// The question.
+    pub question: Localized<String>,
+    /// The answers offered, in the order shown.
+    pub options: Vec<SurveyOption>,
+}
+
+/// One answer a survey offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
+pub struct SurveyOption {
+    /// Stable id (`[a-z0-9-]`), unique in its survey: answers are counted by it.
+    pub id: String,
+    /// The words on its button.
+    pub label: Localized<String>,
+}
+
+impl Survey {
+    /// The answer with this id.
+    pub fn option(&self, id: &str) -> Option<&SurveyOption> {
+        self.options.iter().find(|o| o.id == id)
+    }
 }
 
 /// A PDF to take home.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Brochure {
     /// Stable id: part of its download URL.
     pub id: String,
@@ -138,6 +229,11 @@ pub struct Brochure {
 /// One language's PDF of a brochure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct BrochureFile {
     /// The PDF.
     pub blob: BlobId,
@@ -148,6 +244,11 @@ pub struct BrochureFile {
 /// Hashtags and channels.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Social {
     /// Hashtags, with their `#`.
     pub hashtags: Vec<String>,
@@ -158,6 +259,11 @@ pub struct Social {
 /// A social channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct SocialChannel {
     /// "Facebook", "LinkedIn", …
     pub name: String,
@@ -243,9 +349,24 @@ impl ContentPack {
         uses
     }
 
+    /// Every survey with the ids of its chapter and scene, in story order.
+    pub fn surveys(&self) -> impl Iterator<Item = (&str, &str, &Survey)> + Clone {
+        self.chapters.iter().flat_map(|chapter| {
+            chapter.scenes.iter().filter_map(move |scene| {
+                Some((chapter.id.as_str(), scene.id.as_str(), scene.survey.as_ref()?))
+            })
+        })
+    }
+
+    /// The survey on scene `scene` of chapter `chapter`, if it has one.
+    pub fn survey_at(&self, chapter: &str, scene: &str) -> Option<&Survey> {
+        self.surveys().find(|(c, s, _)| *c == chapter && *s == scene).map(|(_, _, survey)| survey)
+    }
+
     /// Checks the rules a device relies on: the default locale is offered and every
     /// text has it, ids are well formed and unique, colours and addresses are well
-    /// formed, and every blob the pack uses is listed with a fitting media type.
+    /// formed, surveys offer 2–6 answers, and every blob the pack uses is listed
+    /// with a fitting media type.
     pub fn check(&self, blobs: &[BlobRef]) -> Result<(), ContentError> {
         let fail = |place: &str, problem: String| ContentError { place: place.to_owned(), problem };
         let tags: Vec<&LocaleTag> = self.locales.iter().map(|l| &l.tag).collect();
@@ -296,7 +417,25 @@ impl ContentPack {
                 let place = format!("{place} scene {:?}", scene.id);
                 need(format!("{place} title"), scene.title.has(default))?;
                 need(format!("{place} body"), scene.body.has(default))?;
+                if let Some(survey) = &scene.survey {
+                    check_survey(&format!("{place} survey"), survey, default)?;
+                    if scene.video.is_some() {
+                        return Err(fail(
+                            &format!("{place} survey"),
+                            "shares its scene with a film; a survey takes the film's place on screen, \
+                             so give the film its own scene"
+                                .into(),
+                        ));
+                    }
+                }
             }
+        }
+        let survey_ids = self.surveys().map(|(_, _, survey)| survey.id.as_str());
+        if let Some(dup) = first_duplicate(survey_ids) {
+            return Err(fail(
+                "surveys",
+                format!("id {dup:?} is used by two scenes; answers are counted by it"),
+            ));
         }
 
         check_ids("brochures", self.brochures.iter().map(|b| b.id.as_str()))?;
@@ -350,6 +489,40 @@ impl ContentPack {
     }
 }
 
+/// The rules of one survey: a slug id, a question and 2–6 answers with unique
+/// slug ids, every text in the default locale and none of them blank.
+fn check_survey(place: &str, survey: &Survey, default: &LocaleTag) -> Result<(), ContentError> {
+    let fail = |at: String, problem: String| Err(ContentError { place: at, problem });
+    if !is_slug(&survey.id) {
+        return fail(
+            place.to_owned(),
+            format!("id {:?} must be lowercase letters, digits and '-'", survey.id),
+        );
+    }
+    let texts = |at: String, text: &Localized<String>| {
+        if !text.has(default) {
+            return fail(at, format!("has no text in the default locale {:?}", default.as_str()));
+        }
+        match text.iter().find(|(_, words)| words.trim().is_empty()) {
+            Some((locale, _)) => fail(format!("{at} {locale}"), "is empty".into()),
+            None => Ok(()),
+        }
+    };
+    texts(format!("{place} question"), &survey.question)?;
+    let count = survey.options.len();
+    if !(SURVEY_MIN_OPTIONS..=SURVEY_MAX_OPTIONS).contains(&count) {
+        return fail(
+            format!("{place} options"),
+            format!("has {count}; a survey offers {SURVEY_MIN_OPTIONS} to {SURVEY_MAX_OPTIONS} answers"),
+        );
+    }
+    check_ids(&format!("{place} options"), survey.options.iter().map(|o| o.id.as_str()))?;
+    for option in &survey.options {
+        texts(format!("{place} option {:?} label", option.id), &option.label)?;
+    }
+    Ok(())
+}
+
 fn check_ids<'a>(place: &str, ids: impl Iterator<Item = &'a str> + Clone) -> Result<(), ContentError> {
     if let Some(bad) = ids.clone().find(|id| !is_slug(id)) {
         return Err(ContentError {
@@ -393,7 +566,7 @@ fn is_safe_file_name(name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::blob::MediaType;
-    use crate::fixtures::{blob, sample_pack};
+    use crate::fixtures::{blob, sample_pack, sample_pack_with_survey};
 
     fn problem(change: impl FnOnce(&mut ContentPack, &mut Vec<BlobRef>)) -> String {
         let (mut pack, mut blobs) = sample_pack();
@@ -498,6 +671,146 @@ mod tests {
         for (message, expected) in cases {
             assert!(message.contains(expected), "{message:?} should contain {expected:?}");
         }
+    }
+
+    /// The sample pack with a survey, changed by `change`: `None` when it is
+    /// valid, else the refusal.
+    fn survey_problem(change: impl FnOnce(&mut Survey, &mut ContentPack)) -> Option<String> {
+        let (mut pack, blobs) = sample_pack_with_survey();
+        let mut survey = pack.chapters[0].scenes[0].survey.take().unwrap();
+        change(&mut survey, &mut pack);
+        pack.chapters[0].scenes[0].survey = Some(survey);
+        pack.check(&blobs).err().map(|e| e.to_string())
+    }
+
+    fn label(vi: &str) -> Localized<String> {
+        Localized::from_pairs([("vi", vi.to_owned())])
+    }
+
+    #[test]
+    fn survey_rules() {
+        let place = "chapter \"award\" scene \"new-york\" survey";
+        let option = |id: &str| SurveyOption { id: id.into(), label: label(id) };
+        let cases: Vec<(&str, Option<String>, Option<String>)> = vec![
+            ("the sample survey", survey_problem(|_, _| {}), None),
+            (
+                "a survey beside a film",
+                survey_problem(|_, p| p.chapters[0].scenes[0].video = p.attract.video.clone()),
+                Some(format!(
+                    "{place}: shares its scene with a film; a survey takes the film's place on screen, \
+                     so give the film its own scene"
+                )),
+            ),
+            (
+                "only the default locale",
+                survey_problem(|s, _| {
+                    s.question = label("Vì sao?");
+                    for o in &mut s.options {
+                        o.label = label(&o.id.clone());
+                    }
+                }),
+                None,
+            ),
+            ("two answers", survey_problem(|s, _| s.options.truncate(2)), None),
+            ("six answers", survey_problem(|s, _| s.options.extend(["a", "b", "c"].map(option))), None),
+            (
+                "one answer",
+                survey_problem(|s, _| s.options.truncate(1)),
+                Some(format!("{place} options: has 1; a survey offers 2 to 6 answers")),
+            ),
+            (
+                "seven answers",
+                survey_problem(|s, _| s.options.extend(["a", "b", "c", "d"].map(option))),
+                Some(format!("{place} options: has 7; a survey offers 2 to 6 answers")),
+            ),
+            (
+                "a survey id that is not a slug",
+                survey_problem(|s, _| s.id = "Why here?".into()),
+                Some(format!("{place}: id \"Why here?\" must be lowercase letters, digits and '-'")),
+            ),
+            (
+                "an answer id that is not a slug",
+                survey_problem(|s, _| s.options[1].id = "study_abroad".into()),
+                Some(format!(
+                    "{place} options: id \"study_abroad\" must be lowercase letters, digits and '-'"
+                )),
+            ),
+            (
+                "two answers with one id",
+                survey_problem(|s, _| s.options[2].id = "study".into()),
+                Some(format!("{place} options: id \"study\" is used twice")),
+            ),
+            (
+                "a question without the default locale",
+                survey_problem(|s, _| s.question = Localized::from_pairs([("en", "Why?".into())])),
+                Some(format!("{place} question: has no text in the default locale \"vi\"")),
+            ),
+            (
+                "an answer without the default locale",
+                survey_problem(|s, _| s.options[0].label = Localized::from_pairs([("en", "Invest".into())])),
+                Some(format!(
+                    "{place} option \"investment\" label: has no text in the default locale \"vi\""
+                )),
+            ),
+            (
+                "a blank translation of the question",
+                survey_problem(|s, _| s.question.insert(LocaleTag::new("en").unwrap(), "  ".into())),
+                Some(format!("{place} question en: is empty")),
+            ),
+            (
+                "a blank answer",
+                survey_problem(|s, _| s.options[1].label = label("")),
+                Some(format!("{place} option \"study\" label vi: is empty")),
+            ),
+            (
+                "one survey id on two scenes",
+                survey_problem(|s, p| {
+                    let mut scene = p.chapters[0].scenes[0].clone();
+                    scene.id = "again".into();
+                    scene.survey = Some(s.clone());
+                    p.chapters[0].scenes.push(scene);
+                }),
+                Some("surveys: id \"why-here\" is used by two scenes; answers are counted by it".into()),
+            ),
+        ];
+        for (case, got, expected) in cases {
+            assert_eq!(got, expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn surveys_are_found_by_their_scene() {
+        let (pack, _) = sample_pack_with_survey();
+        let found: Vec<_> = pack.surveys().map(|(c, s, survey)| (c, s, survey.id.as_str())).collect();
+        assert_eq!(found, vec![("award", "new-york", "why-here")]);
+        let survey = pack.survey_at("award", "new-york").unwrap();
+        assert_eq!(survey.option("study").map(|o| o.id.as_str()), Some("study"));
+        assert!(survey.option("golf").is_none());
+        assert!(pack.survey_at("award", "elsewhere").is_none());
+        assert!(sample_pack().0.survey_at("award", "new-york").is_none());
+    }
+
+    #[test]
+    fn a_scene_without_a_survey_encodes_without_the_field() {
+        let (pack, _) = sample_pack();
+        let json = serde_json::to_value(&pack).unwrap();
+        assert!(json["chapters"][0]["scenes"][0].get("survey").is_none(), "no \"survey\" key");
+
+        let (pack, _) = sample_pack_with_survey();
+        let json = serde_json::to_value(&pack).unwrap();
+        let survey = &json["chapters"][0]["scenes"][0]["survey"];
+        assert_eq!(survey["id"], "why-here");
+        assert_eq!(survey["question"]["en"], "What brings you to Bình Dương?");
+        assert_eq!(
+            survey["options"][1],
+            serde_json::json!({"id": "study", "label": {"en": "Study", "vi": "Học tập"}})
+        );
+        assert_eq!(serde_json::from_value::<ContentPack>(json.clone()).unwrap(), pack);
+
+        let mut unknown = json;
+        unknown["chapters"][0]["scenes"][0]["survey"]["multiple"] = true.into();
+        let err = serde_json::from_value::<ContentPack>(unknown).unwrap_err();
+        assert!(err.to_string().contains("unknown field `multiple`"), "{err}");
     }
 
     fn with_sounds() -> (ContentPack, Vec<BlobRef>) {

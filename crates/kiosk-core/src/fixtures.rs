@@ -51,6 +51,7 @@ pub(crate) fn sample_pack() -> (ContentPack, Vec<BlobRef>) {
                 highlights: Localized::from_pairs([("vi", vec!["26/10/2023".into()])]),
                 image: Some(cover.sha256.clone()),
                 video: Some(film.sha256.clone()),
+                survey: None,
             }],
         }],
         brochures: vec![Brochure {
@@ -80,5 +81,34 @@ pub(crate) fn sample_pack() -> (ContentPack, Vec<BlobRef>) {
     };
     let mut blobs = vec![badge, cover, film, pdf];
     blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    (pack, blobs)
+}
+
+/// A survey for the sample pack's scenes: "why-here" with three answers.
+pub(crate) fn sample_survey() -> Survey {
+    let option = |id: &str, vi: &str, en: &str| SurveyOption {
+        id: id.into(),
+        label: Localized::from_pairs([("vi", vi.into()), ("en", en.into())]),
+    };
+    Survey {
+        id: "why-here".into(),
+        question: Localized::from_pairs([
+            ("vi", "Điều gì đưa bạn đến Bình Dương?".into()),
+            ("en", "What brings you to Bình Dương?".into()),
+        ]),
+        options: vec![
+            option("investment", "Đầu tư", "Investment"),
+            option("study", "Học tập", "Study"),
+            option("tourism", "Du lịch", "Tourism"),
+        ],
+    }
+}
+
+/// The sample pack with [`sample_survey`] on its first scene (in the place of
+/// the scene's film).
+pub(crate) fn sample_pack_with_survey() -> (ContentPack, Vec<BlobRef>) {
+    let (mut pack, blobs) = sample_pack();
+    pack.chapters[0].scenes[0].video = None;
+    pack.chapters[0].scenes[0].survey = Some(sample_survey());
     (pack, blobs)
 }

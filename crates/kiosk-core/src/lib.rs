@@ -9,6 +9,7 @@
 //! - [`locale`]: locale tags and texts in many languages, with fallback.
 //! - [`blob`]: blobs named by their SHA-256, and the facts checked about them.
 //! - [`content`]: the story, brochures and social cards a pack carries.
+//! - [`diff`]: what changed between two packs, in words an approver reads.
 //! - [`localized`]: one language's view of a pack, every fallback applied.
 //! - [`manifest`]: the signed description of a release and its canonical encoding.
 //! - [`keys`]: the text form of Ed25519 keys.
@@ -31,6 +32,7 @@
 
 pub mod blob;
 pub mod content;
+pub mod diff;
 pub mod emergency;
 pub mod keys;
 pub mod locale;

@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 /// starting with a letter, at most 35 characters (BCP 47's longest).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/", type = "string")
+)]
 pub struct LocaleTag(String);
 
 /// A string that is not a valid locale tag.
@@ -59,6 +64,11 @@ impl fmt::Display for LocaleTag {
 /// deterministic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Localized<T>(BTreeMap<LocaleTag, T>);
 
 impl<T> Default for Localized<T> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::blob::BlobId;
-use crate::content::{Brochure, Chapter, ContentPack, Scene};
+use crate::content::{Brochure, Chapter, ContentPack, Scene, Survey};
 use crate::locale::{LocaleTag, Localized};
 
 /// The pack in one language.
@@ -60,6 +60,28 @@ pub struct LocalizedScene {
     pub image: Option<BlobId>,
     /// Film.
     pub video: Option<BlobId>,
+    /// The scene's survey.
+    pub survey: Option<LocalizedSurvey>,
+}
+
+/// A survey in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedSurvey {
+    /// Stable id.
+    pub id: String,
+    /// The question.
+    pub question: String,
+    /// The answers, in order.
+    pub options: Vec<LocalizedSurveyOption>,
+}
+
+/// An answer of a survey in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedSurveyOption {
+    /// Stable id.
+    pub id: String,
+    /// The words on its button.
+    pub label: String,
 }
 
 /// A brochure in one language.
@@ -131,6 +153,20 @@ fn localize_scene(scene: &Scene, locale: &LocaleTag, default: &LocaleTag) -> Loc
         highlights: scene.highlights.get(locale, default).cloned().unwrap_or_default(),
         image: scene.image.clone(),
         video: scene.video.clone(),
+        survey: scene.survey.as_ref().map(|survey| localize_survey(survey, locale, default)),
+    }
+}
+
+fn localize_survey(survey: &Survey, locale: &LocaleTag, default: &LocaleTag) -> LocalizedSurvey {
+    let text = |t: &Localized<String>| t.get(locale, default).cloned().unwrap_or_default();
+    LocalizedSurvey {
+        id: survey.id.clone(),
+        question: text(&survey.question),
+        options: survey
+            .options
+            .iter()
+            .map(|o| LocalizedSurveyOption { id: o.id.clone(), label: text(&o.label) })
+            .collect(),
     }
 }
 
@@ -205,6 +241,27 @@ mod tests {
         let (pack, _) = sample_pack();
         let en = pack.localize(&tag("en"));
         assert_eq!(en.brochures[0].file_locale, tag("vi"));
+    }
+
+    #[test]
+    fn a_survey_comes_in_the_visitors_language_with_fallback() {
+        let (mut pack, _) = crate::fixtures::sample_pack_with_survey();
+        let survey = pack.chapters[0].scenes[0].survey.as_mut().unwrap();
+        survey.options[2].label = Localized::from_pairs([("vi", "Du lịch".into())]);
+        let en = pack.localize(&tag("en")).chapters[0].scenes[0].survey.clone().unwrap();
+        assert_eq!(en.id, "why-here");
+        assert_eq!(en.question, "What brings you to Bình Dương?");
+        let labels: Vec<_> = en.options.iter().map(|o| (o.id.as_str(), o.label.as_str())).collect();
+        assert_eq!(
+            labels,
+            vec![("investment", "Investment"), ("study", "Study"), ("tourism", "Du lịch")],
+            "an answer without English falls back to Vietnamese"
+        );
+        assert_eq!(
+            pack.localize(&tag("vi")).chapters[0].scenes[0].survey.as_ref().unwrap().options[0].label,
+            "Đầu tư"
+        );
+        assert!(crate::fixtures::sample_pack().0.localize(&tag("en")).chapters[0].scenes[0].survey.is_none());
     }
 
     #[test]

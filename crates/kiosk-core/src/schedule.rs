@@ -38,6 +38,11 @@ pub const LOOKAHEAD_DAYS: i64 = 8;
 /// When each playlist plays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Schedule {
     /// The playlist when no entry applies.
     pub fallback: String,
@@ -49,6 +54,11 @@ pub struct Schedule {
 /// One rule of a schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct ScheduleEntry {
     /// The playlist it plays.
     pub playlist: String,
@@ -56,8 +66,10 @@ pub struct ScheduleEntry {
     #[serde(default)]
     pub priority: i32,
     /// First local date it applies (inclusive).
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
     pub from_date: Option<Date>,
     /// Last local date it applies (inclusive).
+    #[cfg_attr(feature = "typescript", ts(type = "string | null"))]
     pub until_date: Option<Date>,
     /// Days of the week it applies; empty for every day.
     #[serde(default)]
@@ -69,6 +81,11 @@ pub struct ScheduleEntry {
 /// A day of the week, written `"monday"` … `"sunday"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub enum Day {
     /// Monday.
     Monday,
@@ -104,10 +121,17 @@ impl From<Weekday> for Day {
 /// crosses midnight; `start == end` is a whole day from `start`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct TimeWindow {
     /// When it opens.
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub start: Time,
     /// When it closes.
+    #[cfg_attr(feature = "typescript", ts(type = "string"))]
     pub end: Time,
 }
 

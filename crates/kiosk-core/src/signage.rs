@@ -20,6 +20,11 @@ pub const DEFAULT_STILL_SECONDS: u32 = 10;
 /// Playlists and their schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Signage {
     /// The playlists, each with a unique id.
     pub playlists: Vec<Playlist>,
@@ -30,6 +35,11 @@ pub struct Signage {
 /// A loop of items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct Playlist {
     /// Stable id (`[a-z0-9-]`), named by the schedule and in proof of play.
     pub id: String,
@@ -40,6 +50,11 @@ pub struct Playlist {
 /// One item of a playlist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub struct PlaylistItem {
     /// Stable id within its playlist, recorded in proof of play.
     pub id: String,
@@ -52,6 +67,11 @@ pub struct PlaylistItem {
 /// What an item shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(
+    feature = "typescript",
+    derive(ts_rs::TS),
+    ts(export, export_to = "console/src/generated/content/")
+)]
 pub enum Show {
     /// A film.
     Video {

@@ -128,6 +128,31 @@ pub struct Scene {
     pub image_url: Option<String>,
     /// Film.
     pub video_url: Option<String>,
+    /// A survey asked on this scene.
+    pub survey: Option<Survey>,
+}
+
+/// A survey in the visitor's language. An answer is recorded as a
+/// `survey_answer` event with `{survey, option, chapter, scene, locale}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
+pub struct Survey {
+    /// Id (`survey` of the answer).
+    pub id: String,
+    /// The question.
+    pub question: String,
+    /// The answers to choose from, in order.
+    pub options: Vec<SurveyOption>,
+}
+
+/// One answer of a survey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
+pub struct SurveyOption {
+    /// Id (`option` of the answer).
+    pub id: String,
+    /// The words on its button.
+    pub label: String,
 }
 
 /// A brochure with its download link as a QR code.
@@ -237,6 +262,15 @@ pub fn localized_content(release: &ActiveRelease, locale: &str, urls: &Urls) -> 
                         highlights: s.highlights,
                         image_url: s.image.as_ref().map(|id| urls.blob(id)),
                         video_url: s.video.as_ref().map(|id| urls.blob(id)),
+                        survey: s.survey.map(|survey| Survey {
+                            id: survey.id,
+                            question: survey.question,
+                            options: survey
+                                .options
+                                .into_iter()
+                                .map(|o| SurveyOption { id: o.id, label: o.label })
+                                .collect(),
+                        }),
                     })
                     .collect(),
             })

@@ -32,6 +32,7 @@
 //! - [`kiosk_view`]: the payloads the interface receives.
 //! - [`signage_view`]: the playlist the player plays now, as a payload.
 //! - [`staff_pin`]: hashing and checking the staff PIN, and the staff lock.
+//! - [`survey`]: which survey answers a screen records (one per survey per visit).
 //! - private: bundles that appear in a watched folder such as a USB stick
 //!   (`usb_watch`), the built-in bundle written out (`built_in`), the process
 //!   environment without sound card or GPU (`environment`, `sound_output`,
@@ -77,6 +78,7 @@ pub mod signage_view;
 mod sound_output;
 pub mod staff_pin;
 pub mod store;
+pub mod survey;
 pub mod sync_client;
 pub mod sync_loop;
 pub mod urls;

@@ -10,7 +10,8 @@
 //! all of that as a device config says. The interface's questions (the session,
 //! one language's content, the player's plan, the emergency message, the staff
 //! screen) and its reports (events, touches, films with sound) are methods, so
-//! the app's commands are one line each.
+//! the app's commands are one line each. A visit (one visitor, until the idle
+//! timeout brings back the attract loop) may answer each survey once.
 //!
 //! Every release that becomes active, from a sync round or a USB stick, goes
 //! through the same gate ([`Screen`]'s `show`): films this machine cannot
@@ -42,6 +43,7 @@ use crate::screen_sound::ScreenSound;
 use crate::signage_view::{PlayerPlan, PlayerSettings};
 use crate::staff_pin::{PinOutcome, StaffLock};
 use crate::store::StoreError;
+use crate::survey::{AnswersTaken, Visit, admit_answers};
 use crate::sync_client::{
     OUTBOX_KEEP_UPLOADED, OUTBOX_MAX_EVENTS, SyncClient, SyncError, SyncOutcome, SyncSource,
 };
@@ -300,6 +302,7 @@ pub struct Screen {
     staff: StaffLock,
     presentation: Presentation,
     media_base: Mutex<String>,
+    visit: Mutex<Visit>,
 }
 
 impl Screen {
@@ -359,6 +362,7 @@ impl Screen {
             staff: StaffLock::new(presentation.pin_hash.clone()),
             presentation,
             media_base: Mutex::default(),
+            visit: Mutex::default(),
         })
     }
 
@@ -598,14 +602,36 @@ impl Screen {
     }
 
     /// Records a batch of the interface's events; they are committed before
-    /// this returns. Blocks on the disk.
+    /// this returns. Survey answers are checked first (`survey`): one per
+    /// survey per visit, on a kiosk, naming a survey of the release shown; a
+    /// refused answer is left out. Returns how many were recorded. Blocks on
+    /// the disk.
     pub fn record_events(&self, batch: Vec<InterfaceEvent>) -> Result<usize, EventError> {
-        let batch = batch.into_iter().map(|e| (e.kind.as_str().to_owned(), e.data)).collect();
+        let release = self.release();
+        let taken = match (&release, self.presentation.mode) {
+            (_, Mode::Signage) => AnswersTaken::Not("an unattended screen"),
+            (None, Mode::Kiosk) => AnswersTaken::Not("nothing is shown"),
+            (Some(release), Mode::Kiosk) => AnswersTaken::Kiosk(&release.manifest.content),
+        };
+        let mut visit = self.visit.lock().unwrap_or_else(|p| p.into_inner());
+        // The visit remembers this batch's answers only once they are stored, so
+        // a batch the interface sends again after a failure is not refused.
+        let mut after = visit.clone();
+        let batch = admit_answers(batch.into_iter().map(|e| (e.kind, e.data)).collect(), taken, &mut after);
+        let batch = batch.into_iter().map(|(kind, data)| (kind.as_str().to_owned(), data)).collect();
         let recorded = self.events.record(batch).map(|ids| ids.len());
-        if let Err(error) = &recorded {
-            tracing::warn!(%error, "events refused");
+        match &recorded {
+            Ok(_) => *visit = after,
+            Err(error) => tracing::warn!(%error, "events refused"),
         }
         recorded
+    }
+
+    /// A new visitor: the interface went back to its attract loop after the idle
+    /// timeout, so every survey may be answered again.
+    pub fn new_visit(&self) {
+        *self.visit.lock().unwrap_or_else(|p| p.into_inner()) = Visit::default();
+        tracing::debug!("a new visit begins");
     }
 
     /// The events recorder, shared.

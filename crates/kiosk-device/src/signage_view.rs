@@ -332,12 +332,23 @@ impl View<'_> {
                     let Some(c) = pack.chapters.iter().find(|c| &c.id == chapter) else { continue };
                     let Some(s) = c.scenes.iter().find(|s| &s.id == scene) else { continue };
                     out.image_url = s.image.as_ref().map(|id| self.urls.blob(id));
-                    out.texts.push(CardText {
-                        locale: locale.to_string(),
-                        title: s.title.clone(),
-                        kicker: c.title.clone(),
-                        body: s.body.first().cloned().unwrap_or_default(),
-                        highlights: s.highlights.clone(),
+                    out.texts.push(match &s.survey {
+                        // Nobody touches a board: it asks the question and says
+                        // where to answer it.
+                        Some(survey) => CardText {
+                            locale: locale.to_string(),
+                            title: survey.question.clone(),
+                            kicker: c.title.clone(),
+                            body: pack.ui.get("survey_on_board").cloned().unwrap_or_default(),
+                            highlights: Vec::new(),
+                        },
+                        None => CardText {
+                            locale: locale.to_string(),
+                            title: s.title.clone(),
+                            kicker: c.title.clone(),
+                            body: s.body.first().cloned().unwrap_or_default(),
+                            highlights: s.highlights.clone(),
+                        },
                     });
                 }
             }

@@ -1,6 +1,8 @@
 //! The admin API: blobs, channels, releases, enrolment codes, devices, and the
 //! server's public key. Every route but the public key asks for
-//! `Authorization: Bearer <admin token>` (`401 unauthorized` otherwise).
+//! the admin token or a staff session with the role the route needs
+//! (`docs/console-api.md`; `401 unauthorized`, `403 forbidden` otherwise).
+//! Every change is written to the audit log.
 //!
 //! | route | answer |
 //! |---|---|
@@ -30,7 +32,10 @@ use futures_util::{StreamExt, TryStreamExt};
 use kiosk_core::manifest::Manifest;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Admin, token_hash};
+use crate::auth::token_hash;
+use crate::console::audit;
+use crate::console::db::Role;
+use crate::console::principal::Principal;
 use crate::db::{ChannelRow, DeviceRow, EventQuery, ReleaseRow, StoredEvent};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
@@ -59,11 +64,12 @@ pub struct BlobStored {
 /// `PUT /v1/admin/blobs/{sha256}`: the body's bytes, stored if they hash to the name.
 pub async fn put_blob(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     BlobName(id): BlobName,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Json<BlobStored>> {
+    who.require_somewhere(Role::Editor)?;
     let limit = state.settings.max_blob_bytes;
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit) {
@@ -82,9 +88,10 @@ pub async fn put_blob(
 /// `GET /v1/admin/blobs/{sha256}`: whether a blob is stored, and its size.
 pub async fn blob_info(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     BlobName(id): BlobName,
 ) -> ApiResult<Json<BlobStored>> {
+    who.require_somewhere(Role::Viewer)?;
     match state.blobs.size(&id).await? {
         Some(size) => Ok(Json(BlobStored { sha256: id.to_string(), size })),
         None => Err(ApiError::not_found("no_blob", format!("blob {id} has not been uploaded"))),
@@ -100,8 +107,12 @@ pub struct Channels {
 }
 
 /// `GET /v1/admin/channels`: every channel with its newest release.
-pub async fn list_channels(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Channels>> {
-    Ok(Json(Channels { channels: state.db.channels().await? }))
+pub async fn list_channels(State(state): State<AppState>, who: Principal) -> ApiResult<Json<Channels>> {
+    let mut channels = state.db.channels().await?;
+    if let Some(readable) = who.readable_channels() {
+        channels.retain(|c| readable.contains(&c.name));
+    }
+    Ok(Json(Channels { channels }))
 }
 
 /// The body of `POST /v1/admin/channels`.
@@ -126,9 +137,10 @@ pub struct ChannelCreated {
 /// `POST /v1/admin/channels` `{"name"}`: creates a channel (idempotent).
 pub async fn create_channel(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     ApiJson(body): ApiJson<NewChannel>,
 ) -> ApiResult<(StatusCode, Json<ChannelCreated>)> {
+    who.require_admin()?;
     if !kiosk_core::content::is_slug(&body.name) {
         return Err(ApiError::bad_request(
             "invalid_channel",
@@ -136,6 +148,9 @@ pub async fn create_channel(
         ));
     }
     let created = state.db.create_channel(body.name.clone()).await?;
+    if created {
+        audit::by(&state, &who, "channel.create", Some(&body.name), "created the channel").await?;
+    }
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(ChannelCreated { name: body.name, created })))
 }
@@ -143,11 +158,15 @@ pub async fn create_channel(
 /// `POST /v1/admin/channels/{channel}/releases` with a manifest: publishes it.
 pub async fn publish_release(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     ChannelName(channel): ChannelName,
     ApiJson(manifest): ApiJson<Manifest>,
 ) -> ApiResult<(StatusCode, Json<Published>)> {
-    Ok((StatusCode::CREATED, Json(publish(&state, &channel, manifest).await?)))
+    who.require(&channel, Role::Approver)?;
+    let published = publish(&state, &channel, manifest).await?;
+    let detail = format!("published version {} from an uploaded manifest", published.version);
+    audit::by(&state, &who, "release.publish", Some(&channel), detail).await?;
+    Ok((StatusCode::CREATED, Json(published)))
 }
 
 /// The answer of `GET /v1/admin/channels/{channel}/releases`.
@@ -161,9 +180,10 @@ pub struct Releases {
 /// `GET /v1/admin/channels/{channel}/releases`: the channel's releases.
 pub async fn list_releases(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     ChannelName(channel): ChannelName,
 ) -> ApiResult<Json<Releases>> {
+    who.require(&channel, Role::Viewer)?;
     state.require_channel(&channel).await?;
     Ok(Json(Releases { releases: state.db.releases(channel).await? }))
 }
@@ -183,10 +203,11 @@ pub struct Rollback {
 /// refuse a lower version than they trust) take it like any release.
 pub async fn rollback(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     ChannelName(channel): ChannelName,
     ApiJson(body): ApiJson<Rollback>,
 ) -> ApiResult<(StatusCode, Json<Published>)> {
+    who.require(&channel, Role::Approver)?;
     let bytes = state.db.release_manifest(channel.clone(), body.to_version).await?.ok_or_else(|| {
         ApiError::not_found("no_release", format!("channel {channel:?} has no version {}", body.to_version))
     })?;
@@ -195,6 +216,9 @@ pub async fn rollback(
     })?;
     let published = publish(&state, &channel, manifest).await?;
     tracing::info!(channel, from = body.to_version, version = published.version, "rolled back");
+    let detail =
+        format!("rolled back to the content of version {} as version {}", body.to_version, published.version);
+    audit::by(&state, &who, "release.rollback", Some(&channel), detail).await?;
     Ok((StatusCode::CREATED, Json(published)))
 }
 
@@ -209,9 +233,10 @@ pub struct Events {
 /// `GET /v1/admin/events`: reported events, filtered by the query string.
 pub async fn query_events(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     query: Result<Query<EventQuery>, QueryRejection>,
 ) -> ApiResult<Json<Events>> {
+    who.require_somewhere(Role::Viewer)?;
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     Ok(Json(Events { events: state.db.events(query).await? }))
 }
@@ -227,12 +252,15 @@ pub struct EnrolmentCode {
 /// `POST /v1/admin/channels/{channel}/enrolment-codes`: a new one-time code.
 pub async fn create_enrolment_code(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     ChannelName(channel): ChannelName,
 ) -> ApiResult<(StatusCode, Json<EnrolmentCode>)> {
+    who.require_admin()?;
     state.require_channel(&channel).await?;
     let code = random_hex::<10>();
-    state.db.insert_enrolment_code(token_hash(&code), channel).await?;
+    state.db.insert_enrolment_code(token_hash(&code), channel.clone()).await?;
+    audit::by(&state, &who, "device.enrolment_code", Some(&channel), "made a one-time enrolment code")
+        .await?;
     Ok((StatusCode::CREATED, Json(EnrolmentCode { code })))
 }
 
@@ -245,8 +273,13 @@ pub struct Devices {
 }
 
 /// `GET /v1/admin/devices`: every device with its last heartbeat.
-pub async fn list_devices(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Devices>> {
-    Ok(Json(Devices { devices: state.db.devices().await? }))
+pub async fn list_devices(State(state): State<AppState>, who: Principal) -> ApiResult<Json<Devices>> {
+    who.require_somewhere(Role::Viewer)?;
+    let mut devices = state.db.devices().await?;
+    if let Some(readable) = who.readable_channels() {
+        devices.retain(|d| readable.contains(&d.channel));
+    }
+    Ok(Json(Devices { devices }))
 }
 
 /// `N` random bytes as hex.

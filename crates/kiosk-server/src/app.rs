@@ -5,10 +5,11 @@
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use kiosk_wire::paths;
 use tower_http::trace::TraceLayer;
 
+use crate::console::{audit, drafts, files, media, session, surveys, tokens, uploads, users};
 use crate::error::ApiError;
 use crate::settings::MAX_JSON_BYTES;
 use crate::state::AppState;
@@ -36,6 +37,7 @@ async fn openapi() -> impl axum::response::IntoResponse {
 
 /// Every route of the server.
 pub fn router(state: AppState) -> Router {
+    let console_files = files::routes(state.settings.console_dir.clone());
     Router::new()
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/public-key", get(admin::public_key))
@@ -50,12 +52,32 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/channels/{channel}/enrolment-codes", post(admin::create_enrolment_code))
         .route("/v1/admin/devices", get(admin::list_devices))
         .route("/v1/admin/events", get(admin::query_events))
+        .route("/v1/session", post(session::sign_in).get(session::current).delete(session::sign_out))
+        .route("/v1/admin/users", get(users::list).post(users::create))
+        .route("/v1/admin/users/{name}", put(users::change))
+        .route("/v1/admin/tokens", get(tokens::list).post(tokens::create))
+        .route("/v1/admin/tokens/{name}", delete(tokens::revoke))
+        .route("/v1/admin/audit", get(audit::list))
+        .route("/v1/admin/uploads", post(uploads::begin))
+        .route("/v1/admin/uploads/{id}", get(uploads::status).patch(uploads::append))
+        .route("/v1/admin/uploads/{id}/finish", post(uploads::finish))
+        .route("/v1/admin/media", get(media::list))
+        .route("/v1/admin/media/{sha256}/thumbnail", get(media::thumbnail))
+        .route("/v1/admin/media/{sha256}/file", get(media::file))
+        .route("/v1/admin/qr.svg", get(media::qr))
+        .route("/v1/admin/channels/{channel}/draft", get(drafts::get).put(drafts::save))
+        .route("/v1/admin/channels/{channel}/draft/submit", post(drafts::submit))
+        .route("/v1/admin/channels/{channel}/draft/approve", post(drafts::approve))
+        .route("/v1/admin/channels/{channel}/draft/reject", post(drafts::reject))
+        .route("/v1/admin/channels/{channel}/review", get(drafts::review))
+        .route("/v1/admin/channels/{channel}/surveys", get(surveys::results))
         .route(paths::ENROL_ROUTE, post(device::enrol))
         .route(paths::REPORTS_ROUTE, post(device::report))
         .route(paths::MANIFEST_ROUTE, get(device::manifest))
         .route(paths::CHANNEL_EVENTS_ROUTE, get(events::release_events))
         .route(paths::EMERGENCY_ROUTE, get(emergency::current))
         .route(paths::BLOB_ROUTE, get(device::blob))
+        .merge(console_files)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))

@@ -1,4 +1,5 @@
-//! Bearer tokens: the admin token, and each device's own token.
+//! Bearer tokens: the admin token, and each device's own token. Staff and
+//! the admin token acting as staff are [`crate::console::principal::Principal`]s.
 //!
 //! Device tokens are stored only as their SHA-256, so a copy of the database does
 //! not let anyone act as a device. A device reads only its own channel.
@@ -16,31 +17,16 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
+pub(crate) fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-fn is_admin(state: &AppState, token: &str) -> bool {
+pub(crate) fn is_admin(state: &AppState, token: &str) -> bool {
     // Comparing digests keeps the comparison's timing independent of the token.
     Sha256::digest(token.as_bytes()).as_slice() == state.admin_token_sha256.as_slice()
-}
-
-/// A request carrying the admin token.
-#[derive(Debug, Clone, Copy)]
-pub struct Admin;
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match bearer(parts) {
-            Some(token) if is_admin(state, token) => Ok(Self),
-            _ => Err(ApiError::unauthorized()),
-        }
-    }
 }
 
 /// A request carrying an enrolled device's token.

@@ -148,6 +148,19 @@ pub struct StoredEvent {
     pub received_at: String,
 }
 
+/// How many visitors of a channel's screens gave one answer to a survey, in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyCount {
+    /// The survey's id.
+    pub survey: String,
+    /// The answer's id.
+    pub option: String,
+    /// The language the visitor used.
+    pub locale: String,
+    /// How many.
+    pub count: u64,
+}
+
 /// A reported event to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRow {
@@ -208,6 +221,10 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
 
     /// Reported events matching `query`, oldest first.
     fn events(&self, query: EventQuery) -> DbFuture<'_, Vec<StoredEvent>>;
+
+    /// The `survey_answer` events of a channel's screens, counted by survey,
+    /// answer and language.
+    fn survey_counts(&self, channel: String) -> DbFuture<'_, Vec<SurveyCount>>;
 
     /// Stores a published release and the blobs it lists, `(sha256, media type)`.
     fn insert_release(

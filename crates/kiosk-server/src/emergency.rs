@@ -21,7 +21,10 @@ use kiosk_wire::Announcement;
 use kiosk_wire::headers::MESSAGE_SIGNATURE_HEADER;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Admin, Reader};
+use crate::auth::Reader;
+use crate::console::audit;
+use crate::console::db::Role;
+use crate::console::principal::Principal;
 use crate::db::StoredEmergency;
 use crate::error::{ApiError, ApiResult};
 use crate::events::ChannelNews;
@@ -55,27 +58,33 @@ pub struct Issued {
 /// shows the text at once.
 pub async fn raise(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     ChannelName(channel): ChannelName,
     ApiJson(body): ApiJson<RaiseEmergency>,
 ) -> ApiResult<(StatusCode, Json<Issued>)> {
+    who.require(&channel, Role::Approver)?;
     if body.text.is_empty() {
         return Err(ApiError::bad_request("invalid_emergency", "give the text in at least one language"));
     }
     EmergencyMessage::check_request(&body.text, body.minutes)
         .map_err(|reason| ApiError::bad_request("invalid_emergency", reason))?;
     let text = body.text.into_iter().map(|(locale, words)| (locale, words.trim().to_owned())).collect();
+    let detail = format!("raised an emergency message for {} minutes: {text:?}", body.minutes);
     let issued = issue(&state, &channel, text, body.minutes).await?;
+    audit::by(&state, &who, "emergency.raise", Some(&channel), detail).await?;
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
 /// `DELETE /v1/admin/channels/{channel}/emergency`: screens take the message down.
 pub async fn withdraw(
     State(state): State<AppState>,
-    _admin: Admin,
+    who: Principal,
     ChannelName(channel): ChannelName,
 ) -> ApiResult<Json<Issued>> {
-    Ok(Json(issue(&state, &channel, BTreeMap::new(), 1).await?))
+    who.require(&channel, Role::Approver)?;
+    let issued = issue(&state, &channel, BTreeMap::new(), 1).await?;
+    audit::by(&state, &who, "emergency.withdraw", Some(&channel), "withdrew the emergency message").await?;
+    Ok(Json(issued))
 }
 
 async fn issue(

@@ -19,6 +19,8 @@
 //! - [`publish`]: turning an uploaded manifest into a signed, published release.
 //! - [`extract`]: request extractors that refuse bad input with JSON errors.
 //! - [`auth`]: admin and device bearer tokens.
+//! - [`console`]: the staff console: users, roles and sessions, the media
+//!   library, drafts, review and approval, the audit log, the console's files.
 //! - [`memo`]: the hot routes' answers kept in memory.
 //! - [`admin`]: the admin API (`/v1/admin/...`, `/v1/public-key`).
 //! - [`device`]: the device API (enrol, manifest, blobs, reports); its payloads,
@@ -46,6 +48,7 @@ pub mod app;
 pub mod auth;
 pub mod blob_store;
 pub mod clock;
+pub mod console;
 pub mod db;
 pub mod device;
 pub mod emergency;
@@ -89,5 +92,6 @@ pub async fn serve(
             tracing::debug!(%error, "TCP_NODELAY not set");
         }
     });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(ServerError::Serve)
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await.map_err(ServerError::Serve)
 }

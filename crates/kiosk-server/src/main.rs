@@ -5,6 +5,10 @@
 //! `127.0.0.1:8780`, keeps its data under `$XDG_DATA_HOME/binhduong-kiosk-server`
 //! and makes a random admin token on first start, printed once to stderr and kept
 //! in the data folder (`admin.token`, readable by its owner only).
+//!
+//! `kiosk-server [--config FILE] user add [--admin] [--role CHANNEL=ROLE]... NAME`
+//! adds a staff member of the console; the password is asked for (twice) on a
+//! terminal, or read from the first line of standard input, and never printed.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -13,15 +17,104 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Parser;
 use kiosk_server::Settings;
+use kiosk_server::console::db::{AuditEntry, RoleGrant};
+use kiosk_server::console::users::NewUser;
 use kiosk_server::settings::ConfigFile;
+use kiosk_server::sqlite::SqliteDb;
+use std::io::IsTerminal;
 
 /// The central server of the Bình Dương kiosk fleet.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {
     /// TOML config file with `listen`, `data_dir` and `admin_token`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Staff of the console.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum UserCommand {
+    /// Adds a staff member (the first admin, for one).
+    Add {
+        /// They administer users, channels and devices (and hold every channel role).
+        #[arg(long)]
+        admin: bool,
+        /// A role on a channel (`*` for every channel): viewer, editor or approver.
+        #[arg(long = "role", value_name = "CHANNEL=ROLE", value_parser = parse_grant)]
+        roles: Vec<RoleGrant>,
+        /// The name they sign in with.
+        name: String,
+    },
+}
+
+fn parse_grant(text: &str) -> Result<RoleGrant, String> {
+    let (channel, role) = text.split_once('=').ok_or("write CHANNEL=ROLE, e.g. booth=editor")?;
+    let role = serde_json::from_value(serde_json::Value::String(role.to_owned()))
+        .map_err(|_| format!("{role:?} is not a role: viewer, editor or approver"))?;
+    Ok(RoleGrant { channel: channel.to_owned(), role })
+}
+
+/// The password, from a terminal (asked twice) or the first line of stdin.
+fn read_password(name: &str) -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("password for {name}: "))?;
+        let again = rpassword::prompt_password("the same again: ")?;
+        anyhow::ensure!(first == again, "the two passwords differ; nothing was changed");
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+async fn add_user(
+    settings: &Settings,
+    admin: bool,
+    roles: Vec<RoleGrant>,
+    name: String,
+) -> anyhow::Result<()> {
+    let password = read_password(&name)?;
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
+    let db = SqliteDb::open(&settings.data_dir.join(kiosk_server::state::DB_FILE), settings.clock.clone())?;
+    let staff: kiosk_server::console::db::Staff = std::sync::Arc::new(db);
+    let new = NewUser { name, password, is_admin: admin, roles };
+    let user = kiosk_server::console::users::add_user(&staff, &settings.clock, new).await?;
+    let detail =
+        format!("added {} from the command line{}", user.name, if admin { " as an admin" } else { "" });
+    let at = kiosk_server::db::sortable_time(settings.clock.now());
+    let entry = AuditEntry {
+        id: 0,
+        at,
+        actor: "command-line".into(),
+        action: "user.add".into(),
+        channel: None,
+        detail,
+        remote: None,
+    };
+    staff.append_audit(entry).await?;
+    eprintln!("kiosk-server: added {}", user.name);
+    Ok(())
+}
+
+/// Where the console's built files are when the config does not say: the
+/// installed package's folder, else the source tree's build.
+fn default_console_dir() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("KIOSK_CONSOLE_DIR").map(PathBuf::from),
+        Some(PathBuf::from("/usr/share/binhduong-kiosk-server/console")),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/console/dist")),
+    ];
+    candidates.into_iter().flatten().find(|dir| dir.join("index.html").is_file())
 }
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8780";
@@ -64,7 +157,7 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let (listen, settings): (SocketAddr, Settings) = match &cli.config {
+    let (listen, mut settings): (SocketAddr, Settings) = match &cli.config {
         Some(path) => {
             let text =
                 std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -77,6 +170,18 @@ async fn main() -> anyhow::Result<()> {
             (DEFAULT_LISTEN.parse()?, Settings::new(dir, token))
         }
     };
+    if let Some(Command::User(UserCommand::Add { admin, roles, name })) = cli.command {
+        return add_user(&settings, admin, roles, name).await;
+    }
+    if settings.console_dir.is_none() {
+        settings.console_dir = default_console_dir();
+    }
+    match &settings.console_dir {
+        Some(dir) => tracing::info!(dir = %dir.display(), "serving the staff console at /console/"),
+        None => tracing::warn!(
+            "no console files found (build ui/console or set console_dir); serving the API only"
+        ),
+    }
     let listener =
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
     let shutdown = async {

@@ -125,6 +125,7 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
         .insert_release(channel.to_owned(), release.clone(), crate::db::sortable_time(now), blobs)
         .await?;
     state.memos.current.insert(channel.to_owned(), std::sync::Arc::new(release));
+    crate::console::media::register_release(state, &manifest).await?;
     tracing::info!(channel, version, %manifest_sha256, "published a release");
     state.announcer.announce(ChannelNews {
         channel: channel.to_owned(),

@@ -27,6 +27,9 @@ pub struct Settings {
     pub keep_alive: Duration,
     /// Where every time the server stamps comes from.
     pub clock: Clock,
+    /// The staff console's built files (`ui/console/dist`), served at `/console/`;
+    /// `None` serves no console.
+    pub console_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -39,6 +42,7 @@ impl Settings {
             max_blob_bytes: DEFAULT_MAX_BLOB_BYTES,
             keep_alive: Duration::from_secs(15),
             clock: Clock::system(),
+            console_dir: None,
         }
     }
 
@@ -56,6 +60,7 @@ impl Settings {
 /// data_dir = "/var/lib/kiosk-server"
 /// admin_token = "a long random string"
 /// max_blob_bytes = 2147483648   # optional
+/// console_dir = "/usr/share/binhduong-kiosk-server/console"   # optional
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,6 +74,9 @@ pub struct ConfigFile {
     /// The largest blob accepted, in bytes.
     #[serde(default)]
     pub max_blob_bytes: Option<u64>,
+    /// The staff console's built files.
+    #[serde(default)]
+    pub console_dir: Option<PathBuf>,
 }
 
 impl ConfigFile {
@@ -83,6 +91,7 @@ impl ConfigFile {
         if let Some(max) = self.max_blob_bytes {
             settings.max_blob_bytes = max;
         }
+        settings.console_dir = self.console_dir.clone();
         settings
     }
 }

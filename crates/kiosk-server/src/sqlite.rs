@@ -92,9 +92,82 @@ pub const MIGRATIONS: &[&str] = &[
         SELECT sha256, decoder, probe FROM blob_probes WHERE probe IS NOT NULL;
     DROP TABLE blob_probes;
     ALTER TABLE blob_probes_decoded RENAME TO blob_probes;",
+    // 5: the staff console: staff and their roles, sessions, the audit log
+    // (append-only: the database itself refuses to change or delete a line),
+    // the media library, uploads in progress and each channel's draft.
+    "CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        is_admin INTEGER NOT NULL,
+        roles TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+    CREATE TABLE sessions (
+        id_sha256 TEXT PRIMARY KEY,
+        user TEXT NOT NULL REFERENCES users (name),
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        channel TEXT,
+        detail TEXT NOT NULL,
+        remote TEXT
+    );
+    CREATE INDEX audit_by_channel ON audit (channel, id);
+    CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TABLE media (
+        sha256 TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        duration_ms INTEGER,
+        has_audio INTEGER NOT NULL,
+        uploaded_by TEXT NOT NULL,
+        uploaded_at TEXT NOT NULL,
+        thumbnail BLOB
+    );
+    CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        owner TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE drafts (
+        channel TEXT PRIMARY KEY REFERENCES channels (name),
+        revision INTEGER NOT NULL,
+        base_version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        content TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        submitted_by TEXT,
+        submitted_at TEXT,
+        note TEXT,
+        editors TEXT NOT NULL
+    );
+    CREATE TABLE api_tokens (
+        name TEXT PRIMARY KEY,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        roles TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );",
 ];
 
-fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
+pub(crate) fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
     move |source| DbError { context, source: Box::new(source) }
 }
 
@@ -142,6 +215,33 @@ impl SqliteDb {
 }
 
 impl Database for SqliteDb {
+    fn survey_counts(&self, channel: String) -> DbFuture<'_, Vec<SurveyCount>> {
+        Box::pin(self.call(move |c| {
+            let mut stmt = c
+                .prepare(
+                    "SELECT json_extract(e.data, '$.survey'), json_extract(e.data, '$.option'),
+                            COALESCE(json_extract(e.data, '$.locale'), ''), COUNT(*)
+                     FROM events e JOIN devices d ON d.id = e.device_id
+                     WHERE d.channel = ?1 AND e.kind = 'survey_answer'
+                       AND json_valid(e.data) AND json_type(e.data, '$.survey') = 'text'
+                       AND json_type(e.data, '$.option') = 'text'
+                     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+                )
+                .map_err(ctx("count survey answers"))?;
+            let rows = stmt
+                .query_map([channel], |row| {
+                    Ok(SurveyCount {
+                        survey: row.get(0)?,
+                        option: row.get(1)?,
+                        locale: row.get(2)?,
+                        count: row.get::<_, i64>(3)? as u64,
+                    })
+                })
+                .map_err(ctx("count survey answers"))?;
+            rows.collect::<Result<_, _>>().map_err(ctx("read survey count"))
+        }))
+    }
+
     fn create_channel(&self, name: String) -> DbFuture<'_, bool> {
         let clock = self.clock.clone();
         Box::pin(self.call(move |c| {

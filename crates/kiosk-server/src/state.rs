@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::blob_store::{BlobStore, FsBlobStore, StoredBlob};
 use crate::clock::Clock;
+use crate::console::db::Staff;
 use crate::db::{Db, StoredRelease};
 use crate::error::{ApiError, ServerError};
 use crate::events::Announcer;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The database.
     pub db: Db,
+    /// The console's records (the same database).
+    pub staff: Staff,
     /// Where blobs live.
     pub blobs: Arc<dyn BlobStore>,
     /// The key releases are signed with.
@@ -127,7 +130,9 @@ impl AppState {
         let dir: &Path = &settings.data_dir;
         let data_err = |source| ServerError::DataDir { path: dir.to_owned(), source };
         std::fs::create_dir_all(dir).map_err(data_err)?;
-        let db: Db = Arc::new(SqliteDb::open(&dir.join(DB_FILE), settings.clock.clone())?);
+        let sqlite = SqliteDb::open(&dir.join(DB_FILE), settings.clock.clone())?;
+        let staff: Staff = Arc::new(sqlite.clone());
+        let db: Db = Arc::new(sqlite);
         let blobs = FsBlobStore::open(&dir.join("blobs")).map_err(|e| ServerError::DataDir {
             path: dir.join("blobs"),
             source: std::io::Error::other(e.to_string()),
@@ -138,6 +143,7 @@ impl AppState {
             admin_token_sha256: Sha256::digest(settings.admin_token.as_bytes()).into(),
             settings: Arc::new(settings),
             db,
+            staff,
             blobs: Arc::new(blobs),
             key: Arc::new(key),
             announcer: Announcer::new(),

@@ -108,3 +108,74 @@ fn without_a_config_makes_and_prints_an_admin_token_once() {
     assert!(line.as_ref().is_none_or(|l| !l.contains(&token)), "the token is printed only once: {line:?}");
     assert_eq!(std::fs::read_to_string(&token_file).unwrap().trim(), token, "and kept");
 }
+
+/// `kiosk-server user add` with the password on standard input.
+fn add_user(config: &std::path::Path, args: &[&str], password: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiosk-server"))
+        .arg("--config")
+        .arg(config)
+        .args(["user", "add"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_first_admin_is_added_from_the_command_line_and_the_password_is_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let config = dir.path().join("server.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\ndata_dir = {:?}\nadmin_token = \"from-config\"\n",
+            dir.path().join("data")
+        ),
+    )
+    .unwrap();
+    let password = "Bình Dương 2023 TOP 1";
+    let added = add_user(&config, &["--admin", "lan"], password);
+    let printed =
+        format!("{}{}", String::from_utf8_lossy(&added.stdout), String::from_utf8_lossy(&added.stderr));
+    assert!(added.status.success(), "{printed}");
+    assert!(printed.contains("added lan") && !printed.contains(password), "{printed}");
+
+    let again = add_user(&config, &["lan"], password);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("a user named \"lan\" exists already"));
+    let weak = add_user(&config, &["--role", "booth=editor", "hoa"], "short");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 10 characters"));
+    let bad_role = add_user(&config, &["--role", "booth=owner", "hoa"], password);
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("not a role"));
+
+    let _server = Running(
+        Command::new(env!("CARGO_BIN_EXE_kiosk-server"))
+            .arg("--config")
+            .arg(&config)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let client = reqwest::blocking::Client::new();
+    let url = format!("http://127.0.0.1:{port}/v1/session");
+    let started = Instant::now();
+    let response = loop {
+        if let Ok(response) =
+            client.post(&url).json(&serde_json::json!({ "name": "lan", "password": password })).send()
+        {
+            break response;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(response.status(), 200);
+    let me: serde_json::Value = response.json().unwrap();
+    assert_eq!((me["name"].as_str(), me["is_admin"].as_bool()), (Some("lan"), Some(true)));
+}

@@ -29,11 +29,14 @@ pub enum EventKind {
     ChapterView,
     /// A phone downloaded a brochure (`brochure`, `locale`).
     BrochureDownload,
+    /// A visitor answered a survey ([`SurveyAnswer`]: `survey`, `option`,
+    /// `chapter`, `scene`, `locale`); at most one per survey per visit.
+    SurveyAnswer,
 }
 
 impl EventKind {
     /// Every kind, in the order above.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::ItemStart,
         Self::ItemEnd,
         Self::PlaylistChange,
@@ -41,6 +44,7 @@ impl EventKind {
         Self::LanguageChoice,
         Self::ChapterView,
         Self::BrochureDownload,
+        Self::SurveyAnswer,
     ];
 
     /// The name stored and sent (`item_start`, …).
@@ -53,6 +57,7 @@ impl EventKind {
             Self::LanguageChoice => "language_choice",
             Self::ChapterView => "chapter_view",
             Self::BrochureDownload => "brochure_download",
+            Self::SurveyAnswer => "survey_answer",
         }
     }
 
@@ -91,6 +96,46 @@ impl Event {
     }
 }
 
+/// The `data` of a `survey_answer` event: which answer a visitor chose, on which
+/// scene, in which language. Every field is an id from the release shown (the
+/// survey's, the answer's, the chapter's and the scene's) or a locale tag;
+/// counting by `survey` and `option` gives the results.
+///
+/// ```json
+/// {"survey": "what-brings-you", "option": "research", "chapter": "invest",
+///  "scene": "your-visit", "locale": "en"}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "wire/")]
+pub struct SurveyAnswer {
+    /// The survey's id.
+    pub survey: String,
+    /// The id of the answer chosen.
+    pub option: String,
+    /// The chapter of the scene it was asked on.
+    pub chapter: String,
+    /// The scene it was asked on.
+    pub scene: String,
+    /// The language the visitor read it in.
+    pub locale: String,
+}
+
+impl SurveyAnswer {
+    /// The answer read from an event's `data` (fields beyond these five are
+    /// ignored); `None` when one is missing or not a string.
+    pub fn from_data(data: &Map<String, Value>) -> Option<Self> {
+        serde_json::from_value(Value::Object(data.clone())).ok()
+    }
+
+    /// The answer as an event's `data`: exactly its five fields.
+    pub fn to_data(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(data)) => data,
+            _ => unreachable!("a struct of strings serializes to an object"),
+        }
+    }
+}
+
 /// 128 random bits as 32 lowercase hex digits.
 pub fn new_event_id() -> String {
     let mut bytes = [0u8; 16];
@@ -112,6 +157,21 @@ mod tests {
         }
         assert_eq!(EventKind::parse("play"), None);
         assert_eq!(EventKind::parse("Touch"), None);
+    }
+
+    #[test]
+    fn a_survey_answer_is_five_strings() {
+        let data = serde_json::json!({
+            "survey": "what-brings-you", "option": "study", "chapter": "invest",
+            "scene": "your-visit", "locale": "en", "extra": 1,
+        });
+        let answer = SurveyAnswer::from_data(data.as_object().unwrap()).unwrap();
+        assert_eq!(answer.option, "study");
+        let data = answer.to_data();
+        assert_eq!(data.keys().collect::<Vec<_>>(), ["chapter", "locale", "option", "scene", "survey"]);
+        assert_eq!(SurveyAnswer::from_data(&data), Some(answer));
+        let partial = serde_json::json!({"survey": "s", "option": 3});
+        assert_eq!(SurveyAnswer::from_data(partial.as_object().unwrap()), None);
     }
 
     #[test]

@@ -36,5 +36,5 @@ pub mod report;
 
 pub use announcement::{Announcement, ReleaseAnnounced, SignedEmergency};
 pub use enrol::{EnrolRequest, Enrolled};
-pub use event::{Event, EventKind, new_event_id};
+pub use event::{Event, EventKind, SurveyAnswer, new_event_id};
 pub use report::{Heartbeat, Report, ReportAccepted, ReportedEvent};

@@ -48,6 +48,7 @@ for f in sorted((MEDIA / "story").glob("*.toml")):
             "title": s["title"],
             "body": paragraphs(s["body"]),
             "highlights": s.get("highlights", {}),
+            "survey": s.get("survey"),
         } for s in c["scenes"]],
     })
 

@@ -40,6 +40,8 @@ export class App {
   private readonly idle: IdleTimer;
   private readonly reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   private readonly events: EventQueue;
+  /** This visitor's survey answers (survey id → answer id), until the idle reset. */
+  private readonly answers = new Map<string, string>();
 
   constructor(
     root: HTMLElement,
@@ -106,7 +108,12 @@ export class App {
   }
 
   private onIdle(): void {
-    void this.events.flush();
+    // The visit's last events first, then the app hears that the next visit begins.
+    this.answers.clear();
+    void this.events
+      .flush()
+      .then(() => this.backend.newVisit())
+      .catch((e) => console.warn("[kiosk] the app was not told of the new visit", e));
     this.staff.close();
     this.history = [];
     this.locale = this.defaultLocale();
@@ -167,6 +174,15 @@ export class App {
       reducedMotion: this.reducedMotion.matches,
       backend: this.backend,
       events: this.events,
+      surveys: {
+        chosen: (surveyId) => this.answers.get(surveyId),
+        answer: ({ survey, option, chapter, scene }) => {
+          if (this.answers.has(survey)) return;
+          this.answers.set(survey, option);
+          this.events.record("survey_answer", { survey, option, chapter, scene, locale: this.locale });
+          void this.events.flush();
+        },
+      },
     };
   }
 

@@ -28,6 +28,16 @@ export interface ViewContext {
   backend: KioskBackend;
   /** Proof of play and interaction events. */
   events: EventQueue;
+  /** The surveys this visitor answered, and answering one. */
+  surveys: SurveyAnswers;
+}
+
+/** A visitor's survey answers: one per survey, forgotten when the visit ends. */
+export interface SurveyAnswers {
+  /** The id of the answer this visitor chose in survey `surveyId`, if any. */
+  chosen(surveyId: string): string | undefined;
+  /** Records the visitor's answer (in the language shown). */
+  answer(answer: { survey: string; option: string; chapter: string; scene: string }): void;
 }
 
 export interface View {

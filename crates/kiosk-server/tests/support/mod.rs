@@ -187,6 +187,7 @@ pub fn sample(tag: &str) -> (Manifest, Vec<(BlobId, Vec<u8>)>) {
                 highlights: Localized::from_pairs([("vi", vec!["26/10/2023".into()])]),
                 image: Some(cover.clone()),
                 video: Some(film),
+                survey: None,
             }],
         }],
         brochures: vec![Brochure {

@@ -15,6 +15,8 @@ export interface KioskBackend {
   playerPlan(purpose: "signage" | "attract"): Promise<PlayerPlan>;
   /** Records events; resolves once they are stored. */
   recordEvents(events: KioskEvent[]): Promise<number>;
+  /** A new visitor (the attract loop is back): every survey may be answered again. */
+  newVisit(): Promise<void>;
   /** A touch: the app plays its short sound (kiosk mode, outside quiet hours). */
   soundTouch(): Promise<void>;
   /** A film with sound starts (true) or stops: the app ducks its music bed. */

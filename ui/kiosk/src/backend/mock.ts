@@ -85,6 +85,13 @@ function content(locale: string): LocalizedContent {
         highlights: pickList(s.highlights, locale),
         image_url: s.image,
         video_url: s.video,
+        survey: s.survey
+          ? {
+              id: s.survey.id,
+              question: pick(s.survey.question, locale),
+              options: s.survey.options.map((o) => ({ id: o.id, label: pick(o.label, locale) })),
+            }
+          : null,
       })),
     })),
     brochures: pack.brochures.map((b) => {
@@ -159,6 +166,9 @@ export const mockBackend: KioskBackend = {
     const res = await fetch(url, { cache: "no-store" });
     if (!res.ok) throw new Error(`plan ${url}: HTTP ${res.status}`);
     return (await res.json()) as PlayerPlan;
+  },
+  async newVisit() {
+    console.info("[mock] a new visit: surveys may be answered again");
   },
   async recordEvents(events) {
     const url = params().get("events");

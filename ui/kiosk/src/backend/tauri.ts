@@ -11,6 +11,7 @@ export const tauriBackend: KioskBackend = {
   reportMediaError: (url, reason) => invoke<void>("report_media_error", { url, reason }),
   playerPlan: (purpose) => invoke<PlayerPlan>("player_plan", { purpose }),
   recordEvents: (events: KioskEvent[]) => invoke<number>("record_events", { events }),
+  newVisit: () => invoke<void>("new_visit"),
   soundTouch: () => invoke<void>("sound_touch"),
   soundDuck: (ducked) => invoke<void>("sound_duck", { ducked }),
   staffStatus: () => invoke<StaffStatus>("staff_status"),

@@ -10,6 +10,8 @@ export type { Brand } from "../generated/Brand";
 export type { Attract } from "../generated/Attract";
 export type { Chapter } from "../generated/Chapter";
 export type { Scene } from "../generated/Scene";
+export type { Survey } from "../generated/Survey";
+export type { SurveyOption } from "../generated/SurveyOption";
 export type { Brochure } from "../generated/Brochure";
 export type { Social } from "../generated/Social";
 export type { SocialChannel } from "../generated/SocialChannel";

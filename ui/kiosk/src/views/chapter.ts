@@ -5,11 +5,12 @@ import { icon } from "../ui/icons";
 import { picture } from "../ui/image";
 import { onSwipe } from "../ui/swipe";
 import type { View, ViewContext } from "../view";
+import { renderSurvey } from "./survey";
 import { createVideoPlayer, type VideoPlayer } from "../video-player";
 
 /**
- * A chapter, one scene at a time: the scene's picture or film, its title, its
- * paragraphs and its highlights; previous / next, progress dots and swipes.
+ * A chapter, one scene at a time: the scene's picture, film or survey, its title,
+ * its paragraphs and its highlights; previous / next, progress dots and swipes.
  */
 export function renderChapter(ctx: ViewContext, chapter: Chapter, startScene: number): View {
   const { t, content } = ctx;
@@ -55,7 +56,9 @@ export function renderChapter(ctx: ViewContext, chapter: Chapter, startScene: nu
     player?.destroy();
     player = null;
     let mediaEl: HTMLElement;
-    if (scene.video_url) {
+    if (scene.survey) {
+      mediaEl = renderSurvey(ctx, chapter, scene, scene.survey);
+    } else if (scene.video_url) {
       player = createVideoPlayer({ src: scene.video_url, poster: scene.image_url, t });
       mediaEl = player.el;
     } else {
@@ -81,8 +84,11 @@ export function renderChapter(ctx: ViewContext, chapter: Chapter, startScene: nu
 
     return h(
       "article",
-      { class: "scene", dataset: { sceneId: scene.id, hasVideo: String(!!scene.video_url) } },
-      h("div", { class: "scene-media" }, mediaEl),
+      {
+        class: scene.survey ? "scene scene-with-survey" : "scene",
+        dataset: { sceneId: scene.id, hasVideo: String(!!scene.video_url && !scene.survey) },
+      },
+      h("div", { class: scene.survey ? "scene-media scene-media-survey" : "scene-media" }, mediaEl),
       text,
     );
   }

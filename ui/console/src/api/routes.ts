@@ -1,0 +1,75 @@
+// One function per route of docs/console-api.md that the console calls.
+
+import { request } from "./client";
+import type {
+  AuditLog,
+  Channels,
+  Draft,
+  MediaItem,
+  MediaKind,
+  MediaList,
+  Me,
+  NewUser,
+  Published,
+  Releases,
+  Review,
+  DraftSave,
+  SignIn,
+  DraftStep,
+  Upload,
+  User,
+  UserChange,
+  Users,
+} from "./types";
+
+const enc = encodeURIComponent;
+const channelPath = (channel: string) => `/v1/admin/channels/${enc(channel)}`;
+
+function query(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== "") search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+// Sessions
+export const currentSession = () => request<Me>("GET", "/v1/session", undefined, { reauth: false });
+export const signIn = (body: SignIn) => request<Me>("POST", "/v1/session", body, { reauth: false });
+export const signOut = () => request<void>("DELETE", "/v1/session", undefined, { reauth: false });
+
+// Channels, drafts, review, releases
+export const listChannels = () => request<Channels>("GET", "/v1/admin/channels");
+export const getDraft = (channel: string) => request<Draft>("GET", `${channelPath(channel)}/draft`);
+export const saveDraft = (channel: string, body: DraftSave) => request<Draft>("PUT", `${channelPath(channel)}/draft`, body);
+export const submitDraft = (channel: string, body: DraftStep) =>
+  request<Draft>("POST", `${channelPath(channel)}/draft/submit`, body);
+export const approveDraft = (channel: string, body: DraftStep) =>
+  request<Published>("POST", `${channelPath(channel)}/draft/approve`, body);
+export const rejectDraft = (channel: string, body: DraftStep) =>
+  request<Draft>("POST", `${channelPath(channel)}/draft/reject`, body);
+export const getReview = (channel: string) => request<Review>("GET", `${channelPath(channel)}/review`);
+export const listReleases = (channel: string) => request<Releases>("GET", `${channelPath(channel)}/releases`);
+export const rollback = (channel: string, toVersion: number) =>
+  request<Published>("POST", `${channelPath(channel)}/rollback`, { to_version: toVersion });
+
+// The media library
+export const listMedia = (q = "", kind: MediaKind | "" = "") =>
+  request<MediaList>("GET", `/v1/admin/media${query({ q, kind })}`);
+export const createUpload = (name: string, size: number) => request<Upload>("POST", "/v1/admin/uploads", { name, size });
+export const getUpload = (id: string) => request<Upload>("GET", `/v1/admin/uploads/${enc(id)}`);
+export const finishUpload = (id: string) => request<MediaItem>("POST", `/v1/admin/uploads/${enc(id)}/finish`);
+export const uploadPath = (id: string) => `/v1/admin/uploads/${enc(id)}`;
+export const thumbnailUrl = (sha256: string) => `/v1/admin/media/${enc(sha256)}/thumbnail`;
+export const fileUrl = (sha256: string) => `/v1/admin/media/${enc(sha256)}/file`;
+export const qrUrl = (text: string) => `/v1/admin/qr.svg${query({ text })}`;
+
+// The audit log
+export const listAudit = (channel = "", actor = "", limit = 200) =>
+  request<AuditLog>("GET", `/v1/admin/audit${query({ channel, actor, limit })}`);
+
+// Users
+export const listUsers = () => request<Users>("GET", "/v1/admin/users");
+export const createUser = (body: NewUser) => request<User>("POST", "/v1/admin/users", body);
+export const changeUser = (name: string, body: UserChange) => request<User>("PUT", `/v1/admin/users/${enc(name)}`, body);

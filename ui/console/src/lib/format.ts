@@ -1,0 +1,54 @@
+// Numbers, sizes, durations and times as a person reads them, in the interface's
+// language. Times are shown in Vietnam's time zone, where the staff and screens are.
+
+import type { Lang } from "../i18n";
+
+export const TIME_ZONE = "Asia/Ho_Chi_Minh";
+const LOCALES: Record<Lang, string> = { vi: "vi-VN", en: "en-GB" };
+
+export function formatDateTime(iso: string | null | undefined, lang: Lang, withSeconds = false): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(LOCALES[lang], {
+    timeZone: TIME_ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: withSeconds ? "2-digit" : undefined,
+    hour12: false,
+  }).format(date);
+}
+
+export function formatNumber(n: number, lang: Lang): string {
+  return new Intl.NumberFormat(LOCALES[lang]).format(n);
+}
+
+export function formatBytes(bytes: number, lang: Lang): string {
+  const units = ["B", "KB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1;
+  return `${new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}
+
+export function formatDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(h ? 2 : 1, "0");
+  return h ? `${h}:${mm}:${String(s).padStart(2, "0")}` : `${mm}:${String(s).padStart(2, "0")}`;
+}
+
+/** Parses "until 2026-05-01 10:15 UTC" out of a locked account's message. */
+export function lockedUntil(message: string): string | null {
+  const found = /(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)\s*(?:UTC|Z)/.exec(message);
+  return found ? `${found[1]}T${found[2].length === 5 ? `${found[2]}:00` : found[2]}Z` : null;
+}

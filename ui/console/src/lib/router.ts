@@ -1,0 +1,21 @@
+// Pages are addressed by the URL's hash (#/media), so the server only ever serves
+// /console/index.html.
+
+import { createStore } from "./store";
+
+export type Page = "overview" | "media" | "story" | "signage" | "review" | "releases" | "audit" | "users";
+export const PAGES: Page[] = ["overview", "media", "story", "signage", "review", "releases", "audit", "users"];
+
+function parse(): Page {
+  const name = location.hash.replace(/^#\/?/, "").split(/[/?]/)[0];
+  return (PAGES as string[]).includes(name) ? (name as Page) : "overview";
+}
+
+export const route = createStore<Page>(parse());
+window.addEventListener("hashchange", () => route.set(parse()));
+
+export const href = (page: Page) => `#/${page}`;
+
+export function go(page: Page): void {
+  location.hash = `/${page}`;
+}
