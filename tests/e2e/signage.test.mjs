@@ -111,7 +111,10 @@ let filmRate = 0;
 /** Seconds of film played per second of wall time, over one second. */
 async function playbackRate() {
   return s.run(`
-    const v = [...document.querySelectorAll('video')].find((v) => !v.paused);
+    // The film's card may be marked as playing a moment before the film starts moving.
+    const moving = () => [...document.querySelectorAll('video')].find((v) => !v.paused && v.readyState >= 3);
+    for (let waited = 0; !moving() && waited < 3000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    const v = moving();
     if (!v) return 0;
     const [c0, t0] = [v.currentTime, performance.now()];
     return await new Promise((resolve) =>
