@@ -39,4 +39,8 @@ failed_rounds: number | null,
 /**
  * The item on screen (`playlist`, `item`, `blob`, `since`), as the app tells it.
  */
-current_item: unknown, };
+current_item: unknown, 
+/**
+ * The version of the kiosk software.
+ */
+app_version: string | null, };

@@ -217,6 +217,7 @@ pub fn device_heartbeat(
         free_disk_bytes: crate::disk::free_bytes(data_dir.root()).ok(),
         last_error: last_error.map(str::to_owned),
         failed_rounds: Some(failures),
+        app_version: Some(env!("CARGO_PKG_VERSION").to_owned()),
         ..Heartbeat::default()
     }
 }

@@ -13,7 +13,7 @@ use crate::console::{audit, drafts, files, media, session, surveys, tokens, uplo
 use crate::error::ApiError;
 use crate::settings::MAX_JSON_BYTES;
 use crate::state::AppState;
-use crate::{admin, device, emergency, events};
+use crate::{admin, device, emergency, events, fleet};
 
 async fn not_found() -> ApiError {
     ApiError::not_found("not_found", "no such route; see docs/device-api.md")
@@ -48,9 +48,15 @@ pub fn router(state: AppState) -> Router {
             post(admin::publish_release).get(admin::list_releases),
         )
         .route("/v1/admin/channels/{channel}/rollback", post(admin::rollback))
-        .route("/v1/admin/channels/{channel}/emergency", post(emergency::raise).delete(emergency::withdraw))
+        .route(
+            "/v1/admin/channels/{channel}/emergency",
+            get(emergency::now).post(emergency::raise).delete(emergency::withdraw),
+        )
         .route("/v1/admin/channels/{channel}/enrolment-codes", post(admin::create_enrolment_code))
         .route("/v1/admin/devices", get(admin::list_devices))
+        .route("/v1/admin/devices/{id}", put(fleet::routes::change))
+        .route("/v1/admin/fleet", get(fleet::routes::fleet))
+        .route("/v1/admin/alerts", get(fleet::routes::alerts))
         .route("/v1/admin/events", get(admin::query_events))
         .route("/v1/session", post(session::sign_in).get(session::current).delete(session::sign_out))
         .route("/v1/admin/users", get(users::list).post(users::create))

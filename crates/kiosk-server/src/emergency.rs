@@ -1,9 +1,10 @@
-//! Emergency messages: raised and withdrawn by an admin, signed by the server's
+//! Emergency messages: raised and withdrawn by an approver, signed by the server's
 //! key (`kiosk_core::emergency`), stored, and announced to the channel's event
 //! streams at once.
 //!
 //! | route | answer |
 //! |---|---|
+//! | `GET /v1/admin/channels/{channel}/emergency` (a viewer) | `200 {"channel", "active", "message"}`: the newest message or withdrawal, read |
 //! | `POST /v1/admin/channels/{channel}/emergency` `{"text": {"vi", "en", ...}, "minutes"}` | `201 {"issued_at", "expires_at"}`; `400 invalid_emergency`; `404 no_channel` |
 //! | `DELETE /v1/admin/channels/{channel}/emergency` | `200 {"issued_at", "expires_at"}`: a signed withdrawal |
 //! | `GET /v1/channels/{channel}/emergency` (device token or admin) | `200`: the newest message or withdrawal, its exact signed bytes, with `X-Message-Signature: <hex>`; `404 no_emergency` when there never was one |
@@ -52,6 +53,58 @@ pub struct Issued {
     /// When screens take it down.
     #[ts(type = "string")]
     pub expires_at: Timestamp,
+}
+
+/// A channel's emergency message as the console shows it.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct EmergencyState {
+    /// The channel.
+    pub channel: String,
+    /// Whether its screens show a message now.
+    pub active: bool,
+    /// The newest message or withdrawal; `null` when there never was one.
+    pub message: Option<EmergencyNow>,
+}
+
+/// The newest emergency message or withdrawal of a channel.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct EmergencyNow {
+    /// The words by locale (none for a withdrawal).
+    pub text: BTreeMap<String, String>,
+    /// When it was issued.
+    #[ts(type = "string")]
+    pub issued_at: Timestamp,
+    /// When screens take it down.
+    #[ts(type = "string")]
+    pub expires_at: Timestamp,
+    /// Whether it withdrew the message before it.
+    pub withdrawn: bool,
+}
+
+/// `GET /v1/admin/channels/{channel}/emergency`: what the channel's screens show.
+pub async fn now(
+    State(state): State<AppState>,
+    who: Principal,
+    ChannelName(channel): ChannelName,
+) -> ApiResult<Json<EmergencyState>> {
+    who.require(&channel, Role::Viewer)?;
+    state.require_channel(&channel).await?;
+    let message = match state.db.latest_emergency(channel.clone()).await? {
+        Some(stored) => Some(serde_json::from_slice::<EmergencyMessage>(&stored.message).map_err(|e| {
+            ApiError::internal(&format!("the stored emergency message of {channel} does not read: {e}"))
+        })?),
+        None => None,
+    };
+    let active = message.as_ref().is_some_and(|m| m.is_showing(state.clock.now()));
+    let message = message.map(|m| EmergencyNow {
+        withdrawn: m.is_withdrawal(),
+        text: m.text,
+        issued_at: m.issued_at,
+        expires_at: m.expires_at,
+    });
+    Ok(Json(EmergencyState { channel, active, message }))
 }
 
 /// `POST /v1/admin/channels/{channel}/emergency`: every screen of the channel

@@ -24,6 +24,7 @@ use crate::auth::Reader;
 use crate::db::Db;
 use crate::error::ApiResult;
 use crate::extract::ChannelName;
+use crate::fleet::streams::StreamHeld;
 use crate::state::AppState;
 
 /// What a channel's screens are told: a release just published, or an
@@ -79,6 +80,8 @@ struct Listener {
     first: Vec<Announcement>,
     releases: broadcast::Receiver<ChannelNews>,
     closing: watch::Receiver<bool>,
+    /// Marks the device as streaming for the fleet view while the stream is open.
+    _held: Option<StreamHeld>,
 }
 
 enum Next {
@@ -147,6 +150,10 @@ pub async fn release_events(
         channel,
         db: state.db.clone(),
         first: Vec::new(),
+        _held: match &reader {
+            Reader::Device(device) => Some(state.streams.hold(&device.id)),
+            Reader::Admin => None,
+        },
     };
     listener.first = listener.current().await;
     let stream = futures_util::stream::unfold(listener, Listener::next);

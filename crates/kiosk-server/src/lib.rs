@@ -21,11 +21,13 @@
 //! - [`auth`]: admin and device bearer tokens.
 //! - [`console`]: the staff console: users, roles and sessions, the media
 //!   library, drafts, review and approval, the audit log, the console's files.
+//! - [`fleet`]: every screen's liveness and place, and alerts for screens that
+//!   went quiet (a watcher task, a webhook).
 //! - [`memo`]: the hot routes' answers kept in memory.
 //! - [`admin`]: the admin API (`/v1/admin/...`, `/v1/public-key`).
 //! - [`device`]: the device API (enrol, manifest, blobs, reports); its payloads,
 //!   paths and headers are `kiosk_wire`'s, shared with the screens.
-//! - [`emergency`]: signed emergency messages, raised and withdrawn by an admin.
+//! - [`emergency`]: signed emergency messages, raised and withdrawn by an approver.
 //! - [`events`]: release announcements and emergency messages over server-sent events.
 //! - [`state`]: what every request shares, opened from the data folder.
 //! - [`app`]: the router, and the answers for unknown routes and methods.
@@ -55,6 +57,7 @@ pub mod emergency;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod fleet;
 pub mod memo;
 pub mod publish;
 pub mod settings;
@@ -78,6 +81,7 @@ pub async fn serve(
 ) -> Result<(), ServerError> {
     let state = state::AppState::open(&settings).await?;
     let router = app::router(state.clone());
+    let watcher = tokio::spawn(fleet::watch::run(state.clone()));
     let closing = state.announcer.clone();
     let shutdown = async move {
         shutdown.await;
@@ -93,5 +97,7 @@ pub async fn serve(
         }
     });
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await.map_err(ServerError::Serve)
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+    watcher.abort();
+    served.map_err(ServerError::Serve)
 }

@@ -161,7 +161,9 @@ async fn main() -> anyhow::Result<()> {
         Some(path) => {
             let text =
                 std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            let config = ConfigFile::parse(&text).with_context(|| format!("reading {}", path.display()))?;
+            let config = ConfigFile::parse(&text)
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("reading {}", path.display()))?;
             (config.listen, config.settings())
         }
         None => {

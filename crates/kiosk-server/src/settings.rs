@@ -11,6 +11,9 @@ use crate::clock::Clock;
 /// The largest blob accepted by default: 2 GiB.
 pub const DEFAULT_MAX_BLOB_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
+/// How long a screen may stay quiet before it is offline, by default: 10 minutes.
+pub const DEFAULT_OFFLINE_AFTER_S: u64 = 600;
+
 /// The largest JSON body accepted (a manifest, a report): 8 MiB, as for `manifest.json`.
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 
@@ -30,6 +33,10 @@ pub struct Settings {
     /// The staff console's built files (`ui/console/dist`), served at `/console/`;
     /// `None` serves no console.
     pub console_dir: Option<PathBuf>,
+    /// A screen whose last heartbeat is older than this is offline and alerted.
+    pub offline_after: Duration,
+    /// Where new alerts are `POST`ed as JSON, if anywhere.
+    pub alert_webhook: Option<String>,
 }
 
 impl Settings {
@@ -43,6 +50,8 @@ impl Settings {
             keep_alive: Duration::from_secs(15),
             clock: Clock::system(),
             console_dir: None,
+            offline_after: Duration::from_secs(DEFAULT_OFFLINE_AFTER_S),
+            alert_webhook: None,
         }
     }
 
@@ -61,6 +70,10 @@ impl Settings {
 /// admin_token = "a long random string"
 /// max_blob_bytes = 2147483648   # optional
 /// console_dir = "/usr/share/binhduong-kiosk-server/console"   # optional
+/// offline_after_s = 600   # optional: a quiet screen is offline after this
+///
+/// [alerts]   # optional
+/// webhook = "http://10.0.0.5:9000/hooks/kiosk"   # new alerts are POSTed here
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,12 +90,41 @@ pub struct ConfigFile {
     /// The staff console's built files.
     #[serde(default)]
     pub console_dir: Option<PathBuf>,
+    /// Seconds a screen may stay quiet before it is offline.
+    #[serde(default)]
+    pub offline_after_s: Option<u64>,
+    /// Where alerts go.
+    #[serde(default)]
+    pub alerts: AlertsConfig,
+}
+
+/// The `[alerts]` table of the config file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsConfig {
+    /// An `http://` URL that new alerts are `POST`ed to.
+    #[serde(default)]
+    pub webhook: Option<String>,
 }
 
 impl ConfigFile {
-    /// Parses the TOML text of a config file.
-    pub fn parse(text: &str) -> Result<Self, toml::de::Error> {
-        toml::from_str(text)
+    /// Parses the TOML text of a config file and checks its values.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let config: Self = toml::from_str(text).map_err(|e| e.to_string())?;
+        if let Some(secs) = config.offline_after_s
+            && !(10..=7 * 24 * 3600).contains(&secs)
+        {
+            return Err(format!("offline_after_s = {secs}: give 10 seconds to 7 days (604800)"));
+        }
+        if let Some(url) = &config.alerts.webhook
+            && !url.starts_with("http://")
+        {
+            return Err(format!(
+                "[alerts] webhook = {url:?}: give an http:// URL (the server speaks no TLS yet; \
+                 put a relay on the same machine or network for https)"
+            ));
+        }
+        Ok(config)
     }
 
     /// The settings this file describes.
@@ -92,6 +134,10 @@ impl ConfigFile {
             settings.max_blob_bytes = max;
         }
         settings.console_dir = self.console_dir.clone();
+        if let Some(secs) = self.offline_after_s {
+            settings.offline_after = Duration::from_secs(secs);
+        }
+        settings.alert_webhook = self.alerts.webhook.clone();
         settings
     }
 }
@@ -110,6 +156,27 @@ mod tests {
         assert_eq!(config.settings().max_blob_bytes, 10);
         let err =
             ConfigFile::parse("listen = \"127.0.0.1:1\"\ndata_dir = \"x\"\nadmin_token = \"t\"\nport = 1\n");
-        assert!(err.unwrap_err().to_string().contains("unknown field"));
+        assert!(err.unwrap_err().contains("unknown field"));
+    }
+
+    #[test]
+    fn reads_the_fleet_threshold_and_the_alert_webhook_and_refuses_odd_ones() {
+        let head = "listen = \"127.0.0.1:1\"\ndata_dir = \"x\"\nadmin_token = \"t\"\n";
+        let config = ConfigFile::parse(&format!(
+            "{head}offline_after_s = 120\n[alerts]\nwebhook = \"http://127.0.0.1:9/h\"\n"
+        ))
+        .unwrap();
+        let settings = config.settings();
+        assert_eq!(settings.offline_after, Duration::from_secs(120));
+        assert_eq!(settings.alert_webhook.as_deref(), Some("http://127.0.0.1:9/h"));
+        assert_eq!(ConfigFile::parse(head).unwrap().settings().offline_after, Duration::from_secs(600));
+        for (text, says) in [
+            ("offline_after_s = 3\n", "10 seconds to 7 days"),
+            ("[alerts]\nwebhook = \"ftp://x\"\n", "give an http:// URL"),
+            ("[alerts]\nmail = \"a@b\"\n", "unknown field"),
+        ] {
+            let err = ConfigFile::parse(&format!("{head}{text}")).unwrap_err();
+            assert!(err.contains(says), "{text}: {err}");
+        }
     }
 }

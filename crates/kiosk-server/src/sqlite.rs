@@ -165,6 +165,18 @@ pub const MIGRATIONS: &[&str] = &[
         created_by TEXT NOT NULL,
         created_at TEXT NOT NULL
     );",
+    // 6: the fleet view: where each screen stands, and screens that went quiet.
+    "ALTER TABLE devices ADD COLUMN location TEXT;
+    CREATE TABLE fleet_alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        device TEXT NOT NULL REFERENCES devices (id),
+        kind TEXT NOT NULL,
+        since TEXT,
+        raised_at TEXT NOT NULL,
+        cleared_at TEXT,
+        notified_at TEXT
+    );
+    CREATE UNIQUE INDEX fleet_alerts_one_open ON fleet_alerts (device, kind) WHERE cleared_at IS NULL;",
 ];
 
 pub(crate) fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {

@@ -1,6 +1,7 @@
 //! The state every request shares: the settings, the database, the blob store,
-//! the signing key, the announcer, the memos and the clock; opened from the data
-//! folder at start, and the lookups handlers make through the memos.
+//! the open event streams, the signing key, the announcer, the memos and the
+//! clock; opened from the data folder at start, and the lookups handlers make
+//! through the memos.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -15,6 +16,8 @@ use crate::console::db::Staff;
 use crate::db::{Db, StoredRelease};
 use crate::error::{ApiError, ServerError};
 use crate::events::Announcer;
+use crate::fleet::db::FleetStore;
+use crate::fleet::streams::Streams;
 use crate::memo::Memos;
 use crate::settings::Settings;
 use crate::signing;
@@ -32,6 +35,10 @@ pub struct AppState {
     pub db: Db,
     /// The console's records (the same database).
     pub staff: Staff,
+    /// The fleet view's records (the same database).
+    pub fleet: FleetStore,
+    /// Which screens hold an event stream now.
+    pub streams: Streams,
     /// Where blobs live.
     pub blobs: Arc<dyn BlobStore>,
     /// The key releases are signed with.
@@ -132,6 +139,7 @@ impl AppState {
         std::fs::create_dir_all(dir).map_err(data_err)?;
         let sqlite = SqliteDb::open(&dir.join(DB_FILE), settings.clock.clone())?;
         let staff: Staff = Arc::new(sqlite.clone());
+        let fleet: FleetStore = Arc::new(sqlite.clone());
         let db: Db = Arc::new(sqlite);
         let blobs = FsBlobStore::open(&dir.join("blobs")).map_err(|e| ServerError::DataDir {
             path: dir.join("blobs"),
@@ -144,6 +152,8 @@ impl AppState {
             settings: Arc::new(settings),
             db,
             staff,
+            fleet,
+            streams: Streams::default(),
             blobs: Arc::new(blobs),
             key: Arc::new(key),
             announcer: Announcer::new(),

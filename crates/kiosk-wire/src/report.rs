@@ -56,6 +56,8 @@ pub struct Heartbeat {
     /// The item on screen (`playlist`, `item`, `blob`, `since`), as the app tells it.
     #[ts(type = "unknown")]
     pub current_item: Option<Value>,
+    /// The version of the kiosk software.
+    pub app_version: Option<String>,
     /// Fields this version does not know, as sent.
     #[serde(flatten)]
     #[ts(skip)]
@@ -122,6 +124,7 @@ mod tests {
             "last_error": null,
             "failed_rounds": 0,
             "current_item": {"playlist": "day", "item": "film-1", "blob": "ab", "since": "2026-12-01T09:59:00Z"},
+            "app_version": "0.1.0",
         })
     }
 

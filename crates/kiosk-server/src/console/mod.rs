@@ -7,7 +7,7 @@
 //!   implements it on the embedded database.
 //! - [`password`]: Argon2id hashes and the lock after wrong passwords.
 //! - [`principal`]: who is asking (session cookie and CSRF token, or the admin
-//!   admin token, or a scoped token) and what their roles allow.
+//!   token, or a scoped token) and what their roles allow.
 //! - [`session`]: signing in and out.
 //! - [`users`]: staff accounts.
 //! - [`tokens`]: tokens for automation, scoped by roles.

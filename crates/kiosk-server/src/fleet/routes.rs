@@ -1,0 +1,172 @@
+//! The fleet view's routes: every screen with its liveness and last heartbeat,
+//! where it stands, and its alerts (`docs/console-api.md`, "The fleet").
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Path as UrlPath, Query, State};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::db::{FleetAlert, ScreenRow};
+use super::status::{ScreenStatus, status};
+use crate::console::audit;
+use crate::console::db::Role;
+use crate::console::principal::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiJson;
+use crate::state::AppState;
+
+/// The longest location text.
+pub const MAX_LOCATION_CHARS: usize = 120;
+
+/// A screen as the console shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct FleetScreen {
+    /// Its device id.
+    pub id: String,
+    /// The name it gave at enrolment.
+    pub name: String,
+    /// Its channel.
+    pub channel: String,
+    /// Where it stands, as staff wrote it.
+    pub location: Option<String>,
+    /// Online, late, offline or never seen.
+    pub status: ScreenStatus,
+    /// Whether it holds an event stream to this server now.
+    pub streaming: bool,
+    /// The server's time of its last heartbeat.
+    pub last_seen: Option<String>,
+    /// The channel's newest release.
+    #[ts(type = "number | null")]
+    pub live_version: Option<u64>,
+    /// Its last heartbeat, as sent.
+    #[ts(as = "Option<kiosk_wire::Heartbeat>")]
+    pub heartbeat: Option<serde_json::Value>,
+}
+
+/// The answer of `GET /v1/admin/fleet`.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct Fleet {
+    /// The server's time of this answer.
+    pub now: String,
+    /// Seconds of quiet after which a screen is offline.
+    #[ts(type = "number")]
+    pub offline_after_s: u64,
+    /// Every screen the asker may see, by name.
+    pub screens: Vec<FleetScreen>,
+    /// Their open alerts, newest first.
+    pub alerts: Vec<FleetAlert>,
+}
+
+/// The body of `PUT /v1/admin/devices/{id}`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct ScreenChange {
+    /// Where it stands; empty or `null` forgets it.
+    pub location: Option<String>,
+}
+
+/// The query of `GET /v1/admin/alerts`.
+#[derive(Debug, Deserialize)]
+pub struct AlertsQuery {
+    /// How many, newest first (default 100, at most 1000).
+    pub limit: Option<u32>,
+}
+
+/// The answer of `GET /v1/admin/alerts`.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct Alerts {
+    /// Open and closed alerts, newest first.
+    pub alerts: Vec<FleetAlert>,
+}
+
+/// `GET /v1/admin/fleet`.
+pub async fn fleet(State(state): State<AppState>, who: Principal) -> ApiResult<Json<Fleet>> {
+    who.require_somewhere(Role::Viewer)?;
+    let now = state.clock.now();
+    let live: HashMap<String, u64> =
+        state.db.channels().await?.into_iter().filter_map(|c| Some((c.name, c.version?))).collect();
+    let readable = who.readable_channels();
+    let may_see = |channel: &str| readable.as_ref().is_none_or(|r| r.iter().any(|c| c == channel));
+    let screens = state
+        .fleet
+        .screens()
+        .await?
+        .into_iter()
+        .filter(|s| may_see(&s.channel))
+        .map(|row| screen(&state, row, now, &live))
+        .collect();
+    let mut alerts = state.fleet.alerts(true, 1000).await?;
+    alerts.retain(|a| may_see(&a.channel));
+    Ok(Json(Fleet {
+        now: crate::db::sortable_time(now),
+        offline_after_s: state.settings.offline_after.as_secs(),
+        screens,
+        alerts,
+    }))
+}
+
+/// `PUT /v1/admin/devices/{id}`: where a screen stands.
+pub async fn change(
+    State(state): State<AppState>,
+    who: Principal,
+    UrlPath(id): UrlPath<String>,
+    ApiJson(body): ApiJson<ScreenChange>,
+) -> ApiResult<Json<FleetScreen>> {
+    who.require_admin()?;
+    let location = body.location.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
+    if let Some(place) = &location
+        && (place.chars().count() > MAX_LOCATION_CHARS || place.chars().any(char::is_control))
+    {
+        return Err(ApiError::bad_request(
+            "invalid_location",
+            format!("a location is one line of at most {MAX_LOCATION_CHARS} characters"),
+        ));
+    }
+    if !state.fleet.set_location(id.clone(), location.clone()).await? {
+        return Err(no_device(&id));
+    }
+    let row = state.fleet.screens().await?.into_iter().find(|s| s.id == id).ok_or_else(|| no_device(&id))?;
+    let detail =
+        format!("set the location of screen {} to {:?}", row.name, location.as_deref().unwrap_or(""));
+    audit::by(&state, &who, "device.location", Some(&row.channel), detail).await?;
+    let live = state.current_release(&row.channel).await?.map(|r| (row.channel.clone(), r.version));
+    Ok(Json(screen(&state, row, state.clock.now(), &live.into_iter().collect())))
+}
+
+/// `GET /v1/admin/alerts`.
+pub async fn alerts(
+    State(state): State<AppState>,
+    who: Principal,
+    Query(query): Query<AlertsQuery>,
+) -> ApiResult<Json<Alerts>> {
+    who.require_somewhere(Role::Viewer)?;
+    let readable = who.readable_channels();
+    let mut alerts = state.fleet.alerts(false, query.limit.unwrap_or(100).min(1000)).await?;
+    alerts.retain(|a| readable.as_ref().is_none_or(|r| r.contains(&a.channel)));
+    Ok(Json(Alerts { alerts }))
+}
+
+fn no_device(id: &str) -> ApiError {
+    ApiError::not_found("no_device", format!("there is no screen {id:?}"))
+}
+
+fn screen(state: &AppState, row: ScreenRow, now: Timestamp, live: &HashMap<String, u64>) -> FleetScreen {
+    let seen = row.last_heartbeat_at.as_deref().and_then(|t| t.parse::<Timestamp>().ok());
+    FleetScreen {
+        status: status(seen, now, state.settings.offline_after),
+        streaming: state.streams.is_streaming(&row.id),
+        live_version: live.get(&row.channel).copied(),
+        last_seen: row.last_heartbeat_at,
+        id: row.id,
+        name: row.name,
+        channel: row.channel,
+        location: row.location,
+        heartbeat: row.heartbeat,
+    }
+}

@@ -1,0 +1,293 @@
+//! The fleet view over real HTTP: screens are online while they report, late,
+//! then offline; a quiet screen opens one alert, which a webhook on loopback is
+//! sent until it takes it, and which closes when the screen reports again;
+//! which screens hold an event stream; where screens stand; and what a
+//! channel's emergency message is, as staff read it.
+
+mod support;
+
+use std::time::Duration;
+
+use axum::http::StatusCode as AxumStatus;
+use jiff::{SignedDuration, Timestamp};
+use kiosk_server::{Clock, Settings};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{ADMIN, TestServer, sample, start_with};
+use tokio::sync::mpsc;
+
+/// A webhook receiver on loopback: answers `503` to the first call, then `200`;
+/// every body it is sent comes out of the channel.
+async fn webhook() -> (String, mpsc::UnboundedReceiver<(u16, Value)>) {
+    let (sent, received) = mpsc::unbounded_channel();
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let sent = sent.clone();
+            let calls = calls.clone();
+            async move {
+                let first = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0;
+                let status = if first { AxumStatus::SERVICE_UNAVAILABLE } else { AxumStatus::OK };
+                let _ = sent.send((status.as_u16(), serde_json::from_slice(&body).unwrap_or(Value::Null)));
+                status
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received)
+}
+
+async fn server(dir: &std::path::Path, webhook: Option<String>) -> (TestServer, Clock) {
+    let clock = Clock::fixed("2026-12-06T09:00:00Z".parse::<Timestamp>().unwrap());
+    let mut settings = Settings::new(dir.to_owned(), ADMIN.into()).with_clock(clock.clone());
+    settings.offline_after = Duration::from_secs(10);
+    settings.alert_webhook = webhook;
+    let server = start_with(settings).await;
+    server.create_channel("booth").await;
+    let (manifest, blobs) = sample("fleet");
+    server.upload(&blobs).await;
+    server.publish("booth", &manifest).await;
+    (server, clock)
+}
+
+async fn report(server: &TestServer, token: &str, heartbeat: Value) {
+    let response = server
+        .client
+        .post(server.url("/v1/reports"))
+        .bearer_auth(token)
+        .json(&json!({ "heartbeat": heartbeat, "events": [] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+}
+
+async fn get(server: &TestServer, path: &str) -> Value {
+    let response = server.admin(Method::GET, path).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.unwrap()
+}
+
+fn screen<'a>(fleet: &'a Value, name: &str) -> &'a Value {
+    fleet["screens"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap()
+}
+
+/// Polls `GET path` (real time) until `check` holds, for up to 15 s.
+async fn until(server: &TestServer, path: &str, what: &str, check: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..150 {
+        let answer = get(server, path).await;
+        if check(&answer) {
+            return answer;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what}: {}", get(server, path).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_screen_is_flagged_alerted_once_through_the_webhook_and_cleared_when_it_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hook, mut calls) = webhook().await;
+    let (server, clock) = server(dir.path(), Some(hook)).await;
+    let hall = server.enrol("booth", "Sảnh A").await;
+    let lobby = server.enrol("booth", "Sảnh B").await;
+    server.enrol("booth", "Kho").await;
+    let beat = |version: u64| {
+        json!({ "at": "2026-12-06T09:00:00Z", "uptime_s": 60, "release_channel": "booth",
+                "release_version": version, "free_disk_bytes": 5_000_000_000u64, "last_error": null,
+                "failed_rounds": 0, "app_version": "0.1.0",
+                "current_item": { "playlist": "day", "item": "film", "blob": "ab", "since": "2026-12-06T08:59:00Z" } })
+    };
+    report(&server, &hall, beat(1)).await;
+    report(&server, &lobby, beat(1)).await;
+
+    let fleet = get(&server, "/v1/admin/fleet").await;
+    assert_eq!(fleet["offline_after_s"], 10);
+    let a = screen(&fleet, "Sảnh A");
+    assert_eq!((a["status"].as_str(), a["live_version"].as_u64()), (Some("online"), Some(1)));
+    assert_eq!(a["heartbeat"]["current_item"]["item"], "film");
+    assert_eq!(a["heartbeat"]["app_version"], "0.1.0");
+    assert_eq!(a["last_seen"].as_str().unwrap().get(..19), Some("2026-12-06T09:00:00"));
+    assert_eq!(screen(&fleet, "Kho")["status"], "never");
+    assert_eq!(fleet["alerts"], json!([]));
+
+    // Six seconds of quiet: late, not yet alerted.
+    clock.advance(SignedDuration::from_secs(6));
+    report(&server, &lobby, beat(1)).await;
+    let fleet = get(&server, "/v1/admin/fleet").await;
+    assert_eq!(screen(&fleet, "Sảnh A")["status"], "late");
+    assert_eq!(screen(&fleet, "Sảnh B")["status"], "online");
+
+    // Past the threshold: offline, and the watcher (every 2.5 s here) opens one alert.
+    clock.advance(SignedDuration::from_secs(5));
+    report(&server, &lobby, beat(1)).await;
+    let fleet = until(&server, "/v1/admin/fleet", "no alert for the quiet screen", |f| {
+        f["alerts"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+    assert_eq!(screen(&fleet, "Sảnh A")["status"], "offline");
+    assert_eq!(screen(&fleet, "Sảnh B")["status"], "online");
+    let alerts = fleet["alerts"].as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "{fleet}");
+    assert_eq!(
+        (alerts[0]["device_name"].as_str(), alerts[0]["kind"].as_str()),
+        (Some("Sảnh A"), Some("offline"))
+    );
+    assert_eq!(alerts[0]["since"], screen(&fleet, "Sảnh A")["last_seen"]);
+    assert_eq!(alerts[0]["channel"], "booth");
+
+    // The webhook refuses the first call; the watcher tries again and it takes it.
+    let (status, first) = tokio::time::timeout(Duration::from_secs(10), calls.recv()).await.unwrap().unwrap();
+    assert_eq!((status, first["device_name"].as_str()), (503, Some("Sảnh A")));
+    let (status, second) =
+        tokio::time::timeout(Duration::from_secs(20), calls.recv()).await.unwrap().unwrap();
+    assert_eq!((status, &second), (200, &first));
+    let fleet = until(&server, "/v1/admin/fleet", "the delivery is not recorded", |f| {
+        f["alerts"][0]["notified_at"].is_string()
+    })
+    .await;
+    assert_eq!(fleet["alerts"].as_array().unwrap().len(), 1, "still one alert: {fleet}");
+
+    // The screen reports again: the alert closes and stays in the history.
+    report(&server, &hall, beat(1)).await;
+    until(&server, "/v1/admin/fleet", "the alert did not close", |f| f["alerts"] == json!([])).await;
+    let history = get(&server, "/v1/admin/alerts").await;
+    let closed = &history["alerts"][0];
+    assert_eq!(closed["device_name"], "Sảnh A");
+    assert!(closed["cleared_at"].is_string() && closed["notified_at"].is_string(), "{history}");
+    assert!(
+        tokio::time::timeout(Duration::from_secs(4), calls.recv()).await.is_err(),
+        "one alert, one delivery"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn screens_holding_an_event_stream_show_as_streaming_and_staff_see_only_their_channels() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _clock) = server(dir.path(), None).await;
+    server.create_channel("hall").await;
+    let booth = server.enrol("booth", "Quầy 1").await;
+    server.enrol("hall", "Bảng tin").await;
+
+    let mut stream =
+        server.client.get(server.url("/v1/channels/booth/events")).bearer_auth(&booth).send().await.unwrap();
+    let mut buffer = String::new();
+    support::next_event(&mut stream, &mut buffer, "release").await;
+    assert_eq!(screen(&get(&server, "/v1/admin/fleet").await, "Quầy 1")["streaming"], true);
+    drop(stream);
+    until(&server, "/v1/admin/fleet", "the closed stream still counts", |f| {
+        screen(f, "Quầy 1")["streaming"] == false
+    })
+    .await;
+
+    // A viewer of the booth sees the booth's screens only, and may not move them.
+    let response = server
+        .admin(Method::POST, "/v1/admin/tokens")
+        .json(&json!({ "name": "watcher", "roles": [{ "channel": "booth", "role": "viewer" }] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let viewer = response.json::<Value>().await.unwrap()["secret"].as_str().unwrap().to_owned();
+    let fleet: Value = server
+        .client
+        .get(server.url("/v1/admin/fleet"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> =
+        fleet["screens"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Quầy 1"]);
+    let id = fleet["screens"][0]["id"].as_str().unwrap().to_owned();
+    let moved = server
+        .client
+        .put(server.url(&format!("/v1/admin/devices/{id}")))
+        .bearer_auth(&viewer)
+        .json(&json!({ "location": "Tầng 2" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::FORBIDDEN);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_admin_sets_where_a_screen_stands_and_odd_places_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _clock) = server(dir.path(), None).await;
+    server.enrol("booth", "Quầy 1").await;
+    let id = get(&server, "/v1/admin/fleet").await["screens"][0]["id"].as_str().unwrap().to_owned();
+    let put = |body: Value, to: &str| {
+        server.admin(Method::PUT, &format!("/v1/admin/devices/{to}")).json(&body).send()
+    };
+
+    let answer = put(json!({ "location": "  WTC Bình Dương, tầng 1, quầy B3  " }), &id).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.json::<Value>().await.unwrap()["location"], "WTC Bình Dương, tầng 1, quầy B3");
+    assert_eq!(
+        get(&server, "/v1/admin/fleet").await["screens"][0]["location"],
+        "WTC Bình Dương, tầng 1, quầy B3"
+    );
+
+    for (body, status, code) in [
+        (json!({ "location": "x".repeat(121) }), 400, "invalid_location"),
+        (json!({ "location": "a\nb" }), 400, "invalid_location"),
+        (json!({ "place": "here" }), 422, "invalid_json"),
+    ] {
+        let answer = put(body.clone(), &id).await.unwrap();
+        assert_eq!(answer.status(), status, "{body}");
+        assert_eq!(answer.json::<Value>().await.unwrap()["error"], code, "{body}");
+    }
+    let missing = put(json!({ "location": "x" }), "no-such-screen").await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_eq!(
+        get(&server, "/v1/admin/fleet").await["screens"][0]["location"],
+        "WTC Bình Dương, tầng 1, quầy B3"
+    );
+
+    let answer = put(json!({ "location": null }), &id).await.unwrap();
+    assert_eq!(answer.json::<Value>().await.unwrap()["location"], Value::Null);
+    let audit = get(&server, "/v1/admin/audit").await;
+    assert_eq!(audit["entries"][0]["action"], "device.location");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn staff_read_a_channel_s_emergency_message_and_its_withdrawal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, clock) = server(dir.path(), None).await;
+    let now = get(&server, "/v1/admin/channels/booth/emergency").await;
+    assert_eq!(now, json!({ "channel": "booth", "active": false, "message": null }));
+
+    let raised = server
+        .admin(Method::POST, "/v1/admin/channels/booth/emergency")
+        .json(&json!({ "text": { "vi": "Vui lòng rời khỏi sảnh", "en": "Please leave the hall" }, "minutes": 15 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raised.status(), 201);
+    let now = get(&server, "/v1/admin/channels/booth/emergency").await;
+    assert_eq!(now["active"], true);
+    assert_eq!(now["message"]["text"]["en"], "Please leave the hall");
+    assert_eq!(now["message"]["withdrawn"], false);
+    assert_eq!(now["message"]["expires_at"], "2026-12-06T09:15:00Z");
+
+    clock.advance(SignedDuration::from_mins(16));
+    assert_eq!(get(&server, "/v1/admin/channels/booth/emergency").await["active"], false, "expired");
+
+    let withdrawn = server.admin(Method::DELETE, "/v1/admin/channels/booth/emergency").send().await.unwrap();
+    assert_eq!(withdrawn.status(), 200);
+    let now = get(&server, "/v1/admin/channels/booth/emergency").await;
+    assert_eq!((now["active"].as_bool(), now["message"]["withdrawn"].as_bool()), (Some(false), Some(true)));
+    let missing = server.admin(Method::GET, "/v1/admin/channels/nowhere/emergency").send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    server.stop().await;
+}
