@@ -56,8 +56,11 @@ export function run(program, args, input, options = {}) {
   return result.stdout;
 }
 
-/** A running server with its own data folder; `stop()` ends it. */
-export async function startServer() {
+/**
+ * A running server with its own data folder; `stop()` ends it. `config`: more lines
+ * of its config file (top-level keys first, then any tables such as `[alerts]`).
+ */
+export async function startServer({ config: extra = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "console-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -70,6 +73,7 @@ export async function startServer() {
       `data_dir = "${join(dir, "data")}"`,
       `admin_token = "${token}"`,
       `console_dir = "${consoleDir}"`,
+      ...extra,
       "",
     ].join("\n"),
   );

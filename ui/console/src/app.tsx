@@ -1,7 +1,9 @@
 // The console: the sign-in page until someone is signed in, then the header, the
-// left navigation and the current page of the current channel.
+// left navigation, the banner of screens gone offline and the current page of the
+// current channel.
 
 import { useEffect } from "preact/hooks";
+import { FleetBanner } from "./components/FleetBanner";
 import { Header, Brand, LanguageSwitch } from "./components/Header";
 import { Nav } from "./components/Nav";
 import { ReauthDialog } from "./components/ReauthDialog";
@@ -13,6 +15,8 @@ import { route, type Page } from "./lib/router";
 import { loadSession, session } from "./lib/session";
 import { useStore } from "./lib/store";
 import { AuditPage } from "./pages/AuditPage";
+import { EmergencyPage } from "./pages/emergency/EmergencyPage";
+import { FleetPage } from "./pages/fleet/FleetPage";
 import { MediaPage } from "./pages/media/MediaPage";
 import { OverviewPage } from "./pages/OverviewPage";
 import { ReleasesPage } from "./pages/ReleasesPage";
@@ -23,11 +27,13 @@ import { UsersPage } from "./pages/users/UsersPage";
 
 const PAGES: Record<Page, () => preact.JSX.Element> = {
   overview: OverviewPage,
+  fleet: FleetPage,
   media: MediaPage,
   story: StoryPage,
   signage: SignagePage,
   review: ReviewPage,
   releases: ReleasesPage,
+  emergency: EmergencyPage,
   audit: AuditPage,
   users: UsersPage,
 };
@@ -89,6 +95,7 @@ export function App() {
       <div class="shell-body">
         <Nav />
         <main id="main" class="page" tabIndex={-1}>
+          <FleetBanner />
           {loaded ? <Current /> : <p class="muted">{t("loading")}</p>}
         </main>
       </div>

@@ -2,6 +2,7 @@
 
 import { request } from "./client";
 import type {
+  Alerts,
   AuditLog,
   Channels,
   Draft,
@@ -13,9 +14,15 @@ import type {
   Published,
   Releases,
   Review,
+  ScreenChange,
   DraftSave,
   SignIn,
   DraftStep,
+  EmergencyState,
+  Fleet,
+  FleetScreen,
+  Issued,
+  RaiseEmergency,
   Upload,
   User,
   UserChange,
@@ -64,6 +71,17 @@ export const uploadPath = (id: string) => `/v1/admin/uploads/${enc(id)}`;
 export const thumbnailUrl = (sha256: string) => `/v1/admin/media/${enc(sha256)}/thumbnail`;
 export const fileUrl = (sha256: string) => `/v1/admin/media/${enc(sha256)}/file`;
 export const qrUrl = (text: string) => `/v1/admin/qr.svg${query({ text })}`;
+
+// The fleet: every screen's health, alerts of screens gone quiet
+export const getFleet = (reauth = true) => request<Fleet>("GET", "/v1/admin/fleet", undefined, { reauth });
+export const listAlerts = (limit = 100) => request<Alerts>("GET", `/v1/admin/alerts${query({ limit })}`);
+export const changeScreen = (id: string, body: ScreenChange) => request<FleetScreen>("PUT", `/v1/admin/devices/${enc(id)}`, body);
+
+// Emergency messages
+export const getEmergency = (channel: string) => request<EmergencyState>("GET", `${channelPath(channel)}/emergency`);
+export const raiseEmergency = (channel: string, body: RaiseEmergency) =>
+  request<Issued>("POST", `${channelPath(channel)}/emergency`, body);
+export const withdrawEmergency = (channel: string) => request<Issued>("DELETE", `${channelPath(channel)}/emergency`);
 
 // The audit log
 export const listAudit = (channel = "", actor = "", limit = 200) =>

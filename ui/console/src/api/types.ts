@@ -1,6 +1,7 @@
 // Every payload type the console uses, from one place: generated from Rust
 // (src/generated/, by `cargo test`), and the few names of ./pending-types.ts.
 
+export type * from "../generated/Alerts";
 export type * from "../generated/ApiErrorBody";
 export type * from "../generated/AuditEntry";
 export type * from "../generated/AuditLog";
@@ -9,7 +10,13 @@ export type * from "../generated/Channels";
 export type * from "../generated/Draft";
 export type * from "../generated/DraftSave";
 export type * from "../generated/DraftStep";
+export type * from "../generated/EmergencyNow";
+export type * from "../generated/EmergencyState";
 export type * from "../generated/EnrolmentCode";
+export type * from "../generated/Fleet";
+export type * from "../generated/FleetAlert";
+export type * from "../generated/FleetScreen";
+export type * from "../generated/Issued";
 export type * from "../generated/Me";
 export type * from "../generated/MediaItem";
 export type * from "../generated/MediaList";
@@ -17,12 +24,15 @@ export type * from "../generated/MediaUse";
 export type * from "../generated/NewUpload";
 export type * from "../generated/NewUser";
 export type * from "../generated/Published";
+export type * from "../generated/RaiseEmergency";
 export type * from "../generated/ReleaseRow";
 export type * from "../generated/Releases";
 export type * from "../generated/Review";
 export type * from "../generated/ReviewBlob";
 export type * from "../generated/ReviewChange";
 export type * from "../generated/Role";
+export type * from "../generated/ScreenChange";
+export type * from "../generated/ScreenStatus";
 export type * from "../generated/RoleGrant";
 export type * from "../generated/Rollback";
 export type * from "../generated/SignIn";
@@ -52,5 +62,7 @@ export type * from "../generated/content/Signage";
 export type * from "../generated/content/Social";
 export type * from "../generated/content/SocialChannel";
 export type * from "../generated/content/TimeWindow";
+
+export type * from "../../../wire/Heartbeat";
 
 export type * from "./pending-types";

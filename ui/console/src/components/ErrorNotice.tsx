@@ -22,6 +22,9 @@ const TITLES: Record<string, Key> = {
   user_exists: "error.userExists",
   invalid_user: "error.invalidUser",
   no_release: "error.noRelease",
+  invalid_emergency: "error.invalidEmergency",
+  invalid_location: "error.invalidLocation",
+  no_device: "error.noDevice",
   session_expired: "signin.expired",
   unauthorized: "signin.required",
 };

@@ -8,11 +8,13 @@ import { Icon } from "./Icon";
 
 const ITEMS: Array<{ page: Page; admin?: boolean }> = [
   { page: "overview" },
+  { page: "fleet" },
   { page: "media" },
   { page: "story" },
   { page: "signage" },
   { page: "review" },
   { page: "releases" },
+  { page: "emergency" },
   { page: "audit" },
   { page: "users", admin: true },
 ];

@@ -3,8 +3,8 @@
 
 import { createStore } from "./store";
 
-export type Page = "overview" | "media" | "story" | "signage" | "review" | "releases" | "audit" | "users";
-export const PAGES: Page[] = ["overview", "media", "story", "signage", "review", "releases", "audit", "users"];
+export type Page = "overview" | "fleet" | "media" | "story" | "signage" | "review" | "releases" | "emergency" | "audit" | "users";
+export const PAGES: Page[] = ["overview", "fleet", "media", "story", "signage", "review", "releases", "emergency", "audit", "users"];
 
 function parse(): Page {
   const name = location.hash.replace(/^#\/?/, "").split(/[/?]/)[0];

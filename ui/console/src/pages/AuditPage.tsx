@@ -23,6 +23,7 @@ const ACTIONS: Record<string, Key> = {
   "media.refuse": "action.refuse",
   "channel.create": "action.channelCreate",
   "device.enrolment_code": "action.enrolmentCode",
+  "device.location": "action.deviceLocation",
   "emergency.raise": "action.emergencyRaise",
   "emergency.withdraw": "action.emergencyWithdraw",
   "draft.save": "action.save",
