@@ -217,6 +217,19 @@ impl BlobHasher {
     }
 }
 
+/// Bytes written to a hasher are hashed, so `std::io::copy(&mut file, &mut hasher)`
+/// hashes a whole file.
+impl std::io::Write for BlobHasher {
+    fn write(&mut self, chunk: &[u8]) -> std::io::Result<usize> {
+        self.update(chunk);
+        Ok(chunk.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// What a reader observed about a blob's bytes, to be checked against its [`BlobRef`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlobFacts {
@@ -229,6 +242,14 @@ pub struct BlobFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_into_the_hasher_hashes_what_was_read() {
+        let mut hasher = BlobHasher::new();
+        let copied = std::io::copy(&mut &b"hello world"[..], &mut hasher).unwrap();
+        assert_eq!(copied, 11);
+        assert_eq!(hasher.finish(), BlobFacts { size: 11, sha256: BlobId::of(b"hello world") });
+    }
 
     #[test]
     fn names_bytes_by_their_sha256() {

@@ -139,15 +139,8 @@ pub fn blob_facts(path: &Path, expected_size: u64) -> Result<Option<BlobFacts>, 
     if len != expected_size {
         return Ok(Some(BlobFacts { size: len, sha256: BlobHasher::new().finish().sha256 }));
     }
-    let mut file = file.take(expected_size + 1);
     let mut hasher = BlobHasher::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let n =
-            file.read(&mut buffer).map_err(|source| BundleError::Read { path: path.to_owned(), source })?;
-        if n == 0 {
-            return Ok(Some(hasher.finish()));
-        }
-        hasher.update(&buffer[..n]);
-    }
+    std::io::copy(&mut file.take(expected_size + 1), &mut hasher)
+        .map_err(|source| BundleError::Read { path: path.to_owned(), source })?;
+    Ok(Some(hasher.finish()))
 }

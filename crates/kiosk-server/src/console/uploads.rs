@@ -364,14 +364,7 @@ fn check_file(path: &Path, media_type: MediaType) -> Result<FileFacts, ApiError>
 }
 
 fn hash_file(path: &Path) -> std::io::Result<BlobId> {
-    let mut file = std::fs::File::open(path)?;
     let mut hasher = BlobHasher::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    loop {
-        let n = std::io::Read::read(&mut file, &mut buffer)?;
-        if n == 0 {
-            return Ok(hasher.finish().sha256);
-        }
-        hasher.update(&buffer[..n]);
-    }
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hasher.finish().sha256)
 }

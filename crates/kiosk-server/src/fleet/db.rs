@@ -3,9 +3,12 @@
 //! ([`super::sqlite`]).
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use jiff::Timestamp;
 use serde::Serialize;
 
+use super::status::{ScreenStatus, status};
 use crate::db::DbFuture;
 
 /// The fleet database every fleet handler and the watcher share.
@@ -26,6 +29,13 @@ pub struct ScreenRow {
     pub last_heartbeat_at: Option<String>,
     /// That heartbeat, as sent.
     pub heartbeat: Option<serde_json::Value>,
+}
+
+impl ScreenRow {
+    /// Whether it is online at `now`, from its last heartbeat ([`status`]).
+    pub fn status(&self, now: Timestamp, offline_after: Duration) -> ScreenStatus {
+        status(self.last_heartbeat_at.as_deref().and_then(|t| t.parse().ok()), now, offline_after)
+    }
 }
 
 /// A screen that went quiet.

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::db::{FleetAlert, ScreenRow};
-use super::status::{ScreenStatus, status};
+use super::status::ScreenStatus;
 use crate::console::audit;
 use crate::console::db::Role;
 use crate::console::principal::Principal;
@@ -91,18 +91,16 @@ pub async fn fleet(State(state): State<AppState>, who: Principal) -> ApiResult<J
     let now = state.clock.now();
     let live: HashMap<String, u64> =
         state.db.channels().await?.into_iter().filter_map(|c| Some((c.name, c.version?))).collect();
-    let readable = who.readable_channels();
-    let may_see = |channel: &str| readable.as_ref().is_none_or(|r| r.iter().any(|c| c == channel));
     let screens = state
         .fleet
         .screens()
         .await?
         .into_iter()
-        .filter(|s| may_see(&s.channel))
+        .filter(|s| who.role_on(&s.channel).is_some())
         .map(|row| screen(&state, row, now, &live))
         .collect();
     let mut alerts = state.fleet.alerts(true, 1000).await?;
-    alerts.retain(|a| may_see(&a.channel));
+    alerts.retain(|a| who.role_on(&a.channel).is_some());
     Ok(Json(Fleet {
         now: crate::db::sortable_time(now),
         offline_after_s: state.settings.offline_after.as_secs(),
@@ -146,9 +144,8 @@ pub async fn alerts(
     Query(query): Query<AlertsQuery>,
 ) -> ApiResult<Json<Alerts>> {
     who.require_somewhere(Role::Viewer)?;
-    let readable = who.readable_channels();
     let mut alerts = state.fleet.alerts(false, query.limit.unwrap_or(100).min(1000)).await?;
-    alerts.retain(|a| readable.as_ref().is_none_or(|r| r.contains(&a.channel)));
+    alerts.retain(|a| who.role_on(&a.channel).is_some());
     Ok(Json(Alerts { alerts }))
 }
 
@@ -157,9 +154,8 @@ fn no_device(id: &str) -> ApiError {
 }
 
 fn screen(state: &AppState, row: ScreenRow, now: Timestamp, live: &HashMap<String, u64>) -> FleetScreen {
-    let seen = row.last_heartbeat_at.as_deref().and_then(|t| t.parse::<Timestamp>().ok());
     FleetScreen {
-        status: status(seen, now, state.settings.offline_after),
+        status: row.status(now, state.settings.offline_after),
         streaming: state.streams.is_streaming(&row.id),
         live_version: live.get(&row.channel).copied(),
         last_seen: row.last_heartbeat_at,

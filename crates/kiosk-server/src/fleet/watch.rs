@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use jiff::Timestamp;
-
-use super::status::{ScreenStatus, check_every, status};
+use super::status::{ScreenStatus, check_every};
 use crate::db::sortable_time;
 use crate::state::AppState;
 
@@ -40,8 +38,7 @@ pub async fn run(state: AppState) {
 pub async fn check(state: &AppState) -> Result<(), crate::db::DbError> {
     let now = state.clock.now();
     for screen in state.fleet.screens().await? {
-        let seen = screen.last_heartbeat_at.as_deref().and_then(|t| t.parse::<Timestamp>().ok());
-        match status(seen, now, state.settings.offline_after) {
+        match screen.status(now, state.settings.offline_after) {
             ScreenStatus::Offline => {
                 let raised = state
                     .fleet
