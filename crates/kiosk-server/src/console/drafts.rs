@@ -17,17 +17,13 @@ use serde::{Deserialize, Serialize};
 
 use super::audit;
 use super::db::{DraftRow, MediaRow, Role};
+use super::draft_flow::{self, EDITING, Refused};
 use super::principal::Principal;
 use crate::db::sortable_time;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ChannelName};
 use crate::publish::{Published, publish};
 use crate::state::AppState;
-
-/// A draft being edited.
-pub const EDITING: &str = "editing";
-/// A draft waiting for an approver.
-pub const IN_REVIEW: &str = "in_review";
 
 /// A channel's draft as the console sees it.
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -149,6 +145,23 @@ fn answer(row: DraftRow, live_version: u64) -> ApiResult<Draft> {
     })
 }
 
+/// The answer to a step [`draft_flow`] refused.
+fn refusal(stored: &DraftRow, revision: u64, refused: Refused) -> ApiError {
+    match refused {
+        Refused::Conflict => conflict(stored, revision),
+        Refused::NotInReview => ApiError::new(
+            StatusCode::CONFLICT,
+            "not_in_review",
+            "this draft has not been submitted for review",
+        ),
+        Refused::OwnChange => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "own_change",
+            "you changed this draft yourself; another approver must review and publish it",
+        ),
+    }
+}
+
 fn conflict(stored: &DraftRow, revision: u64) -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
@@ -170,15 +183,6 @@ async fn store(state: &AppState, stored: &DraftRow, next: DraftRow) -> ApiResult
     }
     let now = state.staff.draft(stored.channel.clone()).await?.unwrap_or_else(|| stored.clone());
     Err(conflict(&now, stored.revision))
-}
-
-fn step(stored: &DraftRow, who: &Principal, now: &str) -> DraftRow {
-    DraftRow {
-        revision: stored.revision + 1,
-        updated_by: who.name.clone(),
-        updated_at: now.to_owned(),
-        ..stored.clone()
-    }
 }
 
 /// `GET /v1/admin/channels/{c}/draft`.
@@ -203,22 +207,10 @@ pub async fn save(
     let content: ContentPack = serde_json::from_value(body.content)
         .map_err(|e| ApiError::bad_request("invalid_content", format!("this is not a content pack: {e}")))?;
     let (stored, live_version) = current(&state, &channel).await?;
-    if body.revision != stored.revision {
-        return Err(conflict(&stored, body.revision));
-    }
     let now = sortable_time(state.clock.now());
-    let mut next = step(&stored, &who, &now);
-    let withdrawn = stored.state == IN_REVIEW;
-    next.content = serde_json::to_string(&content).expect("content serializes");
-    next.state = EDITING.into();
-    if withdrawn {
-        next.submitted_by = None;
-        next.submitted_at = None;
-        next.note = None;
-    }
-    if !next.editors.contains(&who.name) {
-        next.editors.push(who.name.clone());
-    }
+    let content = serde_json::to_string(&content).expect("content serializes");
+    let (next, withdrawn) = draft_flow::saved(&stored, body.revision, &who.name, &now, content)
+        .map_err(|refused| refusal(&stored, body.revision, refused))?;
     let saved = store(&state, &stored, next).await?;
     let detail = match withdrawn {
         true => format!("saved revision {} (the submission for review was withdrawn)", saved.revision),
@@ -266,9 +258,8 @@ pub async fn submit(
 ) -> ApiResult<Json<Draft>> {
     who.require(&channel, Role::Editor)?;
     let (stored, live_version) = current(&state, &channel).await?;
-    if body.revision != stored.revision {
-        return Err(conflict(&stored, body.revision));
-    }
+    draft_flow::may_submit(&stored, body.revision)
+        .map_err(|refused| refusal(&stored, body.revision, refused))?;
     let content: ContentPack = serde_json::from_str(&stored.content).map_err(|e| ApiError::internal(&e))?;
     let manifest = manifest_of(&state, &channel, content).await?;
     manifest
@@ -276,11 +267,7 @@ pub async fn submit(
         .check(&manifest.blobs)
         .map_err(|e| ApiError::bad_request("invalid_content", e.to_string()))?;
     let now = sortable_time(state.clock.now());
-    let mut next = step(&stored, &who, &now);
-    next.state = IN_REVIEW.into();
-    next.submitted_by = Some(who.name.clone());
-    next.submitted_at = Some(now);
-    next.note = body.note.filter(|n| !n.trim().is_empty());
+    let next = draft_flow::submitted(&stored, &who.name, &now, body.note);
     let saved = store(&state, &stored, next).await?;
     let detail = format!("submitted revision {} for review{}", saved.revision, note_suffix(&saved.note));
     audit::by(&state, &who, "draft.submit", Some(&channel), detail).await?;
@@ -289,27 +276,6 @@ pub async fn submit(
 
 fn note_suffix(note: &Option<String>) -> String {
     note.as_ref().map(|n| format!(": \"{n}\"")).unwrap_or_default()
-}
-
-fn ready_for_approval(stored: &DraftRow, who: &Principal, revision: u64) -> ApiResult<()> {
-    if revision != stored.revision {
-        return Err(conflict(stored, revision));
-    }
-    if stored.state != IN_REVIEW {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_in_review",
-            "this draft has not been submitted for review",
-        ));
-    }
-    if stored.editors.contains(&who.name) || stored.submitted_by.as_deref() == Some(who.name.as_str()) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "own_change",
-            "you changed this draft yourself; another approver must review and publish it",
-        ));
-    }
-    Ok(())
 }
 
 /// `POST /v1/admin/channels/{c}/draft/approve`: signs and publishes the draft.
@@ -321,19 +287,13 @@ pub async fn approve(
 ) -> ApiResult<(StatusCode, Json<Published>)> {
     who.require(&channel, Role::Approver)?;
     let (stored, _) = current(&state, &channel).await?;
-    ready_for_approval(&stored, &who, body.revision)?;
+    draft_flow::may_approve(&stored, body.revision, &who.name)
+        .map_err(|refused| refusal(&stored, body.revision, refused))?;
     let content: ContentPack = serde_json::from_str(&stored.content).map_err(|e| ApiError::internal(&e))?;
     let manifest = manifest_of(&state, &channel, content).await?;
     let published = publish(&state, &channel, manifest).await?;
     let now = sortable_time(state.clock.now());
-    let mut next = step(&stored, &who, &now);
-    next.state = EDITING.into();
-    next.base_version = published.version;
-    next.submitted_by = None;
-    next.submitted_at = None;
-    next.note = None;
-    next.editors = Vec::new();
-    store(&state, &stored, next).await?;
+    store(&state, &stored, draft_flow::published(&stored, &who.name, &now, published.version)).await?;
     let detail = format!(
         "approved revision {} submitted by {}; published version {}",
         stored.revision,
@@ -353,20 +313,9 @@ pub async fn reject(
 ) -> ApiResult<Json<Draft>> {
     who.require(&channel, Role::Approver)?;
     let (stored, live_version) = current(&state, &channel).await?;
-    if body.revision != stored.revision {
-        return Err(conflict(&stored, body.revision));
-    }
-    if stored.state != IN_REVIEW {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_in_review",
-            "this draft has not been submitted for review",
-        ));
-    }
     let now = sortable_time(state.clock.now());
-    let mut next = step(&stored, &who, &now);
-    next.state = EDITING.into();
-    next.note = body.note.filter(|n| !n.trim().is_empty());
+    let next = draft_flow::rejected(&stored, body.revision, &who.name, &now, body.note)
+        .map_err(|refused| refusal(&stored, body.revision, refused))?;
     let saved = store(&state, &stored, next).await?;
     let detail = format!("sent revision {} back{}", stored.revision, note_suffix(&saved.note));
     audit::by(&state, &who, "draft.reject", Some(&channel), detail).await?;

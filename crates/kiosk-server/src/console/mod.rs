@@ -14,12 +14,14 @@
 //! - [`audit`]: the audit log.
 //! - [`uploads`]: resumable uploads, checked before they join the library.
 //! - [`media`]: the media library, thumbnails, QR codes.
+//! - [`draft_flow`]: a draft's steps from editing to review to release (pure).
 //! - [`drafts`]: drafts, review, approval and publishing.
 //! - [`surveys`]: what visitors answered to the kiosks' surveys.
 //! - [`files`]: the console's files.
 
 pub mod audit;
 pub mod db;
+pub mod draft_flow;
 pub mod drafts;
 pub mod files;
 pub mod media;
