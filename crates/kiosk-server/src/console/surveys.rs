@@ -6,12 +6,14 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use kiosk_core::content::ContentPack;
 use kiosk_core::locale::Localized;
 use kiosk_core::manifest::Manifest;
 use serde::Serialize;
 
 use super::db::Role;
 use super::principal::Principal;
+use crate::db::SurveyCount;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ChannelName;
 use crate::state::AppState;
@@ -72,8 +74,15 @@ pub async fn results(
         Some(release) => Some(Manifest::decode(&release.manifest).map_err(|e| ApiError::internal(&e))?),
         None => None,
     };
+    let surveys = tally(live.as_ref().map(|m| &m.content), counts);
+    Ok(Json(SurveyResults { channel, surveys }))
+}
+
+/// The live content's surveys in its order, each answer counted, then surveys
+/// and answers it no longer has, as they were reported.
+fn tally(live: Option<&ContentPack>, counts: Vec<SurveyCount>) -> Vec<SurveyResult> {
     let mut surveys: Vec<SurveyResult> = Vec::new();
-    for chapter in live.iter().flat_map(|m| &m.content.chapters) {
+    for chapter in live.iter().flat_map(|content| &content.chapters) {
         for scene in &chapter.scenes {
             let Some(survey) = &scene.survey else { continue };
             surveys.push(SurveyResult {
@@ -125,5 +134,5 @@ pub async fn results(
         *answer.by_locale.entry(row.locale).or_default() += row.count;
         survey.total += row.count;
     }
-    Ok(Json(SurveyResults { channel, surveys }))
+    surveys
 }
