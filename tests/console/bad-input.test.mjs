@@ -7,18 +7,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN, axeViolations, csrfOf, fetchIn, goTo, launchBrowser, openConsole, screenshot, signIn, startServer } from "./harness.mjs";
+import { ADMIN, assertAccessible, csrfOf, fetchIn, goTo, launchBrowser, openConsole, screenshot, signIn, startServer, waitSaved } from "./harness.mjs";
 import { makeMedia } from "./media.mjs";
 
 const PASSWORD = "mat-khau-du-dai-2023";
-const saved = (page) =>
-  page.waitForFunction(() => document.querySelector("[data-testid=save-status]")?.textContent === "Đã lưu");
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join("\n")}`);
-}
-
 describe("bad input and what the console says", () => {
   let server;
   let browser;
@@ -118,7 +110,7 @@ describe("bad input and what the console says", () => {
     await lan.page.fill("#scene-title-vi", "Tiêu đề của Lan");
     await tuan.page.fill("#scene-title-vi", "Tiêu đề của Tuấn");
     await lan.page.click("[data-testid=save]");
-    await saved(lan.page);
+    await waitSaved(lan.page);
     await tuan.page.click("[data-testid=save]");
     await tuan.page.waitForSelector("[data-testid=conflict]");
     const said = await tuan.page.textContent("[data-testid=conflict]");
@@ -197,7 +189,7 @@ describe("bad input and what the console says", () => {
     await assertAccessible(page, "the sign-in dialog");
     await page.fill("#signin-password", PASSWORD);
     await page.click("[data-testid=reauth-dialog] button[type=submit]");
-    await saved(page);
+    await waitSaved(page);
     assert.equal(await page.locator("[data-testid=reauth-dialog]").count(), 0);
     const stored = await (await server.admin("GET", "/v1/admin/channels/booth/draft")).json();
     assert.equal(stored.content.chapters[0].scenes[0].title.en, "Saved after signing in again");
@@ -210,7 +202,7 @@ describe("bad input and what the console says", () => {
     await page.waitForSelector("#scene-title-en");
     await page.fill("#scene-title-en", "A night in New York, a dawn in Bình Dương");
     await page.click("[data-testid=save]");
-    await saved(page);
+    await waitSaved(page);
     await goTo(page, "review");
     await page.click("[data-testid=submit]");
     await page.waitForSelector("[data-testid=submitted]");

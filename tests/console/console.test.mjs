@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { join } from "node:path";
 import { enrolDevice } from "./device.mjs";
-import { ADMIN, axeViolations, csrfOf, fetchIn, goTo, launchBrowser, openConsole, screenshot, signIn, startServer } from "./harness.mjs";
+import { ADMIN, assertAccessible, csrfOf, fetchIn, goTo, launchBrowser, openConsole, screenshot, signIn, startServer, waitSaved } from "./harness.mjs";
 import { makeMedia } from "./media.mjs";
 
 const EDITOR = { name: "lan.bientap", password: "bien-tap-vien-2023" };
@@ -23,11 +23,6 @@ const SCENE = {
   },
   highlights: { vi: "TOP 1 ICF 2023\nHợp tác đầu tư", en: "TOP 1 ICF 2023\nInvestment partnerships" },
 };
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join("\n")}`);
-}
 
 describe("the console from authoring to a screen", () => {
   let server;
@@ -167,7 +162,7 @@ describe("the console from authoring to a screen", () => {
     assert.deepEqual(slots, ["toan-canh-binh-duong.png", "phim-gioi-thieu.mp4"]);
 
     await page.click("[data-testid=save]");
-    await page.waitForFunction(() => document.querySelector("[data-testid=save-status]")?.textContent === "Đã lưu");
+    await waitSaved(page);
     await screenshot(page, "08-story");
     await assertAccessible(page, "the story editor");
 
@@ -250,7 +245,7 @@ describe("the console from authoring to a screen", () => {
     assert.match(await page.textContent("[data-testid=timezone]"), /Asia\/Ho_Chi_Minh \(giờ địa phương của màn hình\)/);
 
     await page.click("[data-testid=save]");
-    await page.waitForFunction(() => document.querySelector("[data-testid=save-status]")?.textContent === "Đã lưu");
+    await waitSaved(page);
     await screenshot(page, "12-signage", { fullPage: true });
     await page.locator("[data-testid=week-calendar]").scrollIntoViewIfNeeded();
     await screenshot(page, "12-signage-calendar");

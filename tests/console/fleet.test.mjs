@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { enrolDevice } from "./device.mjs";
-import { ADMIN, axeViolations, freePort, goTo, launchBrowser, openConsole, screenshot, signIn, startServer, until } from "./harness.mjs";
+import { ADMIN, assertAccessible, freePort, goTo, launchBrowser, openConsole, screenshot, signIn, startServer, until } from "./harness.mjs";
 
 const APPROVER = { name: "thu.pheduyet", password: "phe-duyet-khan-cap-2023" };
 const VIEWER = { name: "an.xem", password: "chi-xem-thoi-2023" };
@@ -19,11 +19,6 @@ const OFFLINE_AFTER_S = 10;
 const VI = "Sự cố kỹ thuật: xin quý khách di chuyển ra cửa Đông theo hướng dẫn của nhân viên.";
 const EN = "Technical incident: please walk to the East exit and follow the staff's directions.";
 const LOCATION = "Sảnh A, tầng trệt";
-
-async function assertAccessible(page, what) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join("\n")}`);
-}
 
 /** A webhook receiver on 127.0.0.1: remembers every request, answers 204. */
 async function startHook() {

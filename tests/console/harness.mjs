@@ -2,6 +2,7 @@
 // added with its command line, the default content published with kioskctl, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
 
+import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -175,6 +176,17 @@ export async function axeViolations(page) {
     }));
   });
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join("\n    ")}`);
+}
+
+/** Fails unless axe-core finds nothing wrong on the page; `what` names it in the failure. */
+export async function assertAccessible(page, what) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `axe-core on ${what}:\n${violations.join("\n")}`);
+}
+
+/** Waits until the save bar says the draft is saved ("Đã lưu"). */
+export function waitSaved(page) {
+  return page.waitForFunction(() => document.querySelector("[data-testid=save-status]")?.textContent === "Đã lưu");
 }
 
 /** Saves a screenshot of the whole page under target/console-screenshots/. */

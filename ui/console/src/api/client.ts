@@ -34,13 +34,13 @@ export function askToSignInAgain(error: ApiError): Promise<boolean> {
   return reauthenticate ? reauthenticate(error) : Promise.resolve(false);
 }
 
-export type RequestOptions = {
+type RequestOptions = {
   /** false for the session routes themselves: a 401 there is an answer, not a lapse. */
   reauth?: boolean;
 };
 
 /** Turns a non-2xx response into an ApiError with the server's words. */
-export async function errorOf(response: Response): Promise<ApiError> {
+async function errorOf(response: Response): Promise<ApiError> {
   let body: Record<string, unknown> = {};
   try {
     body = (await response.json()) as Record<string, unknown>;

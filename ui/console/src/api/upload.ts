@@ -8,13 +8,13 @@ import { createUpload, finishUpload, getUpload, uploadPath } from "./routes";
 import type { MediaItem, Upload } from "./types";
 
 /** About 8 MiB per PATCH. */
-export const CHUNK_BYTES = 8 * 1024 * 1024;
+const CHUNK_BYTES = 8 * 1024 * 1024;
 /** Waits between tries after a network failure, in ms; the last one repeats. */
 const RETRY_DELAYS = [500, 1000, 2000, 4000, 8000];
 /** Tries in a row without progress before giving up (the user can resume). */
 const MAX_TRIES = 8;
 
-export type UploadState = "starting" | "sending" | "retrying" | "checking" | "done" | "refused" | "failed";
+type UploadState = "starting" | "sending" | "retrying" | "checking" | "done" | "refused" | "failed";
 
 /** Answers after which the upload goes on from where the server is. */
 const RESUMABLE = new Set([NETWORK_ERROR, "offset_mismatch", "cut_off"]);

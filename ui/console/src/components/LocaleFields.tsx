@@ -3,6 +3,7 @@
 
 import type { LocaleInfo, Localized } from "../api/types";
 import { useT } from "../i18n";
+import { hasText, missingList } from "../lib/locales";
 import { Icon } from "./Icon";
 
 type Common = {
@@ -83,7 +84,7 @@ export function LocaleText({ value, onChange, ...props }: Common & { value: Loca
             id={props.id}
             locale={locale}
             value={value[locale.tag] ?? ""}
-            missing={(value[locale.tag] ?? "").trim() === ""}
+            missing={!hasText(value, locale.tag)}
             multiline={props.multiline}
             rows={props.rows}
             disabled={props.disabled}
@@ -97,7 +98,7 @@ export function LocaleText({ value, onChange, ...props }: Common & { value: Loca
 
 /** A list per locale, one item per line (highlights). */
 export function LocaleList({ value, onChange, ...props }: Common & { value: Localized<string[]>; onChange: (tag: string, lines: string[]) => void }) {
-  const some = props.locales.some((l) => (value[l.tag] ?? []).some((line) => line.trim()));
+  const missing = missingList(value, props.locales.map((l) => l.tag));
   return (
     <fieldset class="locale-field" data-field={props.id}>
       <legend>{props.label}</legend>
@@ -111,7 +112,7 @@ export function LocaleList({ value, onChange, ...props }: Common & { value: Loca
               id={props.id}
               locale={locale}
               value={lines.join("\n")}
-              missing={some && !lines.some((line) => line.trim())}
+              missing={missing.includes(locale.tag)}
               multiline
               rows={props.rows ?? 3}
               disabled={props.disabled}

@@ -2,11 +2,11 @@
 // and an ended session.
 
 import { useState } from "preact/hooks";
-import { ApiError } from "../api/client";
 import { signIn } from "../api/routes";
 import { useLang, useT } from "../i18n";
 import { formatDateTime, lockedUntil } from "../lib/format";
 import { signedIn } from "../lib/session";
+import { useAction } from "../lib/use-action";
 import { ErrorNotice } from "./ErrorNotice";
 import { Notice } from "./Notice";
 
@@ -15,22 +15,15 @@ export function SignInForm({ notice, name: knownName }: { notice?: "expired" | "
   const lang = useLang();
   const [name, setName] = useState(knownName ?? "");
   const [password, setPassword] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const me = await signIn({ name: name.trim(), password });
       setPassword("");
       signedIn(me);
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   let message = null;

@@ -32,10 +32,10 @@ export function setLang(next: Lang): void {
 }
 document.documentElement.lang = lang.get();
 
-export type Params = Record<string, string | number>;
+type Params = Record<string, string | number>;
 export type T = (key: Key, params?: Params) => string;
 
-export function translate(to: Lang, key: Key, params?: Params): string {
+function translate(to: Lang, key: Key, params?: Params): string {
   const text = DICTS[to][key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));

@@ -8,7 +8,7 @@ import { createStore } from "./store";
 
 const STORAGE_KEY = "console.channel";
 
-export type ChannelsState = { rows: ChannelRow[]; current: string; loaded: boolean; error: string | null };
+type ChannelsState = { rows: ChannelRow[]; current: string; loaded: boolean; error: string | null };
 
 function remembered(): string {
   try {

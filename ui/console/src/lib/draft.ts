@@ -9,7 +9,7 @@ import type { ContentPack, Draft } from "../api/types";
 import { createStore, type Store } from "./store";
 import { tidy } from "./tidy";
 
-export type Conflict = { message: string; theirs: Draft | null };
+type Conflict = { message: string; theirs: Draft | null };
 
 export type DraftState = {
   channel: string;

@@ -11,7 +11,7 @@ import type { Fleet } from "../api/types";
 import { session } from "./session";
 import { createStore, useStore } from "./store";
 
-export type FleetState = {
+type FleetState = {
   data: Fleet | null;
   error: ApiError | null;
   /** Browser time of the last answer (good or bad), for the next poll's timing. */

@@ -3,7 +3,7 @@
 
 import type { Lang } from "../i18n";
 
-export const TIME_ZONE = "Asia/Ho_Chi_Minh";
+const TIME_ZONE = "Asia/Ho_Chi_Minh";
 const LOCALES: Record<Lang, string> = { vi: "vi-VN", en: "en-GB" };
 
 /** An ISO time as a Date; the server writes nanoseconds, which not every browser reads. */
@@ -25,10 +25,6 @@ export function formatDateTime(iso: string | null | undefined, lang: Lang, withS
     second: withSeconds ? "2-digit" : undefined,
     hour12: false,
   }).format(date);
-}
-
-export function formatNumber(n: number, lang: Lang): string {
-  return new Intl.NumberFormat(LOCALES[lang]).format(n);
 }
 
 export function formatBytes(bytes: number, lang: Lang): string {
@@ -92,14 +88,14 @@ export function minutesToEndOfDay(now: Date): number {
   return Math.min(1440, Math.max(1, 1440 - minutesIn));
 }
 
+/** Without accents ("Sảnh Đông" → "Sanh Dong"): the marks dropped, "đ" as "d". */
+export function stripMarks(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D");
+}
+
 /** Lower case without accents ("Sảnh Đông" → "sanh dong"), for searches typed without them. */
 export function fold(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .toLowerCase();
+  return stripMarks(text).toLowerCase();
 }
 
 /** Characters as the server counts them (Unicode scalar values of the trimmed text). */

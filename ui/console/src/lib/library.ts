@@ -28,7 +28,3 @@ export function useLibrary(): (sha256: string | null | undefined) => MediaItem |
   const bySha = new Map(items.map((item) => [item.sha256, item]));
   return (sha256) => (sha256 ? bySha.get(sha256) : undefined);
 }
-
-export function shortSha(sha256: string): string {
-  return sha256.slice(0, 10);
-}

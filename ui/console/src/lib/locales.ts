@@ -15,7 +15,7 @@ export function hasText(value: Localized<string>, tag: string): boolean {
 }
 
 /** Locales of `tags` whose text is empty or absent. */
-export function missingText(value: Localized<string>, tags: string[]): string[] {
+function missingText(value: Localized<string>, tags: string[]): string[] {
   return tags.filter((tag) => !hasText(value, tag));
 }
 

@@ -15,7 +15,3 @@ export const route = createStore<Page>(parse());
 window.addEventListener("hashchange", () => route.set(parse()));
 
 export const href = (page: Page) => `#/${page}`;
-
-export function go(page: Page): void {
-  location.hash = `/${page}`;
-}

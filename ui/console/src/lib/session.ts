@@ -6,7 +6,7 @@ import { currentSession, signOut as endSession } from "../api/routes";
 import type { Me } from "../api/types";
 import { createStore } from "./store";
 
-export type Session = {
+type Session = {
   /** "loading" until GET /v1/session has answered. */
   status: "loading" | "signed-in" | "signed-out";
   me: Me | null;

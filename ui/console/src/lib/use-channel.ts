@@ -6,7 +6,7 @@ import { can, roleOn } from "./roles";
 import { session } from "./session";
 import { useStore } from "./store";
 
-export type ChannelAccess = {
+type ChannelAccess = {
   channel: string;
   me: Me;
   role: Role | null;

@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { ApiError } from "../api/client";
 
-export type Loaded<T> = { data: T | null; error: ApiError | null; loading: boolean; reload: () => void };
+type Loaded<T> = { data: T | null; error: ApiError | null; loading: boolean; reload: () => void };
 
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [data, setData] = useState<T | null>(null);

@@ -7,6 +7,7 @@
 // conflicts: only the order of the entries decides between them.
 
 import type { Day, Schedule, ScheduleEntry } from "../api/types";
+import { vietnamDay } from "./format";
 
 export const DAYS: Day[] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 const DAY_MIN = 24 * 60;
@@ -21,7 +22,7 @@ export function dateOf(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 /** Monday = 0 … Sunday = 6. */
-export function weekdayOf(day: number): number {
+function weekdayOf(day: number): number {
   return (((day + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday
 }
 export function mondayOf(date: string): string {
@@ -38,6 +39,14 @@ export function timeOf(minutes: number): string {
   const m = ((minutes % DAY_MIN) + DAY_MIN) % DAY_MIN;
   return `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 }
+/** The end of a span within a day: "24:00" at the midnight that ends it, else as `timeOf`. */
+export function endTime(minutes: number): string {
+  return minutes === DAY_MIN ? "24:00" : timeOf(minutes);
+}
+/** "HH:MM:SS" (or "HH:MM") as "HH:MM". */
+export function hhmm(time: string): string {
+  return time.slice(0, 5);
+}
 
 function startsOn(entry: ScheduleEntry, day: number): boolean {
   if (entry.days.length > 0 && !entry.days.includes(DAYS[weekdayOf(day)])) return false;
@@ -47,7 +56,7 @@ function startsOn(entry: ScheduleEntry, day: number): boolean {
 }
 
 /** The entry's window on a day it starts: [start, end) in minutes from that day's midnight. */
-export function windowMinutes(entry: ScheduleEntry): [number, number] {
+function windowMinutes(entry: ScheduleEntry): [number, number] {
   if (!entry.window) return [0, DAY_MIN];
   const start = minutesOf(entry.window.start);
   const end = minutesOf(entry.window.end);
@@ -123,5 +132,5 @@ export function conflicts(plan: WeekPlan): Array<{ entries: number[]; day: numbe
 
 /** Today's date in Vietnam ("YYYY-MM-DD"). */
 export function todayInVietnam(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Ho_Chi_Minh" }).format(now);
+  return vietnamDay(now);
 }

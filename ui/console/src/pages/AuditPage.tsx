@@ -1,14 +1,15 @@
 // The audit log: who did what, when, on which channel and from where; filtered by
 // channel and person.
 
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { listAudit } from "../api/routes";
+import { ChannelSelect } from "../components/ChannelSelect";
+import { EmptyRow } from "../components/EmptyRow";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { PageHeader } from "../components/PageHeader";
 import { useLang, useT, type Key } from "../i18n";
-import { channels } from "../lib/channels";
 import { formatDateTime } from "../lib/format";
-import { useStore } from "../lib/store";
+import { useDebounced } from "../lib/use-debounced";
 import { useLoad } from "../lib/use-load";
 
 /** Words for the action codes the console knows; others are shown as their code. */
@@ -37,14 +38,9 @@ const ACTIONS: Record<string, Key> = {
 export function AuditPage() {
   const t = useT();
   const lang = useLang();
-  const { rows } = useStore(channels);
   const [channel, setChannel] = useState("");
   const [actor, setActor] = useState("");
-  const [query, setQuery] = useState("");
-  useEffect(() => {
-    const timer = setTimeout(() => setQuery(actor.trim()), 300);
-    return () => clearTimeout(timer);
-  }, [actor]);
+  const query = useDebounced(actor, 300).trim();
   const { data, error, loading, reload } = useLoad(() => listAudit(channel, query, 500), [channel, query]);
   const entries = data?.entries ?? [];
   const people = [...new Set(entries.map((e) => e.actor))].sort();
@@ -57,17 +53,7 @@ export function AuditPage() {
         </button>
       </PageHeader>
       <div class="toolbar">
-        <div class="field inline">
-          <label for="audit-channel">{t("audit.channel")}</label>
-          <select id="audit-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
-            <option value="">{t("audit.allChannels")}</option>
-            {rows.map((row) => (
-              <option key={row.name} value={row.name}>
-                {row.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChannelSelect id="audit-channel" label={t("audit.channel")} allLabel={t("audit.allChannels")} value={channel} onChange={setChannel} />
         <div class="field inline">
           <label for="audit-actor">{t("audit.person")}</label>
           <input id="audit-actor" list="audit-people" value={actor} onInput={(e) => setActor(e.currentTarget.value)} />
@@ -96,13 +82,7 @@ export function AuditPage() {
             </tr>
           </thead>
           <tbody>
-            {!loading && entries.length === 0 && (
-              <tr>
-                <td colSpan={6} class="muted">
-                  {t("audit.none")}
-                </td>
-              </tr>
-            )}
+            {!loading && entries.length === 0 && <EmptyRow cols={6} text={t("audit.none")} />}
             {entries.map((entry) => (
               <tr key={entry.id} data-action={entry.action}>
                 <td class="nowrap">{formatDateTime(entry.at, lang, true)}</td>

@@ -17,6 +17,9 @@ import { session } from "../lib/session";
 import { useStore } from "../lib/store";
 import { useLoad } from "../lib/use-load";
 
+/** The pages a channel card links to, to work on that channel. */
+const LINKS: Page[] = ["story", "signage", "review", "releases"];
+
 type Row = { channel: ChannelRow; draft: Draft | null; error: ApiError | null };
 
 async function drafts(rows: ChannelRow[]): Promise<Row[]> {
@@ -43,13 +46,6 @@ export function OverviewPage() {
   const { rows, error: listError } = useStore(channels);
   const { me } = useStore(session);
   const { data, error } = useLoad(() => drafts(rows), [rows]);
-
-  const links: Array<{ page: Page; key: "nav.story" | "nav.signage" | "nav.review" | "nav.releases" }> = [
-    { page: "story", key: "nav.story" },
-    { page: "signage", key: "nav.signage" },
-    { page: "review", key: "nav.review" },
-    { page: "releases", key: "nav.releases" },
-  ];
 
   return (
     <>
@@ -124,16 +120,16 @@ export function OverviewPage() {
               </dl>
               {error && <ErrorNotice error={error} />}
               <div class="quick-links">
-                {links.map(({ page, key }) => (
+                {LINKS.map((page) => (
                   <a
                     key={page}
                     class="button small"
                     href={href(page)}
-                    aria-label={`${t(key)} · ${channel.name}`}
+                    aria-label={`${t(`nav.${page}`)} · ${channel.name}`}
                     onClick={() => chooseChannel(channel.name)}
                   >
                     <Icon name={page} />
-                    <span>{t(key)}</span>
+                    <span>{t(`nav.${page}`)}</span>
                   </a>
                 ))}
               </div>

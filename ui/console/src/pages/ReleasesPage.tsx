@@ -2,7 +2,6 @@
 // rollback publishes its content again as a new version), after confirming.
 
 import { useState } from "preact/hooks";
-import type { ApiError } from "../api/client";
 import { listReleases, rollback } from "../api/routes";
 import type { Published, ReleaseRow } from "../api/types";
 import { ConfirmDialog } from "../components/Dialog";
@@ -14,6 +13,7 @@ import { useLang, useT } from "../i18n";
 import { loadChannels } from "../lib/channels";
 import { loadDraft } from "../lib/draft";
 import { formatDateTime } from "../lib/format";
+import { useAction } from "../lib/use-action";
 import { useChannel } from "../lib/use-channel";
 import { useLoad } from "../lib/use-load";
 
@@ -23,27 +23,23 @@ export function ReleasesPage() {
   const { channel, me, canApprove } = useChannel();
   const { data, error, loading, reload } = useLoad(() => listReleases(channel), [channel]);
   const [target, setTarget] = useState<ReleaseRow | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: failure, run } = useAction();
   const [result, setResult] = useState<Published | null>(null);
-  const [failure, setFailure] = useState<ApiError | null>(null);
   const releases = data?.releases ?? [];
 
   async function confirm() {
     if (!target) return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      setResult(await rollback(channel, target.version));
-      setTarget(null);
+    await run(async () => {
+      // The confirmation closes whether the rollback went through or not.
+      try {
+        setResult(await rollback(channel, target.version));
+      } finally {
+        setTarget(null);
+      }
       reload();
       void loadChannels(me);
       void loadDraft(channel, true);
-    } catch (e) {
-      setFailure(e as ApiError);
-      setTarget(null);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -3,7 +3,6 @@
 // withdraw the one on air, each after a confirmation. Everyone else reads.
 
 import { useEffect, useState } from "preact/hooks";
-import type { ApiError } from "../../api/client";
 import { getDraft, getEmergency, withdrawEmergency } from "../../api/routes";
 import type { EmergencyState, LocaleInfo } from "../../api/types";
 import { ConfirmDialog } from "../../components/Dialog";
@@ -13,10 +12,12 @@ import { Notice } from "../../components/Notice";
 import { PageHeader } from "../../components/PageHeader";
 import { useLang, useT } from "../../i18n";
 import { formatDateTime, formatTime, formatUntil, parseTime } from "../../lib/format";
+import { useAction } from "../../lib/use-action";
 import { useChannel } from "../../lib/use-channel";
 import { useLoad } from "../../lib/use-load";
+import { useNow } from "../../lib/use-now";
 import { EmergencyPreview, type Line } from "./EmergencyPreview";
-import { RaiseForm, useNow } from "./RaiseForm";
+import { RaiseForm } from "./RaiseForm";
 
 const FIRST: LocaleInfo[] = [
   { tag: "vi", name: "Tiếng Việt" },
@@ -134,8 +135,7 @@ export function EmergencyPage() {
   const locales = useLoad(() => (channel ? channelLocales(channel) : Promise.resolve(FIRST)), [channel]);
   const [done, setDone] = useState<string | null>(null);
   const [withdrawing, setWithdrawing] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const { busy, error: failure, setError: setFailure, run } = useAction();
 
   // Others may raise or withdraw too, and a message comes down by itself: look again
   // every 30 s, and just after the one on air expires.
@@ -154,19 +154,17 @@ export function EmergencyPage() {
   }, [channel]);
 
   async function withdraw() {
-    setBusy(true);
     setDone(null);
-    setFailure(null);
-    try {
-      await withdrawEmergency(channel);
-      setDone(t("emergency.withdrawn"));
-      reload();
-    } catch (e) {
-      setFailure(e as ApiError);
-    } finally {
-      setBusy(false);
-      setWithdrawing(false);
-    }
+    await run(async () => {
+      // The confirmation closes whether the withdrawal went through or not.
+      try {
+        await withdrawEmergency(channel);
+        setDone(t("emergency.withdrawn"));
+        reload();
+      } finally {
+        setWithdrawing(false);
+      }
+    });
   }
 
   const order = locales.data ?? FIRST;

@@ -3,8 +3,7 @@
 // preview of the screen, and a confirmation naming the channel before it goes out.
 // The server is the judge of what is valid; its reason is shown as it says it.
 
-import { useEffect, useState } from "preact/hooks";
-import type { ApiError } from "../../api/client";
+import { useState } from "preact/hooks";
 import { raiseEmergency } from "../../api/routes";
 import type { Issued, LocaleInfo } from "../../api/types";
 import { ConfirmDialog } from "../../components/Dialog";
@@ -12,9 +11,11 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { Icon } from "../../components/Icon";
 import { useLang, useT } from "../../i18n";
 import { charCount, formatTime, formatUntil, minutesToEndOfDay } from "../../lib/format";
+import { useAction } from "../../lib/use-action";
+import { useNow } from "../../lib/use-now";
 import { EmergencyPreview, type Line } from "./EmergencyPreview";
 
-export const MAX_CHARS = 280;
+const MAX_CHARS = 280;
 const MAX_MINUTES = 1440;
 
 type Choice = "15" | "60" | "240" | "eod" | "custom";
@@ -25,16 +26,6 @@ const PRESETS: Array<{ choice: Choice; key: "emergency.d15" | "emergency.d60" | 
   { choice: "eod", key: "emergency.dEndOfDay" },
   { choice: "custom", key: "emergency.dCustom" },
 ];
-
-/** The clock, ticking every `ms`, for times that depend on now. */
-export function useNow(ms: number): Date {
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(new Date()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
-}
 
 function minutesOf(choice: Choice, custom: string, now: Date): number {
   if (choice === "eod") return minutesToEndOfDay(now);
@@ -61,8 +52,7 @@ export function RaiseForm({ channel, locales, active, onSend, onRaised }: Props)
   const [choice, setChoice] = useState<Choice>("15");
   const [custom, setCustom] = useState("30");
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [needText, setNeedText] = useState(false);
 
   const minutes = minutesOf(choice, custom, now);
@@ -81,18 +71,17 @@ export function RaiseForm({ channel, locales, active, onSend, onRaised }: Props)
   }
 
   async function raise() {
-    setBusy(true);
     onSend();
-    try {
-      const issued = await raiseEmergency(channel, body);
-      setTexts({});
-      onRaised(issued);
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-      setConfirming(false);
-    }
+    await run(async () => {
+      // The confirmation closes whether the message went out or not.
+      try {
+        const issued = await raiseEmergency(channel, body);
+        setTexts({});
+        onRaised(issued);
+      } finally {
+        setConfirming(false);
+      }
+    });
   }
 
   return (

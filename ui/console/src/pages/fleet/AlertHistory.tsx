@@ -2,6 +2,7 @@
 // was raised and cleared, and when the webhook took it.
 
 import type { FleetAlert } from "../../api/types";
+import { EmptyRow } from "../../components/EmptyRow";
 import { useLang, useT } from "../../i18n";
 import { formatDateTime } from "../../lib/format";
 
@@ -27,13 +28,7 @@ export function AlertHistory({ alerts, loading }: { alerts: FleetAlert[]; loadin
             </tr>
           </thead>
           <tbody>
-            {!loading && alerts.length === 0 && (
-              <tr>
-                <td colSpan={6} class="muted">
-                  {t("alerts.none")}
-                </td>
-              </tr>
-            )}
+            {!loading && alerts.length === 0 && <EmptyRow cols={6} text={t("alerts.none")} />}
             {alerts.map((alert) => (
               <tr key={alert.id} data-alert={alert.id} data-device={alert.device} data-state={alert.cleared_at ? "cleared" : "open"}>
                 <td data-label={t("alerts.device")}>

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { listAlerts } from "../../api/routes";
 import type { FleetScreen, ScreenStatus } from "../../api/types";
+import { ChannelSelect } from "../../components/ChannelSelect";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Icon } from "../../components/Icon";
 import { Notice } from "../../components/Notice";
@@ -26,7 +27,7 @@ export function FleetPage() {
   const t = useT();
   const lang = useLang();
   const { me } = useStore(session);
-  const { rows, current } = useStore(channels);
+  const { current } = useStore(channels);
   const { data, error } = useFleet(PAGE_POLL_MS);
   // Every channel at first (the banner's screens may be on any); choosing one here
   // chooses it in the header too, and the header's choice filters here.
@@ -115,27 +116,18 @@ export function FleetPage() {
         </>
       )}
       <div class="toolbar fleet-filters" role="group" aria-label={t("fleet.filters")}>
-        <div class="field inline">
-          <label for="fleet-channel">{t("fleet.channel")}</label>
-          <select
-            id="fleet-channel"
-            value={all ? "" : current}
-            onChange={(e) => {
-              const value = e.currentTarget.value;
-              if (!value) return setAll(true);
-              setAll(false);
-              shownChannel.current = value;
-              chooseChannel(value);
-            }}
-          >
-            <option value="">{t("fleet.allChannels")}</option>
-            {rows.map((row) => (
-              <option key={row.name} value={row.name}>
-                {row.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ChannelSelect
+          id="fleet-channel"
+          label={t("fleet.channel")}
+          allLabel={t("fleet.allChannels")}
+          value={all ? "" : current}
+          onChange={(value) => {
+            if (!value) return setAll(true);
+            setAll(false);
+            shownChannel.current = value;
+            chooseChannel(value);
+          }}
+        />
         <div class="field inline">
           <label for="fleet-status">{t("fleet.status")}</label>
           <select id="fleet-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as ScreenStatus | "")}>

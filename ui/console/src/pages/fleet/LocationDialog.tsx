@@ -1,34 +1,27 @@
 // Where a screen stands (admins): a short text the fleet page and the alerts show.
 
 import { useState } from "preact/hooks";
-import type { ApiError } from "../../api/client";
 import { changeScreen } from "../../api/routes";
 import type { FleetScreen } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useT } from "../../i18n";
 import { charCount } from "../../lib/format";
+import { useAction } from "../../lib/use-action";
 
 const MAX = 120;
 
 export function LocationDialog({ screen, onDone, onClose }: { screen: FleetScreen; onDone: (saved: FleetScreen) => void; onClose: () => void }) {
   const t = useT();
   const [location, setValue] = useState(screen.location ?? "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
   const count = charCount(location);
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       onDone(await changeScreen(screen.id, { location: location.trim() || null }));
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

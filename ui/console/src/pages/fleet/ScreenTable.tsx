@@ -7,7 +7,7 @@ import { useLang, useT } from "../../i18n";
 import { formatBytes, formatDateTime, formatTime } from "../../lib/format";
 import { LOW_DISK_BYTES, ago, isBehind, onScreen, secondsBetween } from "./facts";
 
-export function StatusBadge({ status }: { status: ScreenStatus }) {
+function StatusBadge({ status }: { status: ScreenStatus }) {
   const t = useT();
   return (
     <span class={`badge status-${status}`} data-testid="screen-status" data-status={status}>

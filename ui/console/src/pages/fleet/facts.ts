@@ -41,7 +41,7 @@ export function span(t: T, seconds: number): string {
   return t("span.hours", { n: Math.round(seconds / 3600) });
 }
 
-export type OnScreen = { playlist: string | null; item: string | null; since: string | null };
+type OnScreen = { playlist: string | null; item: string | null; since: string | null };
 
 const text = (value: unknown): string | null => (typeof value === "string" && value.trim() ? value : typeof value === "number" ? String(value) : null);
 

@@ -1,7 +1,7 @@
 // The media library: upload, search and filter, thumbnails with what the server found
 // out about each file, and where each one is used.
 
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { fileUrl, listMedia } from "../../api/routes";
 import type { MediaItem, MediaKind } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -12,6 +12,7 @@ import { useLang, useT } from "../../i18n";
 import { formatDateTime } from "../../lib/format";
 import { session } from "../../lib/session";
 import { useStore } from "../../lib/store";
+import { useDebounced } from "../../lib/use-debounced";
 import { useLoad } from "../../lib/use-load";
 import { kindKey } from "../../lib/kinds";
 import { UploadPanel } from "./UploadPanel";
@@ -64,13 +65,9 @@ export function MediaPage() {
   const t = useT();
   const { me } = useStore(session);
   const [q, setQ] = useState("");
-  const [query, setQuery] = useState("");
   const [kind, setKind] = useState<MediaKind | "">("");
   // Search as the person types, a moment after they stop.
-  useEffect(() => {
-    const timer = setTimeout(() => setQuery(q.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [q]);
+  const query = useDebounced(q, 250).trim();
   const { data, error, loading, reload } = useLoad(() => listMedia(query, kind), [query, kind]);
   const mayUpload = !!me && (me.is_admin || me.roles.some((g) => g.role !== "viewer"));
   const items = data?.media ?? [];

@@ -10,7 +10,7 @@ const SEP = " › ";
 const CHANGE_KEYS: Record<ChangeKind, Key> = { added: "review.kind.added", removed: "review.kind.removed", changed: "review.kind.changed" };
 
 /** `chapter "a" › scene "b" › title [en]` → group, field and locale. */
-export function splitPlace(place: string): { group: string; field: string; locale: string | null } {
+function splitPlace(place: string): { group: string; field: string; locale: string | null } {
   const parts = place.split(SEP);
   let last = parts.length > 1 ? parts.pop()! : parts[0];
   const group = parts.length > 0 && place.includes(SEP) ? parts.join(SEP) : last;

@@ -3,7 +3,6 @@
 // get a publish button; the server refuses them all the same.
 
 import { useEffect, useState } from "preact/hooks";
-import { ApiError } from "../../api/client";
 import { approveDraft, getReview, rejectDraft, submitDraft } from "../../api/routes";
 import type { Published } from "../../api/types";
 import { ConfirmDialog } from "../../components/Dialog";
@@ -17,6 +16,7 @@ import { loadChannels } from "../../lib/channels";
 import { draftChanged, draftStore, loadDraft, save } from "../../lib/draft";
 import { formatDateTime } from "../../lib/format";
 import { useStore } from "../../lib/store";
+import { useAction } from "../../lib/use-action";
 import { useChannel } from "../../lib/use-channel";
 import { useLoad } from "../../lib/use-load";
 import { DiffView } from "./DiffView";
@@ -28,8 +28,7 @@ export function ReviewPage() {
   const state = useStore(draftStore(channel));
   const review = useLoad(() => getReview(channel), [channel, state.server?.revision, state.server?.state]);
   const [note, setNote] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [published, setPublished] = useState<Published | null>(null);
   const [done, setDone] = useState<"submitted" | "rejected" | null>(null);
   const [confirming, setConfirming] = useState(false);
@@ -48,33 +47,22 @@ export function ReviewPage() {
   const inReview = draft.state === "in_review";
   const ownChange = draft.editors.includes(me.name) || draft.submitted_by === me.name;
 
-  async function act(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
-  }
   const submit = () =>
-    act(async () => {
+    run(async () => {
       const next = await submitDraft(channel, { revision: draft.revision, note: note.trim() });
       draftChanged(channel, next);
       setNote("");
       setDone("submitted");
     });
   const reject = () =>
-    act(async () => {
+    run(async () => {
       const next = await rejectDraft(channel, { revision: draft.revision, note: note.trim() });
       draftChanged(channel, next);
       setNote("");
       setDone("rejected");
     });
   const approve = () =>
-    act(async () => {
+    run(async () => {
       setConfirming(false);
       const result = await approveDraft(channel, { revision: draft.revision });
       setPublished(result);

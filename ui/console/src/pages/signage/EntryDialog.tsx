@@ -5,9 +5,8 @@ import { useState } from "preact/hooks";
 import type { Day, ScheduleEntry } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { useT } from "../../i18n";
-import { DAYS, minutesOf } from "../../lib/week";
+import { DAYS, hhmm, minutesOf } from "../../lib/week";
 
-const hhmm = (time: string) => time.slice(0, 5);
 const withSeconds = (time: string) => (time.length === 5 ? `${time}:00` : time);
 
 export function EntryDialog({

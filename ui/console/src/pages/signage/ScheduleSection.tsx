@@ -3,10 +3,11 @@
 
 import { useState } from "preact/hooks";
 import type { ContentPack, ScheduleEntry, Signage } from "../../api/types";
+import { EmptyRow } from "../../components/EmptyRow";
 import { Icon } from "../../components/Icon";
 import { Notice } from "../../components/Notice";
 import { useT } from "../../i18n";
-import { conflicts, dateOf, dayNumber, DAYS, mondayOf, planWeek, timeOf, todayInVietnam } from "../../lib/week";
+import { conflicts, dateOf, dayNumber, DAYS, endTime, hhmm, mondayOf, planWeek, timeOf, todayInVietnam } from "../../lib/week";
 import { EntryDialog } from "./EntryDialog";
 import { WeekCalendar } from "./WeekCalendar";
 
@@ -24,7 +25,8 @@ export function ScheduleSection({
   const [editing, setEditing] = useState<number | "new" | null>(null);
   const { schedule } = signage;
   const playlists = signage.playlists.map((p) => p.id);
-  const found = conflicts(planWeek(schedule, monday));
+  const plan = planWeek(schedule, monday);
+  const found = conflicts(plan);
   const sunday = dateOf(dayNumber(monday) + 6);
   const changeSchedule = (change: (s: Signage) => void) => edit((p) => p.signage && change(p.signage));
 
@@ -32,7 +34,7 @@ export function ScheduleSection({
     entry.days.length === 0 || entry.days.length === 7 ? t("schedule.everyDay") : entry.days.map((d) => t(`dayShort.${d}`)).join(", ");
   const windowText = (entry: ScheduleEntry) => {
     if (!entry.window) return t("schedule.wholeDay");
-    const [s, e] = [entry.window.start.slice(0, 5), entry.window.end.slice(0, 5)];
+    const [s, e] = [hhmm(entry.window.start), hhmm(entry.window.end)];
     return e <= s ? `${s}–${e} (${t("schedule.nextDay")})` : `${s}–${e}`;
   };
   const datesText = (entry: ScheduleEntry) =>
@@ -86,7 +88,7 @@ export function ScheduleSection({
         <span class="legend-fallback">{t("calendar.fallbackLegend", { id: schedule.fallback })}</span>
         <span class="legend-conflict">{t("calendar.conflictLegend")}</span>
       </div>
-      <WeekCalendar schedule={schedule} playlists={playlists} monday={monday} onPick={(i) => !disabled && setEditing(i)} />
+      <WeekCalendar schedule={schedule} playlists={playlists} plan={plan} onPick={(i) => !disabled && setEditing(i)} />
       {found.length > 0 && (
         <Notice kind="warning" title={t("calendar.conflicts", { n: found.length })} testId="conflicts">
           <ul>
@@ -95,7 +97,7 @@ export function ScheduleSection({
                 {t("calendar.conflictLine", {
                   day: t(`day.${DAYS[c.day]}`),
                   start: timeOf(c.start),
-                  end: c.end === 1440 ? "24:00" : timeOf(c.end),
+                  end: endTime(c.end),
                   list: c.entries.map((e) => `#${e + 1} ${schedule.entries[e].playlist}`).join(", "),
                   priority: schedule.entries[c.entries[0]].priority,
                 })}
@@ -119,13 +121,7 @@ export function ScheduleSection({
             </tr>
           </thead>
           <tbody>
-            {schedule.entries.length === 0 && (
-              <tr>
-                <td colSpan={7} class="muted">
-                  {t("schedule.noEntries", { id: schedule.fallback })}
-                </td>
-              </tr>
-            )}
+            {schedule.entries.length === 0 && <EmptyRow cols={7} text={t("schedule.noEntries", { id: schedule.fallback })} />}
             {schedule.entries.map((entry, i) => (
               <tr key={i}>
                 <td>{i + 1}</td>

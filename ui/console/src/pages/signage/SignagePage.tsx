@@ -9,9 +9,9 @@ import { PageHeader } from "../../components/PageHeader";
 import { SaveBar } from "../../components/SaveBar";
 import { useT } from "../../i18n";
 import { draftStore, editDraft, loadDraft } from "../../lib/draft";
-import { isSlug } from "../../lib/slug";
 import { useStore } from "../../lib/store";
 import { useChannel } from "../../lib/use-channel";
+import { idProblem } from "../story/IdField";
 import { PlaylistEditor } from "./PlaylistEditor";
 import { ScheduleSection } from "./ScheduleSection";
 
@@ -56,7 +56,7 @@ export function SignagePage() {
   const playlist = signage.playlists[index];
   const ids = signage.playlists.map((p) => p.id);
   const used = (id: string) => signage.schedule.fallback === id || signage.schedule.entries.some((e) => e.playlist === id);
-  const idProblem = newId && (!isSlug(newId) ? t("story.idRule") : ids.includes(newId) ? t("story.idTaken") : null);
+  const newIdProblem = newId && idProblem(newId, ids, t);
 
   return (
     <>
@@ -80,20 +80,20 @@ export function SignagePage() {
               class="new-playlist"
               onSubmit={(e) => {
                 e.preventDefault();
-                if (!newId || idProblem) return;
+                if (!newId || newIdProblem) return;
                 edit((p) => p.signage!.playlists.push({ id: newId, items: [] }));
                 setSelected(signage.playlists.length);
                 setNewId("");
               }}
             >
-              <div class={idProblem ? "field invalid" : "field"}>
+              <div class={newIdProblem ? "field invalid" : "field"}>
                 <label for="new-playlist">{t("signage.newPlaylist")}</label>
                 <input id="new-playlist" value={newId} spellcheck={false} onInput={(e) => setNewId(e.currentTarget.value.trim())} aria-describedby="new-playlist-hint" />
-                <p id="new-playlist-hint" class={idProblem ? "field-error" : "hint"}>
-                  {idProblem || t("story.idHint")}
+                <p id="new-playlist-hint" class={newIdProblem ? "field-error" : "hint"}>
+                  {newIdProblem || t("story.idHint")}
                 </p>
               </div>
-              <button type="submit" class="button small" disabled={!newId || !!idProblem}>
+              <button type="submit" class="button small" disabled={!newId || !!newIdProblem}>
                 <Icon name="plus" />
                 {t("signage.addPlaylist")}
               </button>

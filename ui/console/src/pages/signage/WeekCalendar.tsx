@@ -3,13 +3,13 @@
 
 import type { Schedule } from "../../api/types";
 import { Icon } from "../../components/Icon";
-import { useLang, useT } from "../../i18n";
-import { DAYS, planWeek, timeOf, type Block } from "../../lib/week";
+import { useT } from "../../i18n";
+import { DAYS, endTime, timeOf, type Block, type WeekPlan } from "../../lib/week";
 
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 /** A steady colour per playlist (index into the CSS palette). */
-export function colourOf(playlist: string, all: string[]): number {
+function colourOf(playlist: string, all: string[]): number {
   const i = all.indexOf(playlist);
   return (i < 0 ? 0 : i) % 6;
 }
@@ -17,28 +17,27 @@ export function colourOf(playlist: string, all: string[]): number {
 export function WeekCalendar({
   schedule,
   playlists,
-  monday,
+  plan,
   onPick,
 }: {
   schedule: Schedule;
   playlists: string[];
-  monday: string;
+  /** The schedule's plan of the week shown. */
+  plan: WeekPlan;
   onPick: (entry: number) => void;
 }) {
   const t = useT();
-  const lang = useLang();
-  const plan = planWeek(schedule, monday);
   const dayName = (d: number) => t(`day.${DAYS[d]}`);
   const dateLabel = (date: string) => {
     const [, m, d] = date.split("-");
-    return lang === "vi" ? `${d}/${m}` : `${d}/${m}`;
+    return `${d}/${m}`;
   };
   const describe = (b: Block) =>
     t("calendar.block", {
       playlist: b.playlist,
       day: dayName(b.day),
       start: timeOf(b.start),
-      end: b.end === 1440 ? "24:00" : timeOf(b.end),
+      end: endTime(b.end),
       priority: schedule.entries[b.entry].priority,
     }) + (b.conflict ? ` — ${t("calendar.conflict")}` : "");
 
@@ -79,7 +78,7 @@ export function WeekCalendar({
                   {b.conflict && <Icon name="warning" size={12} />}
                   <span class="cal-name">{b.playlist}</span>{" "}
                   <span class={b.end - b.start >= 90 ? "cal-time" : "visually-hidden"}>
-                    {timeOf(b.start)}–{b.end === 1440 ? "24:00" : timeOf(b.end)}
+                    {timeOf(b.start)}–{endTime(b.end)}
                   </span>
                   <span class="visually-hidden">
                     {`, ${dayName(b.day)}, ${t("schedule.priority")} ${schedule.entries[b.entry].priority}`}

@@ -7,6 +7,7 @@ import { MediaSlot } from "../../components/MediaPicker";
 import { Notice } from "../../components/Notice";
 import { QrCode } from "../../components/QrCode";
 import { useT } from "../../i18n";
+import { stripMarks } from "../../lib/format";
 import { useLibrary } from "../../lib/library";
 import { brochureMissing } from "../../lib/locales";
 
@@ -15,7 +16,7 @@ const SAMPLE_BASE = "http://192.168.1.20:8088";
 
 /** A file name a phone may save under: letters, digits, "-", "_", ".", ending in .pdf. */
 function safeFileName(name: string, fallback: string): string {
-  const base = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D");
+  const base = stripMarks(name);
   const clean = base.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+/, "");
   const named = clean.toLowerCase().endsWith(".pdf") ? clean : `${clean || fallback}.pdf`;
   return named.slice(-120);

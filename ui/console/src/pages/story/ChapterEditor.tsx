@@ -4,7 +4,6 @@ import type { Chapter, LocaleInfo } from "../../api/types";
 import { LocaleText } from "../../components/LocaleFields";
 import { MediaSlot } from "../../components/MediaPicker";
 import { useT } from "../../i18n";
-import { isSlug } from "../../lib/slug";
 import { IdField } from "./IdField";
 
 type Props = {
@@ -17,14 +16,13 @@ type Props = {
 
 export function ChapterEditor({ chapter, locales, disabled, siblings, edit }: Props) {
   const t = useT();
-  const idProblem = !isSlug(chapter.id) ? t("story.idRule") : siblings.includes(chapter.id) ? t("story.idTaken") : null;
   const accent = chapter.accent ?? "";
   return (
     <section class="editor" aria-labelledby="chapter-heading" data-testid="chapter-editor">
       <div class="editor-head">
         <h2 id="chapter-heading">{t("story.chapter")}: {chapter.id}</h2>
       </div>
-      <IdField id="chapter-id" value={chapter.id} problem={idProblem} disabled={disabled} onChange={(id) => edit((c) => (c.id = id))} />
+      <IdField id="chapter-id" value={chapter.id} taken={siblings} disabled={disabled} onChange={(id) => edit((c) => (c.id = id))} />
       <LocaleText
         id="chapter-title"
         label={t("story.title")}

@@ -6,7 +6,6 @@ import { LocaleList, LocaleText } from "../../components/LocaleFields";
 import { MediaSlot } from "../../components/MediaPicker";
 import { useT } from "../../i18n";
 import { sceneMissing } from "../../lib/locales";
-import { isSlug } from "../../lib/slug";
 import { IdField } from "./IdField";
 
 type Props = {
@@ -21,7 +20,6 @@ type Props = {
 export function SceneEditor({ scene, chapterTitle, locales, disabled, edit, siblings }: Props) {
   const t = useT();
   const missing = sceneMissing(scene, locales.map((l) => l.tag));
-  const idProblem = !isSlug(scene.id) ? t("story.idRule") : siblings.includes(scene.id) ? t("story.idTaken") : null;
   return (
     <section class="editor" aria-labelledby="scene-heading" data-testid="scene-editor">
       <div class="editor-head">
@@ -35,7 +33,7 @@ export function SceneEditor({ scene, chapterTitle, locales, disabled, edit, sibl
           </span>
         )}
       </div>
-      <IdField id="scene-id" value={scene.id} problem={idProblem} disabled={disabled} onChange={(id) => edit((s) => (s.id = id))} />
+      <IdField id="scene-id" value={scene.id} taken={siblings} disabled={disabled} onChange={(id) => edit((s) => (s.id = id))} />
       <LocaleText
         id="scene-title"
         label={t("story.title")}

@@ -1,12 +1,12 @@
 // Adds a person, changes their roles, or sets a new password (which also unlocks).
 
 import { useState } from "preact/hooks";
-import type { ApiError } from "../../api/client";
 import { changeUser, createUser } from "../../api/routes";
 import type { RoleGrant, User } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useT } from "../../i18n";
+import { useAction } from "../../lib/use-action";
 import { RolesEditor } from "./RolesEditor";
 
 export type UserDialogMode = { kind: "add" } | { kind: "roles"; user: User } | { kind: "password"; user: User };
@@ -18,15 +18,12 @@ export function UserDialog({ mode, channels, onDone, onClose }: { mode: UserDial
   const [password, setPassword] = useState("");
   const [isAdmin, setIsAdmin] = useState(user?.is_admin ?? false);
   const [roles, setRoles] = useState<RoleGrant[]>(user?.roles ?? []);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
   const short = mode.kind !== "roles" && password.length > 0 && password.length < 10;
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved =
         mode.kind === "add"
           ? await createUser({ name: name.trim(), password, is_admin: isAdmin, roles })
@@ -34,11 +31,7 @@ export function UserDialog({ mode, channels, onDone, onClose }: { mode: UserDial
             ? await changeUser(mode.user.name, { is_admin: isAdmin, roles })
             : await changeUser(mode.user.name, { is_admin: mode.user.is_admin, roles: mode.user.roles, password });
       onDone(saved);
-    } catch (e) {
-      setError(e as ApiError);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const title =
