@@ -2,7 +2,7 @@
 // trusting the server's own key. `kioskctl sync --once` fetches and activates but
 // reports nothing; the kiosk app's sync loop sends a heartbeat after every round,
 // and `report()` sends that heartbeat the same way (POST /v1/reports, the device's
-// token) from what the screen holds.
+// token) from what the screen holds; `sendEvents()` reports what visitors did.
 
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, statfsSync, writeFileSync } from "node:fs";
@@ -76,6 +76,18 @@ export async function enrolDevice(server, channel, name) {
         body: JSON.stringify({ heartbeat, events: [] }),
       });
       if (!answer.ok) throw new Error(`report: ${answer.status} ${await answer.text()}`);
+    },
+    /**
+     * Events as a kiosk reports them (POST /v1/reports, this screen's token), with a
+     * heartbeat of now: `[{ id, kind, at, data }]`.
+     */
+    async sendEvents(events) {
+      const answer = await fetch(`${server.url}/v1/reports`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ heartbeat: { at: new Date().toISOString() }, events }),
+      });
+      if (!answer.ok) throw new Error(`report of ${events.length} events: ${answer.status} ${await answer.text()}`);
     },
     /** The channel's emergency message as this screen fetches it (its own token), or null when there never was one. */
     async emergency() {

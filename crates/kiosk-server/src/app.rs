@@ -13,7 +13,7 @@ use crate::console::{audit, drafts, files, media, session, surveys, tokens, uplo
 use crate::error::ApiError;
 use crate::settings::MAX_JSON_BYTES;
 use crate::state::AppState;
-use crate::{admin, device, emergency, events, fleet};
+use crate::{admin, device, emergency, events, fleet, reports};
 
 async fn not_found() -> ApiError {
     ApiError::not_found("not_found", "no such route; see docs/device-api.md")
@@ -58,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/fleet", get(fleet::routes::fleet))
         .route("/v1/admin/alerts", get(fleet::routes::alerts))
         .route("/v1/admin/events", get(admin::query_events))
+        .route("/v1/admin/reports/{report}", get(reports::routes::report))
+        .route("/v1/admin/yearly-report", get(reports::routes::yearly))
         .route("/v1/session", post(session::sign_in).get(session::current).delete(session::sign_out))
         .route("/v1/admin/users", get(users::list).post(users::create))
         .route("/v1/admin/users/{name}", put(users::change))

@@ -168,8 +168,10 @@ pub struct EventRow {
     pub id: String,
     /// What happened.
     pub kind: String,
-    /// When, RFC 3339.
+    /// When, RFC 3339, by the device's clock.
     pub at: String,
+    /// When by the server's clock ([`crate::reports::skew`]), as reports count it.
+    pub counted_at: Timestamp,
     /// Details, JSON text.
     pub data: String,
 }

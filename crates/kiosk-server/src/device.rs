@@ -18,6 +18,7 @@ use crate::blob_store::StoredBlob;
 use crate::db::{EventRow, sortable_time};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
+use crate::reports::skew;
 use crate::state::AppState;
 
 /// Blobs up to this size (pictures, brochures, short films) are read in one go
@@ -170,6 +171,8 @@ pub async fn report(
             format!("send at most {MAX_EVENTS_PER_REPORT} events per report"),
         ));
     }
+    let server_now = state.clock.now();
+    let offset = skew::offset(report.heartbeat.as_ref().and_then(|h| h.at), server_now);
     let events = report
         .events
         .into_iter()
@@ -196,7 +199,8 @@ pub async fn report(
                     ),
                 ));
             }
-            Ok(EventRow { id: event.id, kind: event.kind, at: sortable_time(event.at), data })
+            let counted_at = skew::counted_at(event.at, offset, server_now);
+            Ok(EventRow { id: event.id, kind: event.kind, at: sortable_time(event.at), counted_at, data })
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let accepted = events.len();

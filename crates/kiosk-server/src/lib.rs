@@ -60,6 +60,7 @@ pub mod extract;
 pub mod fleet;
 pub mod memo;
 pub mod publish;
+pub mod reports;
 pub mod settings;
 pub mod signing;
 pub mod sqlite;

@@ -9,6 +9,10 @@
 //! `kiosk-server [--config FILE] user add [--admin] [--role CHANNEL=ROLE]... NAME`
 //! adds a staff member of the console; the password is asked for (twice) on a
 //! terminal, or read from the first line of standard input, and never printed.
+//!
+//! `kiosk-server [--config FILE] report yearly --year 2026 --out FILE.pdf [--lang vi|en]`
+//! writes the province's yearly report from the data folder (the server may be
+//! running meanwhile).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -21,6 +25,7 @@ use kiosk_server::console::db::{AuditEntry, RoleGrant};
 use kiosk_server::console::users::NewUser;
 use kiosk_server::settings::ConfigFile;
 use kiosk_server::sqlite::SqliteDb;
+use kiosk_yearly_report::Lang;
 use std::io::IsTerminal;
 
 /// The central server of the Bình Dương kiosk fleet.
@@ -39,6 +44,62 @@ enum Command {
     /// Staff of the console.
     #[command(subcommand)]
     User(UserCommand),
+    /// Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum ReportCommand {
+    /// Writes the yearly report for the province as a PDF.
+    Yearly {
+        /// The calendar year (days in the config's `report_zone`).
+        #[arg(long)]
+        year: i16,
+        /// The PDF file to write (replaced whole, never half-written).
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        /// Its language: vi or en.
+        #[arg(long, default_value = "vi", value_parser = parse_lang)]
+        lang: Lang,
+        /// Only this channel (default: every channel).
+        #[arg(long)]
+        channel: Option<String>,
+    },
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    text.parse::<Lang>().map_err(|e| e.to_string())
+}
+
+async fn yearly_report(
+    settings: &Settings,
+    year: i16,
+    out: &Path,
+    lang: Lang,
+    channel: Option<String>,
+) -> anyhow::Result<()> {
+    let state = kiosk_server::state::AppState::open(settings).await?;
+    if let Some(channel) = &channel {
+        state.require_channel(channel).await.map_err(|e| anyhow::anyhow!(e.message))?;
+    }
+    let report = kiosk_server::reports::yearly::gather(&state, year, channel.map(|c| vec![c]), lang)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let empty = report.is_empty();
+    let pdf = kiosk_server::reports::yearly::pdf(report, lang).await.map_err(anyhow::Error::msg)?;
+    let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(folder)
+        .with_context(|| format!("writing into {}", folder.display()))?;
+    file.write_all(&pdf)?;
+    file.as_file().sync_all()?;
+    file.persist(out).with_context(|| format!("writing {}", out.display()))?;
+    if empty {
+        eprintln!("kiosk-server: nothing was recorded in {year}; {} says so", out.display());
+    } else {
+        eprintln!("kiosk-server: wrote the yearly report for {year} to {}", out.display());
+    }
+    Ok(())
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -172,8 +233,14 @@ async fn main() -> anyhow::Result<()> {
             (DEFAULT_LISTEN.parse()?, Settings::new(dir, token))
         }
     };
-    if let Some(Command::User(UserCommand::Add { admin, roles, name })) = cli.command {
-        return add_user(&settings, admin, roles, name).await;
+    match cli.command {
+        Some(Command::User(UserCommand::Add { admin, roles, name })) => {
+            return add_user(&settings, admin, roles, name).await;
+        }
+        Some(Command::Report(ReportCommand::Yearly { year, out, lang, channel })) => {
+            return yearly_report(&settings, year, &out, lang, channel).await;
+        }
+        None => {}
     }
     if settings.console_dir.is_none() {
         settings.console_dir = default_console_dir();

@@ -4,9 +4,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use crate::clock::Clock;
+use crate::reports::Counting;
 
 /// The largest blob accepted by default: 2 GiB.
 pub const DEFAULT_MAX_BLOB_BYTES: u64 = 2 * 1024 * 1024 * 1024;
@@ -37,6 +39,8 @@ pub struct Settings {
     pub offline_after: Duration,
     /// Where new alerts are `POST`ed as JSON, if anywhere.
     pub alert_webhook: Option<String>,
+    /// The zone reports count days in (default `Asia/Ho_Chi_Minh`).
+    pub report_zone: TimeZone,
 }
 
 impl Settings {
@@ -52,7 +56,13 @@ impl Settings {
             console_dir: None,
             offline_after: Duration::from_secs(DEFAULT_OFFLINE_AFTER_S),
             alert_webhook: None,
+            report_zone: Counting::default().zone,
         }
+    }
+
+    /// How events and heartbeats are counted for reports.
+    pub fn counting(&self) -> Counting {
+        Counting { zone: self.report_zone.clone(), offline_after: self.offline_after }
     }
 
     /// The same settings, telling the time by `clock`.
@@ -71,6 +81,7 @@ impl Settings {
 /// max_blob_bytes = 2147483648   # optional
 /// console_dir = "/usr/share/binhduong-kiosk-server/console"   # optional
 /// offline_after_s = 600   # optional: a quiet screen is offline after this
+/// report_zone = "Asia/Ho_Chi_Minh"   # optional: reports count days in this zone
 ///
 /// [alerts]   # optional
 /// webhook = "http://10.0.0.5:9000/hooks/kiosk"   # new alerts are POSTed here
@@ -93,6 +104,9 @@ pub struct ConfigFile {
     /// Seconds a screen may stay quiet before it is offline.
     #[serde(default)]
     pub offline_after_s: Option<u64>,
+    /// The IANA time zone reports count days in.
+    #[serde(default)]
+    pub report_zone: Option<String>,
     /// Where alerts go.
     #[serde(default)]
     pub alerts: AlertsConfig,
@@ -124,6 +138,14 @@ impl ConfigFile {
                  put a relay on the same machine or network for https)"
             ));
         }
+        if let Some(zone) = &config.report_zone
+            && TimeZone::get(zone).is_err()
+        {
+            return Err(format!(
+                "report_zone = {zone:?}: give an IANA time zone such as \"Asia/Ho_Chi_Minh\" \
+                 (the tzdata package lists them)"
+            ));
+        }
         Ok(config)
     }
 
@@ -138,6 +160,9 @@ impl ConfigFile {
             settings.offline_after = Duration::from_secs(secs);
         }
         settings.alert_webhook = self.alerts.webhook.clone();
+        if let Some(zone) = self.report_zone.as_deref().and_then(|z| TimeZone::get(z).ok()) {
+            settings.report_zone = zone;
+        }
         settings
     }
 }
@@ -170,10 +195,14 @@ mod tests {
         assert_eq!(settings.offline_after, Duration::from_secs(120));
         assert_eq!(settings.alert_webhook.as_deref(), Some("http://127.0.0.1:9/h"));
         assert_eq!(ConfigFile::parse(head).unwrap().settings().offline_after, Duration::from_secs(600));
+        let tokyo = ConfigFile::parse(&format!("{head}report_zone = \"Asia/Tokyo\"\n")).unwrap().settings();
+        assert_eq!(tokyo.counting().zone.iana_name(), Some("Asia/Tokyo"));
+        assert_eq!(tokyo.counting().offline_after, Duration::from_secs(600));
         for (text, says) in [
             ("offline_after_s = 3\n", "10 seconds to 7 days"),
             ("[alerts]\nwebhook = \"ftp://x\"\n", "give an http:// URL"),
             ("[alerts]\nmail = \"a@b\"\n", "unknown field"),
+            ("report_zone = \"Mars/Olympus\"\n", "give an IANA time zone"),
         ] {
             let err = ConfigFile::parse(&format!("{head}{text}")).unwrap_err();
             assert!(err.contains(says), "{text}: {err}");

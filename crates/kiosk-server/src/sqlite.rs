@@ -12,6 +12,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::clock::Clock;
 use crate::db::*;
+use crate::reports::Counting;
+use crate::reports::sqlite::{count_event, credit_uptime, rebuild_if_needed};
 
 /// The schema, one step per entry, applied in order. Append only.
 pub const MIGRATIONS: &[&str] = &[
@@ -177,6 +179,57 @@ pub const MIGRATIONS: &[&str] = &[
         notified_at TEXT
     );
     CREATE UNIQUE INDEX fleet_alerts_one_open ON fleet_alerts (device, kind) WHERE cleared_at IS NULL;",
+    // 7: reports: when each event happened by the server's clock, the daily
+    // counts per channel and per screen kept as events arrive, each screen's
+    // up time per day, the zone days are counted in, and the country a screen
+    // stands in. Per screen the counts are also kept per month, so a report
+    // over months reads a row per screen and month rather than per day. The counts are filled from the events on the next start.
+    "ALTER TABLE events ADD COLUMN counted_at TEXT;
+    ALTER TABLE devices ADD COLUMN country TEXT;
+    CREATE TABLE daily_counts (
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        ms INTEGER NOT NULL,
+        planned_ms INTEGER NOT NULL,
+        PRIMARY KEY (kind, day, channel, subject, variant, locale)
+    ) WITHOUT ROWID;
+    CREATE TABLE daily_screen_counts (
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        device TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        ms INTEGER NOT NULL,
+        planned_ms INTEGER NOT NULL,
+        PRIMARY KEY (kind, day, device, subject, variant)
+    ) WITHOUT ROWID;
+    CREATE TABLE monthly_screen_counts (
+        kind TEXT NOT NULL,
+        month TEXT NOT NULL,
+        device TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        ms INTEGER NOT NULL,
+        planned_ms INTEGER NOT NULL,
+        PRIMARY KEY (kind, month, device, subject, variant)
+    ) WITHOUT ROWID;
+    CREATE TABLE daily_uptime (
+        device TEXT NOT NULL,
+        day TEXT NOT NULL,
+        online_s INTEGER NOT NULL,
+        PRIMARY KEY (device, day)
+    ) WITHOUT ROWID;
+    CREATE TABLE report_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );",
 ];
 
 pub(crate) fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
@@ -193,19 +246,30 @@ fn now(clock: &Clock) -> String {
 pub struct SqliteDb {
     conn: Arc<Mutex<Connection>>,
     clock: Clock,
+    counting: Counting,
 }
 
 impl SqliteDb {
     /// Opens (creating if needed) the database at `path` and migrates it; what
     /// it stamps (when a channel, code, device or report arrived) it stamps by `clock`.
     pub fn open(path: &Path, clock: Clock) -> Result<Self, DbError> {
+        Self::open_counting(path, clock, Counting::default())
+    }
+
+    /// As [`SqliteDb::open`], counting events for reports as `counting` says; the
+    /// daily counts are rebuilt from the events when they were counted in
+    /// another zone.
+    pub fn open_counting(path: &Path, clock: Clock, counting: Counting) -> Result<Self, DbError> {
         let mut conn = Connection::open(path).map_err(ctx("open"))?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(ctx("enable WAL"))?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(ctx("set synchronous"))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(ctx("enable foreign keys"))?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(ctx("set busy timeout"))?;
         migrate(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)), clock })
+        if let Some(events) = rebuild_if_needed(&mut conn, &counting)? {
+            tracing::info!(events, zone = %counting.zone_name(), "counted the stored events into daily counts");
+        }
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), clock, counting })
     }
 
     /// Runs `f` with the connection on a blocking thread.
@@ -231,12 +295,8 @@ impl Database for SqliteDb {
         Box::pin(self.call(move |c| {
             let mut stmt = c
                 .prepare(
-                    "SELECT json_extract(e.data, '$.survey'), json_extract(e.data, '$.option'),
-                            COALESCE(json_extract(e.data, '$.locale'), ''), COUNT(*)
-                     FROM events e JOIN devices d ON d.id = e.device_id
-                     WHERE d.channel = ?1 AND e.kind = 'survey_answer'
-                       AND json_valid(e.data) AND json_type(e.data, '$.survey') = 'text'
-                       AND json_type(e.data, '$.option') = 'text'
+                    "SELECT subject, variant, locale, SUM(count) FROM daily_counts
+                     WHERE channel = ?1 AND kind = 'survey_answer' AND subject != '' AND variant != ''
                      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
                 )
                 .map_err(ctx("count survey answers"))?;
@@ -567,10 +627,21 @@ impl Database for SqliteDb {
         events: Vec<EventRow>,
     ) -> DbFuture<'_, ()> {
         let clock = self.clock.clone();
+        let counting = self.counting.clone();
         Box::pin(self.call(move |c| {
             let tx = c.transaction().map_err(ctx("begin report"))?;
-            let at = now(&clock);
+            let server_now = clock.now();
+            let at = sortable_time(server_now);
+            let (channel, previous): (String, Option<String>) = tx
+                .query_row(
+                    "SELECT channel, last_heartbeat_at FROM devices WHERE id = ?1",
+                    [&device_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .map_err(ctx("read reporting device"))?;
             if let Some(heartbeat) = heartbeat {
+                let previous = previous.and_then(|p| p.parse().ok());
+                credit_uptime(&tx, &device_id, previous, server_now, &counting)?;
                 tx.execute(
                     "UPDATE devices SET last_heartbeat_at = ?2, heartbeat = ?3 WHERE id = ?1",
                     params![device_id, at, heartbeat],
@@ -580,14 +651,29 @@ impl Database for SqliteDb {
             {
                 let mut insert = tx
                     .prepare(
-                        "INSERT OR IGNORE INTO events (id, device_id, kind, at, data, received_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        "INSERT OR IGNORE INTO events (id, device_id, kind, at, data, received_at, counted_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     )
                     .map_err(ctx("prepare event insert"))?;
                 for event in events {
-                    insert
-                        .execute(params![event.id, device_id, event.kind, event.at, event.data, at])
+                    let counted_at = sortable_time(event.counted_at);
+                    let stored = insert
+                        .execute(params![
+                            event.id, device_id, event.kind, event.at, event.data, at, counted_at
+                        ])
                         .map_err(ctx("insert event"))?;
+                    // An event sent again is stored once, and counted once.
+                    if stored == 1 {
+                        count_event(
+                            &tx,
+                            &device_id,
+                            &channel,
+                            &event.kind,
+                            event.counted_at,
+                            &event.data,
+                            &counting,
+                        )?;
+                    }
                 }
             }
             tx.commit().map_err(ctx("commit report"))

@@ -19,6 +19,7 @@ use crate::events::Announcer;
 use crate::fleet::db::FleetStore;
 use crate::fleet::streams::Streams;
 use crate::memo::Memos;
+use crate::reports::db::ReportsStore;
 use crate::settings::Settings;
 use crate::signing;
 use crate::sqlite::SqliteDb;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub staff: Staff,
     /// The fleet view's records (the same database).
     pub fleet: FleetStore,
+    /// What reports read (the same database).
+    pub reports: ReportsStore,
     /// Which screens hold an event stream now.
     pub streams: Streams,
     /// Where blobs live.
@@ -137,9 +140,11 @@ impl AppState {
         let dir: &Path = &settings.data_dir;
         let data_err = |source| ServerError::DataDir { path: dir.to_owned(), source };
         std::fs::create_dir_all(dir).map_err(data_err)?;
-        let sqlite = SqliteDb::open(&dir.join(DB_FILE), settings.clock.clone())?;
+        let sqlite =
+            SqliteDb::open_counting(&dir.join(DB_FILE), settings.clock.clone(), settings.counting())?;
         let staff: Staff = Arc::new(sqlite.clone());
         let fleet: FleetStore = Arc::new(sqlite.clone());
+        let reports: ReportsStore = Arc::new(sqlite.clone());
         let db: Db = Arc::new(sqlite);
         let blobs = FsBlobStore::open(&dir.join("blobs")).map_err(|e| ServerError::DataDir {
             path: dir.join("blobs"),
@@ -153,6 +158,7 @@ impl AppState {
             db,
             staff,
             fleet,
+            reports,
             streams: Streams::default(),
             blobs: Arc::new(blobs),
             key: Arc::new(key),

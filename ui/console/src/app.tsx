@@ -11,6 +11,7 @@ import { SignInForm } from "./components/SignInForm";
 import { useT } from "./i18n";
 import { channels, loadChannels } from "./lib/channels";
 import { anyUnsaved } from "./lib/draft";
+import { seesAnyChannel } from "./lib/roles";
 import { route, type Page } from "./lib/router";
 import { loadSession, session } from "./lib/session";
 import { useStore } from "./lib/store";
@@ -20,6 +21,7 @@ import { FleetPage } from "./pages/fleet/FleetPage";
 import { MediaPage } from "./pages/media/MediaPage";
 import { OverviewPage } from "./pages/OverviewPage";
 import { ReleasesPage } from "./pages/ReleasesPage";
+import { ReportsPage } from "./pages/reports/ReportsPage";
 import { ReviewPage } from "./pages/review/ReviewPage";
 import { SignagePage } from "./pages/signage/SignagePage";
 import { StoryPage } from "./pages/story/StoryPage";
@@ -34,6 +36,7 @@ const PAGES: Record<Page, () => preact.JSX.Element> = {
   review: ReviewPage,
   releases: ReleasesPage,
   emergency: EmergencyPage,
+  reports: ReportsPage,
   audit: AuditPage,
   users: UsersPage,
 };
@@ -85,7 +88,8 @@ export function App() {
   }
   if (status === "signed-out" || !me) return <SignInPage reason={reason} />;
 
-  const Current = PAGES[page === "users" && !me.is_admin ? "overview" : page];
+  const refused = (page === "users" && !me.is_admin) || (page === "reports" && !seesAnyChannel(me));
+  const Current = PAGES[refused ? "overview" : page];
   return (
     <div class="shell">
       <a class="skip-link" href="#main">

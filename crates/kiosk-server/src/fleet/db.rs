@@ -25,6 +25,10 @@ pub struct ScreenRow {
     pub channel: String,
     /// Where it stands, as staff wrote it.
     pub location: Option<String>,
+    /// The country it stands in (ISO 3166 alpha-2).
+    pub country: Option<String>,
+    /// When it enrolled.
+    pub enrolled_at: Option<String>,
     /// The server's time of its last heartbeat.
     pub last_heartbeat_at: Option<String>,
     /// That heartbeat, as sent.
@@ -36,6 +40,15 @@ impl ScreenRow {
     pub fn status(&self, now: Timestamp, offline_after: Duration) -> ScreenStatus {
         status(self.last_heartbeat_at.as_deref().and_then(|t| t.parse().ok()), now, offline_after)
     }
+}
+
+/// Where a screen stands: each field `None` keeps what is stored, `Some(None)` forgets it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// The location text.
+    pub location: Option<Option<String>>,
+    /// The country (ISO 3166 alpha-2).
+    pub country: Option<Option<String>>,
 }
 
 /// A screen that went quiet.
@@ -68,8 +81,8 @@ pub trait FleetDb: Send + Sync + 'static {
     /// Every screen, by name.
     fn screens(&self) -> DbFuture<'_, Vec<ScreenRow>>;
 
-    /// Sets where a screen stands; `false` when there is no such screen.
-    fn set_location(&self, device: String, location: Option<String>) -> DbFuture<'_, bool>;
+    /// Sets where a screen stands (what `place` gives); `false` when there is no such screen.
+    fn set_place(&self, device: String, place: Place) -> DbFuture<'_, bool>;
 
     /// Opens an `offline` alert for a screen unless one is open; the new alert, if any.
     fn raise_alert(

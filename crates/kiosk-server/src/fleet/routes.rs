@@ -8,7 +8,7 @@ use axum::extract::{Path as UrlPath, Query, State};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::db::{FleetAlert, ScreenRow};
+use super::db::{FleetAlert, Place, ScreenRow};
 use super::status::ScreenStatus;
 use crate::console::audit;
 use crate::console::db::Role;
@@ -32,6 +32,8 @@ pub struct FleetScreen {
     pub channel: String,
     /// Where it stands, as staff wrote it.
     pub location: Option<String>,
+    /// The country it stands in (ISO 3166 alpha-2), for reports.
+    pub country: Option<String>,
     /// Online, late, offline or never seen.
     pub status: ScreenStatus,
     /// Whether it holds an event stream to this server now.
@@ -66,8 +68,20 @@ pub struct Fleet {
 #[serde(deny_unknown_fields)]
 #[ts(export, export_to = "console/src/generated/")]
 pub struct ScreenChange {
-    /// Where it stands; empty or `null` forgets it.
-    pub location: Option<String>,
+    /// Where it stands; empty or `null` forgets it, absent keeps it.
+    #[serde(default, deserialize_with = "given")]
+    #[ts(optional, type = "string | null")]
+    pub location: Option<Option<String>>,
+    /// The country it stands in, two letters (`VN`, `JP`); empty or `null`
+    /// forgets it, absent keeps it.
+    #[serde(default, deserialize_with = "given")]
+    #[ts(optional, type = "string | null")]
+    pub country: Option<Option<String>>,
+}
+
+/// A field that was given (`Some`), perhaps as `null` (`Some(None)`).
+fn given<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// The query of `GET /v1/admin/alerts`.
@@ -117,8 +131,9 @@ pub async fn change(
     ApiJson(body): ApiJson<ScreenChange>,
 ) -> ApiResult<Json<FleetScreen>> {
     who.require_admin()?;
-    let location = body.location.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
-    if let Some(place) = &location
+    let cleaned = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    let location = body.location.map(cleaned);
+    if let Some(Some(place)) = &location
         && (place.chars().count() > MAX_LOCATION_CHARS || place.chars().any(char::is_control))
     {
         return Err(ApiError::bad_request(
@@ -126,12 +141,28 @@ pub async fn change(
             format!("a location is one line of at most {MAX_LOCATION_CHARS} characters"),
         ));
     }
-    if !state.fleet.set_location(id.clone(), location.clone()).await? {
+    let country = body.country.map(|c| cleaned(c).map(|c| c.to_ascii_uppercase()));
+    if let Some(Some(code)) = &country
+        && !(code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return Err(ApiError::bad_request(
+            "invalid_country",
+            format!("country {code:?}: give the two letters of ISO 3166 (VN, JP, KR, DE…)"),
+        ));
+    }
+    let place = Place { location, country };
+    if !state.fleet.set_place(id.clone(), place.clone()).await? {
         return Err(no_device(&id));
     }
     let row = state.fleet.screens().await?.into_iter().find(|s| s.id == id).ok_or_else(|| no_device(&id))?;
-    let detail =
-        format!("set the location of screen {} to {:?}", row.name, location.as_deref().unwrap_or(""));
+    let mut said = Vec::new();
+    if let Some(location) = &place.location {
+        said.push(format!("location to {:?}", location.as_deref().unwrap_or("")));
+    }
+    if let Some(country) = &place.country {
+        said.push(format!("country to {:?}", country.as_deref().unwrap_or("")));
+    }
+    let detail = format!("set the {} of screen {}", said.join(" and "), row.name);
     audit::by(&state, &who, "device.location", Some(&row.channel), detail).await?;
     let live = state.current_release(&row.channel).await?.map(|r| (row.channel.clone(), r.version));
     Ok(Json(screen(&state, row, state.clock.now(), &live.into_iter().collect())))
@@ -163,6 +194,7 @@ fn screen(state: &AppState, row: ScreenRow, now: Timestamp, live: &HashMap<Strin
         name: row.name,
         channel: row.channel,
         location: row.location,
+        country: row.country,
         heartbeat: row.heartbeat,
     }
 }

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::db::{FleetAlert, FleetDb, ScreenRow};
+use super::db::{FleetAlert, FleetDb, Place, ScreenRow};
 use crate::db::DbFuture;
 use crate::sqlite::{SqliteDb, ctx};
 
@@ -30,8 +30,8 @@ impl FleetDb for SqliteDb {
         Box::pin(self.call(|c| {
             let mut stmt = c
                 .prepare(
-                    "SELECT id, name, channel, location, last_heartbeat_at, heartbeat FROM devices
-                         ORDER BY name, id",
+                    "SELECT id, name, channel, location, last_heartbeat_at, heartbeat, country, enrolled_at
+                         FROM devices ORDER BY name, id",
                 )
                 .map_err(ctx("list screens"))?;
             let rows = stmt
@@ -42,6 +42,8 @@ impl FleetDb for SqliteDb {
                         name: row.get(1)?,
                         channel: row.get(2)?,
                         location: row.get(3)?,
+                        country: row.get(6)?,
+                        enrolled_at: row.get(7)?,
                         last_heartbeat_at: row.get(4)?,
                         heartbeat: heartbeat.and_then(|text| serde_json::from_str(&text).ok()),
                     })
@@ -51,11 +53,23 @@ impl FleetDb for SqliteDb {
         }))
     }
 
-    fn set_location(&self, device: String, location: Option<String>) -> DbFuture<'_, bool> {
+    fn set_place(&self, device: String, place: Place) -> DbFuture<'_, bool> {
         Box::pin(self.call(move |c| {
+            // A column not given is set to itself.
             let changed = c
-                .execute("UPDATE devices SET location = ?2 WHERE id = ?1", params![device, location])
-                .map_err(ctx("set location"))?;
+                .execute(
+                    "UPDATE devices SET location = CASE WHEN ?2 THEN ?3 ELSE location END,
+                                        country = CASE WHEN ?4 THEN ?5 ELSE country END
+                     WHERE id = ?1",
+                    params![
+                        device,
+                        place.location.is_some(),
+                        place.location.flatten(),
+                        place.country.is_some(),
+                        place.country.flatten()
+                    ],
+                )
+                .map_err(ctx("set place"))?;
             Ok(changed == 1)
         }))
     }

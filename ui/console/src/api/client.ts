@@ -82,3 +82,20 @@ export async function request<T>(
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** A file from a GET (the yearly report's PDF): its bytes, or the server's error as an ApiError. */
+export async function requestFile(path: string): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: "same-origin" });
+  } catch (cause) {
+    throw new ApiError(0, NETWORK_ERROR, String(cause));
+  }
+  if (response.status === 401) {
+    const error = await errorOf(response);
+    if (await askToSignInAgain(error)) return requestFile(path);
+    throw error;
+  }
+  if (!response.ok) throw await errorOf(response);
+  return response.blob();
+}

@@ -1,6 +1,6 @@
 // One function per route of docs/console-api.md that the console calls.
 
-import { request } from "./client";
+import { request, requestFile } from "./client";
 import type {
   Alerts,
   AuditLog,
@@ -23,6 +23,8 @@ import type {
   FleetScreen,
   Issued,
   RaiseEmergency,
+  ReportKind,
+  ReportPage,
   Upload,
   User,
   UserChange,
@@ -91,3 +93,12 @@ export const listAudit = (channel = "", actor = "", limit = 200) =>
 export const listUsers = () => request<Users>("GET", "/v1/admin/users");
 export const createUser = (body: NewUser) => request<User>("POST", "/v1/admin/users", body);
 export const changeUser = (name: string, body: UserChange) => request<User>("PUT", `/v1/admin/users/${enc(name)}`, body);
+
+// Reports: a page of numbers as JSON, each of its tables as CSV, the yearly PDF
+export type ReportRange = { from: string; to: string; channel: string };
+const reportUrl = (kind: ReportKind, { from, to, channel }: ReportRange, extra: Record<string, string> = {}) =>
+  `/v1/admin/reports/${enc(kind)}${query({ from, to, channel, ...extra })}`;
+export const getReport = (kind: ReportKind, range: ReportRange) => request<ReportPage>("GET", reportUrl(kind, range));
+export const reportCsvUrl = (kind: ReportKind, range: ReportRange, table: string) => reportUrl(kind, range, { format: "csv", table });
+export const yearlyReportUrl = (year: number, lang: string, channel: string) => `/v1/admin/yearly-report${query({ year, lang, channel })}`;
+export const getYearlyReport = (year: number, lang: string, channel: string) => requestFile(yearlyReportUrl(year, lang, channel));

@@ -25,6 +25,7 @@ const TITLES: Record<string, Key> = {
   invalid_emergency: "error.invalidEmergency",
   invalid_location: "error.invalidLocation",
   no_device: "error.noDevice",
+  invalid_range: "error.invalidRange",
   session_expired: "signin.expired",
   unauthorized: "signin.required",
 };

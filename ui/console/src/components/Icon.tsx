@@ -39,6 +39,8 @@ const PATHS = {
   pin: "M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21zM12 12a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5z",
   clock: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 7v5l3 2",
   undo: "M9 14l-5-5 5-5M4 9h10a6 6 0 0 1 0 12h-3",
+  reports: "M4 20h16M6 16v-4M10.5 16V6M15 16v-7M19.5 16V4",
+  download: "M12 4v11M7 10l5 5 5-5M5 20h14",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -2,11 +2,13 @@
 
 import { useT } from "../i18n";
 import { href, route, type Page } from "../lib/router";
+import { seesAnyChannel } from "../lib/roles";
 import { session } from "../lib/session";
 import { useStore } from "../lib/store";
 import { Icon } from "./Icon";
 
-const ITEMS: Array<{ page: Page; admin?: boolean }> = [
+/** `admin`: for admins only; `viewer`: for anyone with a role on some channel. */
+const ITEMS: Array<{ page: Page; admin?: boolean; viewer?: boolean }> = [
   { page: "overview" },
   { page: "fleet" },
   { page: "media" },
@@ -15,6 +17,7 @@ const ITEMS: Array<{ page: Page; admin?: boolean }> = [
   { page: "review" },
   { page: "releases" },
   { page: "emergency" },
+  { page: "reports", viewer: true },
   { page: "audit" },
   { page: "users", admin: true },
 ];
@@ -26,7 +29,7 @@ export function Nav() {
   return (
     <nav class="sidenav" aria-label={t("nav.label")}>
       <ul>
-        {ITEMS.filter((item) => !item.admin || me?.is_admin).map(({ page }) => (
+        {ITEMS.filter((item) => (!item.admin || me?.is_admin) && (!item.viewer || seesAnyChannel(me))).map(({ page }) => (
           <li key={page}>
             <a href={href(page)} aria-current={current === page ? "page" : undefined} data-page={page}>
               <Icon name={page} size={20} />

@@ -23,6 +23,10 @@ channel: string,
  */
 location: string | null, 
 /**
+ * The country it stands in (ISO 3166 alpha-2), for reports.
+ */
+country: string | null, 
+/**
  * Online, late, offline or never seen.
  */
 status: ScreenStatus, 

@@ -5,6 +5,11 @@
  */
 export type ScreenChange = { 
 /**
- * Where it stands; empty or `null` forgets it.
+ * Where it stands; empty or `null` forgets it, absent keeps it.
  */
-location: string | null, };
+location?: string | null, 
+/**
+ * The country it stands in, two letters (`VN`, `JP`); empty or `null`
+ * forgets it, absent keeps it.
+ */
+country?: string | null, };

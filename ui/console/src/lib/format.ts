@@ -4,7 +4,7 @@
 import type { Lang } from "../i18n";
 
 const TIME_ZONE = "Asia/Ho_Chi_Minh";
-const LOCALES: Record<Lang, string> = { vi: "vi-VN", en: "en-GB" };
+export const LOCALES: Record<Lang, string> = { vi: "vi-VN", en: "en-GB" };
 
 /** An ISO time as a Date; the server writes nanoseconds, which not every browser reads. */
 export function parseTime(iso: string): Date {

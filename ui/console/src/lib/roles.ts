@@ -22,6 +22,11 @@ export function can(me: Me | null, channel: string, needs: Role): boolean {
   return role !== null && RANK[role] >= RANK[needs];
 }
 
+/** Whether the person has a role on some channel (or administers): reports are for them. */
+export function seesAnyChannel(me: Me | null): boolean {
+  return !!me && (me.is_admin || me.roles.length > 0);
+}
+
 /** Whether the person may see this channel at all. */
 export function seesChannel(me: Me | null, channel: string): boolean {
   return roleOn(me, channel) !== null;
