@@ -21,6 +21,8 @@ packages=(
   # inspecting PDFs in tests; the tests also find processes (pgrep), read the
   # device store (python3's sqlite3) and mount a small tmpfs (mount)
   poppler-utils procps python3 mount
+  # a real SMTP server on loopback for the e-mail alert tests
+  python3-aiosmtpd
 )
 
 missing=()

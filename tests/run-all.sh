@@ -11,6 +11,14 @@ cd "$repo"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+# A persistent target dir keeps every old test binary and incremental build;
+# those not touched for two days go, so repeated runs do not fill the disk.
+target="${CARGO_TARGET_DIR:-$repo/target}"
+if [ -d "$target/debug" ]; then
+  find "$target/debug/deps" -maxdepth 1 -type f -executable -mtime +2 -delete 2>/dev/null || true
+  find "$target/debug/incremental" -mindepth 1 -maxdepth 1 -mtime +2 -exec rm -rf {} + 2>/dev/null || true
+fi
+
 step "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -9,8 +9,10 @@
 //! - [`built_in`]: the default bundle embedded at build time.
 //! - [`window`]: the kiosk window and its lockdown.
 //! - [`commands`]: the commands the interface calls, one line each.
+//! - [`capture`]: the window's snapshot, for the screen's screenshots.
 
 pub mod built_in;
+pub mod capture;
 pub mod commands;
 pub mod startup;
 pub mod window;
@@ -69,6 +71,8 @@ pub fn run() -> ExitCode {
         ])
         .setup(move |app| {
             window::open_kiosk_window(app.handle(), &prepared.window)?;
+            let capture = capture::WindowCapture::new(app.handle().clone());
+            tauri::Manager::state::<kiosk_device::Screen>(app).set_capturer(std::sync::Arc::new(capture));
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -27,5 +27,5 @@ done
 (cd "$repo" && cargo build -p kiosk-server -p kioskctl --locked)
 
 cd "$repo/tests/console"
-node --test --test-concurrency=1 --test-timeout=600000 console.test.mjs bad-input.test.mjs fleet.test.mjs reports.test.mjs
+node --test --test-concurrency=1 --test-timeout=600000 console.test.mjs bad-input.test.mjs fleet.test.mjs emergency-group.test.mjs reports.test.mjs screenshots.test.mjs
 echo "screenshots: $repo/target/console-screenshots/"

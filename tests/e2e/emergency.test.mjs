@@ -6,37 +6,16 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { devKey, serverBinary, shots, startKiosk } from "./harness.mjs";
-import { freePort, until } from "./webdriver.mjs";
+import { devKey, shots, startKiosk } from "./harness.mjs";
+import { startServer } from "./server.mjs";
+import { until } from "./webdriver.mjs";
 
 const ADMIN = "admin-token-for-the-emergency-test";
 
-/** The real kiosk-server on a free loopback port, with a fresh data folder. */
-async function startServer(work) {
-  const port = await freePort();
-  const config = join(work, "server.toml");
-  writeFileSync(config, [`listen = "127.0.0.1:${port}"`, `data_dir = "${join(work, "server")}"`, `admin_token = "${ADMIN}"`, ""].join("\n"));
-  const child = spawn(serverBinary, ["--config", config], { stdio: ["ignore", "inherit", "inherit"] });
-  const base = `http://127.0.0.1:${port}`;
-  const key = await until(async () => {
-    const res = await fetch(`${base}/v1/public-key`).catch(() => null);
-    return res?.ok ? res.text() : null;
-  }, "kiosk-server did not start", 20_000);
-  return { process: child, base, key };
-}
-
-async function admin(method, path, body) {
-  const res = await fetch(`${server.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `${method} ${path}: HTTP ${res.status} ${await res.clone().text()}`);
-  return res.json();
-}
+/** A JSON request with the admin token that must succeed; its answer. */
+const admin = (method, path, body) => server.admin(method, path, body);
 
 let server;
 let kiosk;
@@ -44,16 +23,11 @@ let s;
 
 before(async () => {
   const work = mkdtempSync(join(tmpdir(), "kiosk-emergency-"));
-  server = await startServer(work);
+  server = await startServer(work, ADMIN);
   const serverKey = join(work, "server.pub");
   writeFileSync(serverKey, server.key);
   await admin("POST", "/v1/admin/channels", { name: "wtc-booths" });
-  const { code } = await admin("POST", "/v1/admin/channels/wtc-booths/enrolment-codes");
-  const enrolled = await fetch(`${server.base}/v1/enrol`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ code, name: "Hall A board" }),
-  }).then((r) => r.json());
+  const enrolled = await server.enrol("wtc-booths", "Hall A board");
   kiosk = await startKiosk({
     mode: "signage",
     trustedKeys: [devKey, serverKey],
@@ -64,7 +38,7 @@ before(async () => {
 
 after(async () => {
   if (kiosk) await kiosk.close();
-  server?.process.kill("SIGTERM");
+  server?.stop();
 });
 
 const playing = () => s.run("return document.querySelector('[data-testid=player]')?.dataset.playing || ''");

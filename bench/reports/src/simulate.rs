@@ -37,46 +37,70 @@ impl Dice {
         self.0 ^= self.0 << 17;
         self.0 % sides
     }
-
-    fn pick<'a>(&mut self, of: &[&'a str]) -> &'a str {
-        of[self.roll(of.len() as u64) as usize]
-    }
 }
 
-/// One event: its kind and details.
-fn event(dice: &mut Dice) -> (&'static str, Value) {
-    let locale = dice.pick(&LOCALES);
-    match dice.roll(100) {
-        0..55 => {
-            let item = format!("item-{:02}", dice.roll(40));
-            let planned = 15_000 + dice.roll(45_000);
-            if dice.roll(20) == 0 {
-                (
+/// Every event a screen of the simulation can record, with its weight; a
+/// screen-day's events are drawn from these.
+struct Templates(Vec<(&'static str, Value, u64)>);
+
+impl Templates {
+    fn new() -> Self {
+        let mut all = Vec::new();
+        let mut add = |kind, data, weight| all.push((kind, data, weight));
+        for i in 0..40u64 {
+            let planned = 20_000 + 1_000 * i;
+            let item = format!("item-{i:02}");
+            // Items: about 55 %, one in twenty skipped.
+            add(
+                "item_end",
+                json!({ "item": item, "planned_ms": planned, "actual_ms": planned, "skip_reason": null }),
+                131,
+            );
+            for skip in SKIPS {
+                add(
                     "item_end",
-                    json!({ "item": item, "planned_ms": planned, "actual_ms": 0, "skip_reason": dice.pick(&SKIPS) }),
-                )
-            } else {
-                (
-                    "item_end",
-                    json!({ "item": item, "planned_ms": planned, "actual_ms": planned, "skip_reason": null }),
-                )
+                    json!({ "item": item, "planned_ms": planned, "actual_ms": 0, "skip_reason": skip }),
+                    2,
+                );
+            }
+            add("item_start", json!({ "item": item }), 12);
+        }
+        for part in PARTS {
+            add("touch", json!({ "screen": part }), 400);
+        }
+        for locale in LOCALES {
+            add("language_choice", json!({ "locale": locale }), 67);
+            for chapter in CHAPTERS {
+                add("chapter_view", json!({ "chapter": chapter, "locale": locale }), 19);
+            }
+            for brochure in BROCHURES {
+                add("brochure_download", json!({ "brochure": brochure, "locale": locale }), 11);
+            }
+            for (survey, options) in SURVEYS {
+                for option in options {
+                    add(
+                        "survey_answer",
+                        json!({ "survey": survey, "option": option, "chapter": "invest",
+                        "scene": "your-visit", "locale": locale }),
+                        4,
+                    );
+                }
             }
         }
-        55..60 => ("item_start", json!({ "item": format!("item-{:02}", dice.roll(40)) })),
-        60..80 => {
-            ("touch", json!({ "screen": dice.pick(&PARTS), "x": dice.roll(1920), "y": dice.roll(1080) }))
+        Self(all)
+    }
+
+    /// One template, drawn by weight.
+    fn draw(&self, dice: &mut Dice) -> usize {
+        let total: u64 = self.0.iter().map(|t| t.2).sum();
+        let mut left = dice.roll(total);
+        for (index, (_, _, weight)) in self.0.iter().enumerate() {
+            if left < *weight {
+                return index;
+            }
+            left -= weight;
         }
-        80..84 => ("language_choice", json!({ "locale": locale })),
-        84..93 => ("chapter_view", json!({ "chapter": dice.pick(&CHAPTERS), "locale": locale })),
-        93..97 => ("brochure_download", json!({ "brochure": dice.pick(&BROCHURES), "locale": locale })),
-        _ => {
-            let (survey, options) = SURVEYS[dice.roll(3) as usize];
-            let option = options[dice.roll(4) as usize];
-            (
-                "survey_answer",
-                json!({ "survey": survey, "option": option, "chapter": "invest", "scene": "your-visit", "locale": locale }),
-            )
-        }
+        self.0.len() - 1
     }
 }
 
@@ -131,27 +155,35 @@ impl Fleet {
         let screen_days = (self.screens.len() * days.len()) as u64;
         let raw_every = events.checked_div(raw).map_or(u64::MAX, |every| every.max(1));
         let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
+        let templates = Templates::new();
         let (mut made, mut raw_sent, mut raw_time) = (0u64, 0u64, Duration::ZERO);
         let mut pending_raw: HashMap<usize, Vec<EventRow>> = HashMap::new();
         let mut uptime = Vec::new();
         for (d, day) in days.iter().enumerate() {
             let midnight = day.to_zoned_datetime(zone.clone())?.timestamp();
+            // What each template counts on this day, by the server's own rule, once
+            // per template: every event of the screen-day falls on this day.
+            let noon = midnight.checked_add(jiff::SignedDuration::from_hours(12))?;
+            let counted: Vec<Option<Counted>> =
+                templates.0.iter().map(|(kind, data, _)| tally::count(kind, noon, data, &zone)).collect();
             let mut tallied: HashMap<(usize, Counted), (u64, i64, i64)> = HashMap::new();
             for (s, (device, _)) in self.screens.iter().enumerate() {
                 let index = (d * self.screens.len() + s) as u64;
                 // Share the events out evenly, the remainder to the first screen-days.
                 let n = events / screen_days + u64::from(index < events % screen_days);
+                let mut drawn = vec![0u64; templates.0.len()];
                 for _ in 0..n {
                     made += 1;
-                    let at = midnight
-                        .checked_add(jiff::SignedDuration::from_secs(dice.roll(86_400) as i64))
-                        .unwrap_or(midnight);
-                    let (kind, data) = event(&mut dice);
+                    let t = templates.draw(&mut dice);
                     if made % raw_every == 0 && raw_sent < raw {
                         raw_sent += 1;
+                        let at = midnight
+                            .checked_add(jiff::SignedDuration::from_secs(dice.roll(86_400) as i64))
+                            .unwrap_or(midnight);
+                        let (kind, data, _) = &templates.0[t];
                         let row = EventRow {
                             id: format!("{device}-{made}"),
-                            kind: kind.to_owned(),
+                            kind: (*kind).to_owned(),
                             at: sortable_time(at),
                             counted_at: at,
                             data: data.to_string(),
@@ -164,16 +196,17 @@ impl Fleet {
                             self.db.record_report(device.clone(), None, batch).await?;
                             raw_time += begun.elapsed();
                         }
-                        continue;
+                    } else {
+                        drawn[t] += 1;
                     }
-                    if let Some(counted) = tally::count(kind, at, &data, &zone) {
-                        let (ms, planned) = (counted.ms, counted.planned_ms);
-                        let key = Counted { ms: 0, planned_ms: 0, ..counted };
-                        let sums = tallied.entry((s, key)).or_default();
-                        sums.0 += 1;
-                        sums.1 += ms;
-                        sums.2 += planned;
-                    }
+                }
+                for (t, times) in drawn.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                    let Some(c) = &counted[t] else { continue };
+                    let key = Counted { ms: 0, planned_ms: 0, ..c.clone() };
+                    let sums = tallied.entry((s, key)).or_default();
+                    sums.0 += times;
+                    sums.1 += c.ms * times as i64;
+                    sums.2 += c.planned_ms * times as i64;
                 }
                 // Up 80–100 % of the day.
                 uptime.push((device.clone(), day.to_string(), 69_120 + dice.roll(17_281)));

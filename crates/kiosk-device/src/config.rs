@@ -105,6 +105,9 @@ pub struct SyncConfig {
     /// Seconds between rounds (5–3600).
     #[serde(default = "default_sync_every")]
     pub every_secs: SyncEvery,
+    /// Minutes between screenshots sent to the server as proof of what the
+    /// screen showed (5–1440); none: only when staff ask.
+    pub screenshot_every_minutes: Option<ScreenshotEvery>,
 }
 
 fn default_sync_every() -> SyncEvery {
@@ -123,6 +126,22 @@ impl TryFrom<i64> for SyncEvery {
             Ok(Self(value as u32))
         } else {
             Err(format!("every_secs = {value} must be between 5 and 3600 seconds"))
+        }
+    }
+}
+
+/// Minutes between scheduled screenshots, 5 to 1440 (a day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct ScreenshotEvery(pub u32);
+
+impl TryFrom<i64> for ScreenshotEvery {
+    type Error = String;
+    fn try_from(value: i64) -> Result<Self, String> {
+        if (5..=1440).contains(&value) {
+            Ok(Self(value as u32))
+        } else {
+            Err(format!("screenshot_every_minutes = {value} must be between 5 and 1440 minutes (a day)"))
         }
     }
 }
@@ -544,6 +563,12 @@ mod tests {
         assert!(c.window.fullscreen);
         assert_eq!(c.signage.crossfade_ms, Crossfade(400));
         assert!(c.sound.enabled && c.sound.quiet_hours.is_none());
+        let synced =
+            DeviceConfig::parse(&config("[sync]\nserver = \"http://x\"\n"), Path::new("b.toml")).unwrap();
+        assert_eq!(synced.sync.unwrap().screenshot_every_minutes, None, "screenshots only when asked");
+        let hourly = config("[sync]\nserver = \"http://x\"\nscreenshot_every_minutes = 60\n");
+        let hourly = DeviceConfig::parse(&hourly, Path::new("b.toml")).unwrap();
+        assert_eq!(hourly.sync.unwrap().screenshot_every_minutes, Some(ScreenshotEvery(60)));
     }
 
     #[test]
@@ -575,6 +600,7 @@ mod tests {
             (config("[sound]\nbed_volume = 1.5\n"), "between 0.0 (silent) and 1.0"),
             (config("[sync]\nserver = \"192.168.1.20\"\n"), "must look like"),
             (config("[sync]\nserver = \"http://x\"\nevery_secs = 1\n"), "between 5 and 3600"),
+            (config("[sync]\nserver = \"http://x\"\nscreenshot_every_minutes = 0\n"), "between 5 and 1440"),
             (config("[mirror]\nlisten = \"lan\"\n"), "listen"),
             (config("[sound]\nquiet_hours = { start = \"25:00\", end = \"07:00\" }\n"), "quiet_hours"),
         ];

@@ -28,6 +28,8 @@
 //! - [`mirror`]: the verified release, served read-only to a booth's other screens.
 //! - [`sync_client`]: fetching, verifying and activating a release from a server or a mirror.
 //! - [`sync_loop`]: syncing for as long as the screen runs: announcements, emergency messages, heartbeats and the outbox.
+//! - [`screenshots`]: screenshots of the window, asked by the server or on a
+//!   schedule, captured through the shell's [`screenshots::Capture`] and uploaded.
 //! - [`urls`]: the shapes of the URLs a screen serves (media, brochures).
 //! - [`kiosk_view`]: the payloads the interface receives.
 //! - [`signage_view`]: the playlist the player plays now, as a payload.
@@ -74,6 +76,7 @@ mod playability;
 mod rendering;
 pub mod screen;
 mod screen_sound;
+pub mod screenshots;
 pub mod signage_view;
 mod sound_output;
 pub mod staff_pin;

@@ -11,7 +11,9 @@
 //! one language's content, the player's plan, the emergency message, the staff
 //! screen) and its reports (events, touches, films with sound) are methods, so
 //! the app's commands are one line each. A visit (one visitor, until the idle
-//! timeout brings back the attract loop) may answer each survey once.
+//! timeout brings back the attract loop) may answer each survey once. The shell
+//! registers how its window is captured ([`Screen::set_capturer`]) for the
+//! screenshots the server asks for or the config schedules ([`crate::screenshots`]).
 //!
 //! Every release that becomes active, from a sync round or a USB stick, goes
 //! through the same gate ([`Screen`]'s `show`): films this machine cannot
@@ -40,6 +42,9 @@ use crate::lan_address::brochure_base_url;
 use crate::library::{ActiveRelease, Library, LibraryError, Trust};
 use crate::playability::undecodable_films;
 use crate::screen_sound::ScreenSound;
+use crate::screenshots::{
+    Ask, Capture, CaptureSlot, ScreenshotAsks, ScreenshotTiming, spawn_screenshot_worker,
+};
 use crate::signage_view::{PlayerPlan, PlayerSettings};
 use crate::staff_pin::{PinOutcome, StaffLock};
 use crate::store::StoreError;
@@ -303,6 +308,8 @@ pub struct Screen {
     presentation: Presentation,
     media_base: Mutex<String>,
     visit: Mutex<Visit>,
+    capture: CaptureSlot,
+    screenshot_asks: ScreenshotAsks,
 }
 
 impl Screen {
@@ -363,6 +370,8 @@ impl Screen {
             presentation,
             media_base: Mutex::default(),
             visit: Mutex::default(),
+            capture: CaptureSlot::default(),
+            screenshot_asks: ScreenshotAsks::default(),
         })
     }
 
@@ -404,7 +413,15 @@ impl Screen {
         screen.watch_folders(&loaded.watch_dirs);
         if let Some(sync) = &config.sync {
             let source = SyncSource { base_url: sync.server.0.clone(), token: sync.token.clone() };
-            screen.start_sync(source, Duration::from_secs(u64::from(sync.every_secs.0)));
+            screen.start_sync(source.clone(), Duration::from_secs(u64::from(sync.every_secs.0)));
+            let every = sync.screenshot_every_minutes.map(|m| Duration::from_secs(u64::from(m.0) * 60));
+            if source.token.is_some() {
+                screen.start_screenshots(source, ScreenshotTiming::new(every));
+            } else if every.is_some() {
+                tracing::warn!(
+                    "sync.screenshot_every_minutes needs sync.token: only the central server takes screenshots"
+                );
+            }
         }
         if let Some(mirror) = &config.mirror {
             match screen.serve_mirror(mirror.listen).await {
@@ -449,18 +466,41 @@ impl Screen {
     pub fn start_sync(&mut self, source: SyncSource, every: Duration) {
         tracing::info!(server = source.base_url, every_secs = every.as_secs(), "syncing releases");
         let (shown, emergency, events) = (self.shown.clone(), self.emergency.clone(), self.events.clone());
+        let asks = self.screenshot_asks.clone();
         let hooks = SyncHooks {
             activated: Box::new(move |release| shown.show(release)),
             emergency: Box::new(move |message| emergency.set(message)),
             heartbeat: Box::new(move |beat| {
                 beat.current_item = Some(events.now_playing().unwrap_or_default())
             }),
+            screenshot: Box::new(move |request| asks.ask(Ask::Requested(request))),
         };
         let shown = &self.shown;
         self.sync_status =
             spawn_sync_loop(shown.data_dir.clone(), shown.trust.clone(), source, every, shown.clock, hooks)
                 .inspect_err(|error| tracing::error!(%error, "sync could not start"))
                 .ok();
+    }
+
+    /// Takes screenshots of the window when the server asks (over the sync
+    /// loop's event stream) and as `timing` schedules, and uploads them to
+    /// `source`, the central server, with the device token. Nothing is taken
+    /// before the shell registers its window ([`Screen::set_capturer`]).
+    pub fn start_screenshots(&self, source: SyncSource, timing: ScreenshotTiming) {
+        tracing::info!(
+            every_min = timing.every.map(|every| every.as_secs() / 60),
+            "screenshots uploaded when asked{}",
+            if timing.every.is_some() { " and on schedule" } else { "" }
+        );
+        let (capture, clock) = (self.capture.clone(), self.shown.clock);
+        if let Err(error) = spawn_screenshot_worker(source, clock, capture, timing, &self.screenshot_asks) {
+            tracing::error!(%error, "screenshots could not start");
+        }
+    }
+
+    /// Registers how the shell captures its window, for screenshots.
+    pub fn set_capturer(&self, capturer: Arc<dyn Capture>) {
+        self.capture.set(capturer);
     }
 
     /// One sync round with `source`, now; a release that became active is shown.

@@ -1,7 +1,8 @@
 //! A screen's sync for as long as it runs: a round ([`SyncClient::sync_once`])
 //! every so often and at once when the server announces a release on its event
-//! stream; emergency messages from that stream; after each round a heartbeat and
-//! the outbox to the server; backoff with jitter after failures.
+//! stream; emergency messages and screenshot requests from that stream; after
+//! each round a heartbeat and the outbox to the server; backoff with jitter
+//! after failures. A stream event this version does not know is ignored.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
@@ -13,8 +14,8 @@ use kiosk_core::emergency::EmergencyMessage;
 
 use crate::clock::DeviceClock;
 use crate::data_dir::DataDir;
-use kiosk_wire::announcement::{EMERGENCY_EVENT, RELEASE_EVENT};
-use kiosk_wire::{Heartbeat, SignedEmergency, paths};
+use kiosk_wire::announcement::{EMERGENCY_EVENT, RELEASE_EVENT, SCREENSHOT_EVENT};
+use kiosk_wire::{Heartbeat, ScreenshotRequested, SignedEmergency, paths};
 
 use crate::library::{ActiveRelease, Library, Trust};
 use crate::store::Store;
@@ -71,11 +72,19 @@ pub struct SyncHooks {
     /// Adds what the program knows to each heartbeat (the screen adds the item
     /// on screen).
     pub heartbeat: Box<dyn Fn(&mut Heartbeat) + Send>,
+    /// Called with the id of each screenshot request the server announces to
+    /// this device.
+    pub screenshot: Box<dyn Fn(String) + Send>,
 }
 
 impl Default for SyncHooks {
     fn default() -> Self {
-        Self { activated: Box::new(|_| {}), emergency: Box::new(|_| {}), heartbeat: Box::new(|_| {}) }
+        Self {
+            activated: Box::new(|_| {}),
+            emergency: Box::new(|_| {}),
+            heartbeat: Box::new(|_| {}),
+            screenshot: Box::new(|_| {}),
+        }
     }
 }
 
@@ -83,8 +92,9 @@ impl Default for SyncHooks {
 /// and at once when the server announces a release (its event stream, see
 /// [`watch_announcements`]). An emergency message on the stream is verified and
 /// kept ([`crate::emergency::accept`]) and handed to `hooks.emergency` at once,
-/// between rounds or during one. With a token (the central server, not a
-/// mirror) every round ends with a heartbeat and the outbox.
+/// between rounds or during one; a screenshot request goes to
+/// `hooks.screenshot`. With a token (the central server, not a mirror) every
+/// round ends with a heartbeat and the outbox.
 pub fn spawn_sync_loop(
     data_dir: DataDir,
     trust: Trust,
@@ -98,7 +108,7 @@ pub fn spawn_sync_loop(
     let (nudge, nudged) = std::sync::mpsc::channel();
     let (raise, raised) = std::sync::mpsc::channel();
     let listening = Arc::new(AtomicBool::new(false));
-    let SyncHooks { activated, emergency, heartbeat } = hooks;
+    let SyncHooks { activated, emergency, heartbeat, screenshot } = hooks;
     spawn_emergency_keeper(data_dir.clone(), trust.clone(), clock, raised, emergency)?;
     let shared = status.clone();
     std::thread::Builder::new().name("sync".into()).spawn(move || {
@@ -109,8 +119,7 @@ pub fn spawn_sync_loop(
             http.clone(),
             source.clone(),
             trust.channel.clone(),
-            nudge,
-            raise.clone(),
+            Announced { nudge, emergency: raise.clone(), screenshot },
             listening.clone(),
         );
         if let Err(error) = watching {
@@ -284,17 +293,27 @@ fn spawn_emergency_keeper(
     Ok(())
 }
 
+/// Where the announcements of the event stream go.
+pub struct Announced {
+    /// A nudge for each release.
+    pub nudge: Sender<()>,
+    /// Each emergency message as it came, for the caller to verify.
+    pub emergency: Sender<SignedEmergency>,
+    /// The id of each screenshot request.
+    pub screenshot: Box<dyn Fn(String) + Send>,
+}
+
 /// Listens to the source's announcements (`GET /v1/channels/{channel}/events`,
-/// server-sent events) in a thread of its own: a nudge for each release, and
-/// each emergency message as it came (for the caller to verify); reconnects
+/// server-sent events) in a thread of its own: a nudge for each release,
+/// each emergency message as it came (for the caller to verify), and each
+/// screenshot request (`announced`); reconnects
 /// after a pause when the stream breaks. A source without announcements (a
 /// mirror) is asked again only every ten minutes: polling carries the sync there.
 pub fn watch_announcements(
     http: reqwest::blocking::Client,
     source: SyncSource,
     channel: String,
-    nudge: Sender<()>,
-    emergency: Sender<SignedEmergency>,
+    announced: Announced,
     listening: Arc<AtomicBool>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("announcements".into()).spawn(move || {
@@ -312,7 +331,7 @@ pub fn watch_announcements(
                     listening.store(true, Ordering::Relaxed);
                     let mut reader = std::io::BufReader::new(response);
                     let lines = std::iter::from_fn(|| capped_line(&mut reader));
-                    let relayed = relay(lines, &nudge, &emergency);
+                    let relayed = relay(lines, &announced);
                     listening.store(false, Ordering::Relaxed);
                     if !relayed {
                         return; // the sync loop is gone
@@ -350,11 +369,8 @@ fn capped_line(reader: &mut impl std::io::BufRead) -> Option<String> {
 }
 
 /// Passes on what an event stream's lines announce; `false` once nobody listens.
-fn relay(
-    lines: impl Iterator<Item = String>,
-    nudge: &Sender<()>,
-    emergency: &Sender<SignedEmergency>,
-) -> bool {
+fn relay(lines: impl Iterator<Item = String>, announced: &Announced) -> bool {
+    let Announced { nudge, emergency, screenshot } = announced;
     let field = |line: &str, name: &str| {
         let value = line.strip_prefix(name)?.strip_prefix(':')?;
         Some(value.strip_prefix(' ').unwrap_or(value).to_owned())
@@ -373,6 +389,13 @@ fn relay(
                         true
                     }
                 },
+                SCREENSHOT_EVENT => {
+                    match serde_json::from_str::<ScreenshotRequested>(&data) {
+                        Ok(asked) => screenshot(asked.request),
+                        Err(error) => tracing::warn!(%error, "unreadable screenshot request"),
+                    }
+                    true
+                }
                 _ => true,
             };
             if !listening {
@@ -411,9 +434,15 @@ mod tests {
     }
 
     #[test]
-    fn relays_releases_and_emergency_messages_from_the_stream() {
+    fn relays_releases_emergency_messages_and_screenshot_requests_from_the_stream() {
         let (nudge, nudged) = std::sync::mpsc::channel();
         let (raise, raised) = std::sync::mpsc::channel();
+        let (ask, asked) = std::sync::mpsc::channel();
+        let announced = Announced {
+            nudge,
+            emergency: raise,
+            screenshot: Box::new(move |request| ask.send(request).unwrap()),
+        };
         let stream = [
             ": keep-alive",
             "event: release",
@@ -427,13 +456,20 @@ mod tests {
             "",
             "data: {\"message\":\"{}\",\"signature\":\"11\"}",
             "",
+            "event: screenshot",
+            "data: {\"device\":\"d1\",\"request\":\"ab12\"}",
+            "",
+            "event: weather",
+            "data: {\"sunny\":true}",
+            "",
         ];
-        assert!(relay(stream.iter().map(|l| (*l).to_owned()), &nudge, &raise));
-        assert!(relay(["event:release".into(), "data:{}".into()].into_iter(), &nudge, &raise), "no space");
+        assert!(relay(stream.iter().map(|l| (*l).to_owned()), &announced));
+        assert!(relay(["event:release".into(), "data:{}".into()].into_iter(), &announced), "no space");
         assert_eq!(nudged.try_iter().count(), 2);
         let raised: Vec<_> = raised.try_iter().collect();
         assert_eq!(raised, [SignedEmergency { message: "{}".into(), signature: "00".into() }]);
+        assert_eq!(asked.try_iter().collect::<Vec<_>>(), ["ab12"], "an unknown event is ignored");
         drop(nudged);
-        assert!(!relay(["event: release".into(), "data: {}".into()].into_iter(), &nudge, &raise));
+        assert!(!relay(["event: release".into(), "data: {}".into()].into_iter(), &announced));
     }
 }

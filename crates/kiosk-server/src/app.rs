@@ -13,7 +13,7 @@ use crate::console::{audit, drafts, files, media, session, surveys, tokens, uplo
 use crate::error::ApiError;
 use crate::settings::MAX_JSON_BYTES;
 use crate::state::AppState;
-use crate::{admin, device, emergency, events, fleet, reports};
+use crate::{admin, device, emergency, events, fleet, reports, screenshots};
 
 async fn not_found() -> ApiError {
     ApiError::not_found("not_found", "no such route; see docs/device-api.md")
@@ -52,9 +52,14 @@ pub fn router(state: AppState) -> Router {
             "/v1/admin/channels/{channel}/emergency",
             get(emergency::now).post(emergency::raise).delete(emergency::withdraw),
         )
+        .route("/v1/admin/emergency", post(emergency::raise_on_group))
+        .route("/v1/admin/emergency/withdraw", post(emergency::withdraw_on_group))
         .route("/v1/admin/channels/{channel}/enrolment-codes", post(admin::create_enrolment_code))
         .route("/v1/admin/devices", get(admin::list_devices))
         .route("/v1/admin/devices/{id}", put(fleet::routes::change))
+        .route("/v1/admin/devices/{id}/screenshot", post(screenshots::routes::ask))
+        .route("/v1/admin/devices/{id}/screenshots", get(screenshots::routes::list))
+        .route("/v1/admin/devices/{id}/screenshots/{file}", get(screenshots::routes::picture))
         .route("/v1/admin/fleet", get(fleet::routes::fleet))
         .route("/v1/admin/alerts", get(fleet::routes::alerts))
         .route("/v1/admin/events", get(admin::query_events))
@@ -85,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::CHANNEL_EVENTS_ROUTE, get(events::release_events))
         .route(paths::EMERGENCY_ROUTE, get(emergency::current))
         .route(paths::BLOB_ROUTE, get(device::blob))
+        .route(paths::SCREENSHOT_ROUTE, put(screenshots::routes::upload))
         .merge(console_files)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

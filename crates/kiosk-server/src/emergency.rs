@@ -7,6 +7,8 @@
 //! | `GET /v1/admin/channels/{channel}/emergency` (a viewer) | `200 {"channel", "active", "message"}`: the newest message or withdrawal, read |
 //! | `POST /v1/admin/channels/{channel}/emergency` `{"text": {"vi", "en", ...}, "minutes"}` | `201 {"issued_at", "expires_at"}`; `400 invalid_emergency`; `404 no_channel` |
 //! | `DELETE /v1/admin/channels/{channel}/emergency` | `200 {"issued_at", "expires_at"}`: a signed withdrawal |
+//! | `POST /v1/admin/emergency` `{"channels": [...], "text", "minutes"}` | `201 {"issued": {channel: {"issued_at", "expires_at"}}}`: the same message on a group of channels; nothing is raised unless every channel exists and the asker approves on each |
+//! | `POST /v1/admin/emergency/withdraw` `{"channels": [...]}` | `200 {"issued": {...}}`: withdrawn on each |
 //! | `GET /v1/channels/{channel}/emergency` (device token or admin) | `200`: the newest message or withdrawal, its exact signed bytes, with `X-Message-Signature: <hex>`; `404 no_emergency` when there never was one |
 
 use std::collections::BTreeMap;
@@ -41,6 +43,36 @@ pub struct RaiseEmergency {
     pub text: BTreeMap<String, String>,
     /// How long screens show it.
     pub minutes: u32,
+}
+
+/// The body of `POST /v1/admin/emergency`: one message for a group of channels.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct RaiseGroupEmergency {
+    /// The channels, at least one.
+    pub channels: Vec<String>,
+    /// The words by locale; at least one.
+    pub text: BTreeMap<String, String>,
+    /// How long screens show it.
+    pub minutes: u32,
+}
+
+/// The body of `POST /v1/admin/emergency/withdraw`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct WithdrawGroupEmergency {
+    /// The channels, at least one.
+    pub channels: Vec<String>,
+}
+
+/// The answer to raising or withdrawing on a group of channels.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "console/src/generated/")]
+pub struct IssuedOnChannels {
+    /// Per channel, what was issued.
+    pub issued: BTreeMap<String, Issued>,
 }
 
 /// The answer to raising or withdrawing a message.
@@ -138,6 +170,68 @@ pub async fn withdraw(
     let issued = issue(&state, &channel, BTreeMap::new(), 1).await?;
     audit::by(&state, &who, "emergency.withdraw", Some(&channel), "withdrew the emergency message").await?;
     Ok(Json(issued))
+}
+
+/// The group's channels, once each, after checking that each exists and that
+/// `who` approves on each: nothing is issued unless all pass.
+async fn group(state: &AppState, who: &Principal, channels: Vec<String>) -> ApiResult<Vec<String>> {
+    let mut group: Vec<String> = Vec::new();
+    for channel in channels {
+        if !group.contains(&channel) {
+            group.push(channel);
+        }
+    }
+    if group.is_empty() {
+        return Err(ApiError::bad_request("invalid_emergency", "name at least one channel"));
+    }
+    for channel in &group {
+        who.require(channel, Role::Approver)?;
+        state.require_channel(channel).await?;
+    }
+    Ok(group)
+}
+
+/// `POST /v1/admin/emergency`: the same message on every screen of a group of channels.
+pub async fn raise_on_group(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<RaiseGroupEmergency>,
+) -> ApiResult<(StatusCode, Json<IssuedOnChannels>)> {
+    let channels = group(&state, &who, body.channels).await?;
+    if body.text.is_empty() {
+        return Err(ApiError::bad_request("invalid_emergency", "give the text in at least one language"));
+    }
+    EmergencyMessage::check_request(&body.text, body.minutes)
+        .map_err(|reason| ApiError::bad_request("invalid_emergency", reason))?;
+    let text: BTreeMap<String, String> =
+        body.text.into_iter().map(|(locale, words)| (locale, words.trim().to_owned())).collect();
+    let mut issued = BTreeMap::new();
+    for channel in &channels {
+        let detail = format!(
+            "raised an emergency message for {} minutes on the group {}: {text:?}",
+            body.minutes,
+            channels.join(", ")
+        );
+        issued.insert(channel.clone(), issue(&state, channel, text.clone(), body.minutes).await?);
+        audit::by(&state, &who, "emergency.raise", Some(channel), detail).await?;
+    }
+    Ok((StatusCode::CREATED, Json(IssuedOnChannels { issued })))
+}
+
+/// `POST /v1/admin/emergency/withdraw`: takes the message down on a group of channels.
+pub async fn withdraw_on_group(
+    State(state): State<AppState>,
+    who: Principal,
+    ApiJson(body): ApiJson<WithdrawGroupEmergency>,
+) -> ApiResult<Json<IssuedOnChannels>> {
+    let channels = group(&state, &who, body.channels).await?;
+    let mut issued = BTreeMap::new();
+    for channel in &channels {
+        issued.insert(channel.clone(), issue(&state, channel, BTreeMap::new(), 1).await?);
+        let detail = format!("withdrew the emergency message on the group {}", channels.join(", "));
+        audit::by(&state, &who, "emergency.withdraw", Some(channel), detail).await?;
+    }
+    Ok(Json(IssuedOnChannels { issued }))
 }
 
 async fn issue(

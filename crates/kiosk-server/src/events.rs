@@ -6,8 +6,10 @@
 //! then every release published and every emergency message raised or withdrawn
 //! on it: `event: release` with `data: {"version", "manifest_sha256"}`, and
 //! `event: emergency` with `data: {"message": "<signed JSON text>", "signature":
-//! "<hex>"}`; a comment line every [`Settings::keep_alive`](crate::Settings::keep_alive)
-//! keeps the connection open. Names and data are [`kiosk_wire::announcement`]'s,
+//! "<hex>"}`; to one device's streams only, `event: screenshot` with `data:
+//! {"device", "request"}` when staff ask it for a screenshot; a comment line
+//! every [`Settings::keep_alive`](crate::Settings::keep_alive) keeps the
+//! connection open. Names and data are [`kiosk_wire::announcement`]'s,
 //! which screens read them with. A stream that fell behind is sent the current
 //! release and emergency message, which is all a device needs to know. Streams
 //! end when the server shuts down.
@@ -80,6 +82,8 @@ struct Listener {
     first: Vec<Announcement>,
     releases: broadcast::Receiver<ChannelNews>,
     closing: watch::Receiver<bool>,
+    /// The device listening (`None`: the admin token, which hears everything).
+    device: Option<String>,
     /// Marks the device as streaming for the fleet view while the stream is open.
     _held: Option<StreamHeld>,
 }
@@ -89,6 +93,15 @@ enum Next {
     Catch,
     Skip,
     End,
+}
+
+/// Whether the stream of `device` (`None`: the admin's) carries `news`: what
+/// is addressed to one device goes to that device's streams only.
+fn hears(device: Option<&str>, news: &Announcement) -> bool {
+    match (news.addressed_to(), device) {
+        (Some(to), Some(me)) => to == me,
+        _ => true,
+    }
 }
 
 impl Listener {
@@ -121,7 +134,7 @@ impl Listener {
             let next = tokio::select! {
                 _ = self.closing.wait_for(|closing| *closing) => Next::End,
                 received = self.releases.recv() => match received {
-                    Ok(a) if a.channel == self.channel => Next::Send(a.news),
+                    Ok(a) if a.channel == self.channel && hears(self.device.as_deref(), &a.news) => Next::Send(a.news),
                     Ok(_) => Next::Skip,
                     Err(broadcast::error::RecvError::Lagged(_)) => Next::Catch,
                     Err(broadcast::error::RecvError::Closed) => Next::End,
@@ -150,6 +163,10 @@ pub async fn release_events(
         channel,
         db: state.db.clone(),
         first: Vec::new(),
+        device: match &reader {
+            Reader::Device(device) => Some(device.id.clone()),
+            Reader::Admin => None,
+        },
         _held: match &reader {
             Reader::Device(device) => Some(state.streams.hold(&device.id)),
             Reader::Admin => None,

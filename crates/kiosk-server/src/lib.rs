@@ -23,6 +23,8 @@
 //!   library, drafts, review and approval, the audit log, the console's files.
 //! - [`fleet`]: every screen's liveness and place, and alerts for screens that
 //!   went quiet (a watcher task, a webhook).
+//! - [`screenshots`]: screenshots of screens, asked by staff or sent on a
+//!   schedule, kept per device (the newest few) and shown in the console.
 //! - [`memo`]: the hot routes' answers kept in memory.
 //! - [`admin`]: the admin API (`/v1/admin/...`, `/v1/public-key`).
 //! - [`device`]: the device API (enrol, manifest, blobs, reports); its payloads,
@@ -61,6 +63,7 @@ pub mod fleet;
 pub mod memo;
 pub mod publish;
 pub mod reports;
+pub mod screenshots;
 pub mod settings;
 pub mod signing;
 pub mod sqlite;

@@ -39,6 +39,8 @@ pub struct Settings {
     pub offline_after: Duration,
     /// Where new alerts are `POST`ed as JSON, if anywhere.
     pub alert_webhook: Option<String>,
+    /// Who new alerts are e-mailed to, and through which SMTP server, if anyone.
+    pub alert_email: Option<EmailAlerts>,
     /// The zone reports count days in (default `Asia/Ho_Chi_Minh`).
     pub report_zone: TimeZone,
 }
@@ -56,6 +58,7 @@ impl Settings {
             console_dir: None,
             offline_after: Duration::from_secs(DEFAULT_OFFLINE_AFTER_S),
             alert_webhook: None,
+            alert_email: None,
             report_zone: Counting::default().zone,
         }
     }
@@ -85,6 +88,15 @@ impl Settings {
 ///
 /// [alerts]   # optional
 /// webhook = "http://10.0.0.5:9000/hooks/kiosk"   # new alerts are POSTed here
+///
+/// [alerts.email]   # optional: new alerts are e-mailed
+/// server = "smtp.wtc-binhduong.vn"
+/// security = "starttls"      # or "tls" (port 465), or "none" (a relay on the LAN, port 25)
+/// port = 587                 # optional
+/// user = "kiosk-alerts"      # optional, with password_file
+/// password_file = "/etc/binhduong-kiosk-server/smtp-password"
+/// from = "Kiosk Bình Dương <kiosk-alerts@wtc-binhduong.vn>"
+/// to = ["booth-staff@wtc-binhduong.vn"]
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -119,6 +131,130 @@ pub struct AlertsConfig {
     /// An `http://` URL that new alerts are `POST`ed to.
     #[serde(default)]
     pub webhook: Option<String>,
+    /// E-mail through an SMTP server.
+    #[serde(default)]
+    pub email: Option<EmailConfig>,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (port 587); refuses a server that cannot.
+    #[default]
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption (port 25): a relay on the same machine or LAN.
+    None,
+}
+
+/// The `[alerts.email]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// The SMTP server's host name.
+    pub server: String,
+    /// Its port (default by `security`: 587, 465 or 25).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// How the connection is protected.
+    #[serde(default)]
+    pub security: SmtpSecurity,
+    /// The user to sign in as.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// A file holding the password (never the password itself in the config).
+    #[serde(default)]
+    pub password_file: Option<PathBuf>,
+    /// The sender, `Name <address>` or an address.
+    pub from: String,
+    /// The recipients.
+    pub to: Vec<String>,
+}
+
+/// E-mail alerts as the server uses them: the config with its password read.
+#[derive(Clone)]
+pub struct EmailAlerts {
+    /// The SMTP server's host name.
+    pub server: String,
+    /// Its port, if not the default for `security`.
+    pub port: Option<u16>,
+    /// How the connection is protected.
+    pub security: SmtpSecurity,
+    /// The user to sign in as.
+    pub user: Option<String>,
+    /// The password.
+    pub password: Option<String>,
+    /// The sender.
+    pub from: String,
+    /// The recipients.
+    pub to: Vec<String>,
+}
+
+impl std::fmt::Debug for EmailAlerts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmailAlerts")
+            .field("server", &self.server)
+            .field("port", &self.port())
+            .field("security", &self.security)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .finish()
+    }
+}
+
+impl EmailAlerts {
+    /// The port to connect to.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            SmtpSecurity::StartTls => 587,
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::None => 25,
+        })
+    }
+}
+
+impl EmailConfig {
+    /// Checks the addresses and reads the password file.
+    fn resolve(&self) -> Result<EmailAlerts, String> {
+        let check = |text: &str| {
+            text.parse::<lettre::message::Mailbox>()
+                .map(|_| ())
+                .map_err(|e| format!("[alerts.email] {text:?} is not an e-mail address ({e})"))
+        };
+        check(&self.from)?;
+        if self.to.is_empty() {
+            return Err("[alerts.email] to = []: name at least one recipient".into());
+        }
+        self.to.iter().try_for_each(|t| check(t))?;
+        if self.server.trim().is_empty() {
+            return Err("[alerts.email] server: name the SMTP server".into());
+        }
+        let password = match &self.password_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("[alerts.email] password_file {}: {e}", path.display()))?
+                    .trim_end_matches(['\r', '\n'])
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        if password.is_some() != self.user.is_some() {
+            return Err("[alerts.email] give user and password_file together, or neither".into());
+        }
+        Ok(EmailAlerts {
+            server: self.server.clone(),
+            port: self.port,
+            security: self.security,
+            user: self.user.clone(),
+            password,
+            from: self.from.clone(),
+            to: self.to.clone(),
+        })
+    }
 }
 
 impl ConfigFile {
@@ -137,6 +273,9 @@ impl ConfigFile {
                 "[alerts] webhook = {url:?}: give an http:// URL (the server speaks no TLS yet; \
                  put a relay on the same machine or network for https)"
             ));
+        }
+        if let Some(email) = &config.alerts.email {
+            email.resolve()?;
         }
         if let Some(zone) = &config.report_zone
             && TimeZone::get(zone).is_err()
@@ -160,6 +299,8 @@ impl ConfigFile {
             settings.offline_after = Duration::from_secs(secs);
         }
         settings.alert_webhook = self.alerts.webhook.clone();
+        // Checked by `parse`; a password file that went away since is left out.
+        settings.alert_email = self.alerts.email.as_ref().and_then(|e| e.resolve().ok());
         if let Some(zone) = self.report_zone.as_deref().and_then(|z| TimeZone::get(z).ok()) {
             settings.report_zone = zone;
         }
@@ -195,6 +336,13 @@ mod tests {
         assert_eq!(settings.offline_after, Duration::from_secs(120));
         assert_eq!(settings.alert_webhook.as_deref(), Some("http://127.0.0.1:9/h"));
         assert_eq!(ConfigFile::parse(head).unwrap().settings().offline_after, Duration::from_secs(600));
+        let mail = ConfigFile::parse(&format!(
+            "{head}[alerts.email]\nserver = \"smtp.example.vn\"\nfrom = \"Kiosk <k@example.vn>\"\nto = [\"staff@example.vn\"]\n"
+        ))
+        .unwrap()
+        .settings();
+        let mail = mail.alert_email.unwrap();
+        assert_eq!((mail.port(), mail.security), (587, SmtpSecurity::StartTls));
         let tokyo = ConfigFile::parse(&format!("{head}report_zone = \"Asia/Tokyo\"\n")).unwrap().settings();
         assert_eq!(tokyo.counting().zone.iana_name(), Some("Asia/Tokyo"));
         assert_eq!(tokyo.counting().offline_after, Duration::from_secs(600));
@@ -203,6 +351,23 @@ mod tests {
             ("[alerts]\nwebhook = \"ftp://x\"\n", "give an http:// URL"),
             ("[alerts]\nmail = \"a@b\"\n", "unknown field"),
             ("report_zone = \"Mars/Olympus\"\n", "give an IANA time zone"),
+            (
+                "[alerts.email]\nserver = \"s\"\nfrom = \"not an address\"\nto = [\"a@b.vn\"]\n",
+                "is not an e-mail address",
+            ),
+            ("[alerts.email]\nserver = \"s\"\nfrom = \"a@b.vn\"\nto = []\n", "at least one recipient"),
+            (
+                "[alerts.email]\nserver = \"s\"\nfrom = \"a@b.vn\"\nto = [\"c@d.vn\"]\nsecurity = \"ssl\"\n",
+                "unknown variant",
+            ),
+            (
+                "[alerts.email]\nserver = \"s\"\nfrom = \"a@b.vn\"\nto = [\"c@d.vn\"]\nuser = \"u\"\n",
+                "together",
+            ),
+            (
+                "[alerts.email]\nserver = \"s\"\nfrom = \"a@b.vn\"\nto = [\"c@d.vn\"]\nuser = \"u\"\npassword_file = \"/nonexistent/p\"\n",
+                "password_file /nonexistent/p",
+            ),
         ] {
             let err = ConfigFile::parse(&format!("{head}{text}")).unwrap_err();
             assert!(err.contains(says), "{text}: {err}");

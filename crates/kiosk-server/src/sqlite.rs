@@ -230,6 +230,54 @@ pub const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // 8: screenshots of screens: the requests staff made (answered once), and
+    // each device's newest screenshots with their PNG (see `screenshots`).
+    "CREATE TABLE screenshot_requests (
+        id TEXT PRIMARY KEY,
+        device TEXT NOT NULL REFERENCES devices (id),
+        asked_by TEXT NOT NULL,
+        asked_at TEXT NOT NULL,
+        answered_at TEXT
+    );
+    CREATE INDEX screenshot_requests_by_device ON screenshot_requests (device);
+    CREATE TABLE screenshots (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        device TEXT NOT NULL REFERENCES devices (id),
+        request TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        png BLOB NOT NULL
+    );
+    CREATE INDEX screenshots_by_device ON screenshots (device, id);",
+    // 9: reports read less: each day's chart series per channel, and the
+    // channel counts per month; per screen an item is played or skipped (the
+    // reason stays in the channel counts). Everything is recounted from the
+    // events at the next start.
+    "CREATE TABLE daily_series (
+        kind TEXT NOT NULL,
+        day TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        series TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (kind, day, channel, series)
+    ) WITHOUT ROWID;
+    CREATE TABLE monthly_counts (
+        kind TEXT NOT NULL,
+        month TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        ms INTEGER NOT NULL,
+        planned_ms INTEGER NOT NULL,
+        PRIMARY KEY (kind, month, channel, subject, variant, locale)
+    ) WITHOUT ROWID;
+    DELETE FROM report_meta WHERE key = 'zone';",
 ];
 
 pub(crate) fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {

@@ -20,6 +20,7 @@ use crate::fleet::db::FleetStore;
 use crate::fleet::streams::Streams;
 use crate::memo::Memos;
 use crate::reports::db::ReportsStore;
+use crate::screenshots::db::ScreenshotStore;
 use crate::settings::Settings;
 use crate::signing;
 use crate::sqlite::SqliteDb;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub fleet: FleetStore,
     /// What reports read (the same database).
     pub reports: ReportsStore,
+    /// Screenshots of screens and the requests for them (the same database).
+    pub screenshots: ScreenshotStore,
     /// Which screens hold an event stream now.
     pub streams: Streams,
     /// Where blobs live.
@@ -145,6 +148,7 @@ impl AppState {
         let staff: Staff = Arc::new(sqlite.clone());
         let fleet: FleetStore = Arc::new(sqlite.clone());
         let reports: ReportsStore = Arc::new(sqlite.clone());
+        let screenshots: ScreenshotStore = Arc::new(sqlite.clone());
         let db: Db = Arc::new(sqlite);
         let blobs = FsBlobStore::open(&dir.join("blobs")).map_err(|e| ServerError::DataDir {
             path: dir.join("blobs"),
@@ -159,6 +163,7 @@ impl AppState {
             staff,
             fleet,
             reports,
+            screenshots,
             streams: Streams::default(),
             blobs: Arc::new(blobs),
             key: Arc::new(key),

@@ -65,6 +65,7 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
         activated: Box::new(move |release| activated.send(release.manifest.version).unwrap()),
         emergency: Box::new(move |message| raised.send(message).unwrap()),
         heartbeat: Box::new(|beat| beat.current_item = Some("test".into())),
+        ..Default::default()
     };
     kiosk_device::sync_loop::spawn_sync_loop(
         kiosk_device::DataDir::new(dir.path().join("screen")),

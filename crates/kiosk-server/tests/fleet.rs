@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode as AxumStatus;
 use jiff::{SignedDuration, Timestamp};
+use kiosk_server::settings::{EmailAlerts, SmtpSecurity};
 use kiosk_server::{Clock, Settings};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -289,5 +290,230 @@ async fn staff_read_a_channel_s_emergency_message_and_its_withdrawal() {
     assert_eq!((now["active"].as_bool(), now["message"]["withdrawn"].as_bool()), (Some(false), Some(true)));
     let missing = server.admin(Method::GET, "/v1/admin/channels/nowhere/emergency").send().await.unwrap();
     assert_eq!(missing.status(), 404);
+    server.stop().await;
+}
+
+/// Debian's `aiosmtpd` on loopback, delivering into a maildir; stopped on drop.
+struct SmtpServer {
+    child: std::process::Child,
+}
+
+impl SmtpServer {
+    fn start(port: u16, maildir: &std::path::Path) -> Self {
+        let child = std::process::Command::new("/usr/bin/python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir)
+            .spawn()
+            .expect("python3-aiosmtpd (Debian) runs");
+        Self { child }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The subject and text of each mail in a maildir, decoded by Python's `email`.
+fn mails(maildir: &std::path::Path) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(maildir.join("new")) else { return Vec::new() };
+    entries
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let out = std::process::Command::new("/usr/bin/python3")
+                .args([
+                    "-c",
+                    "import email, email.policy, sys\n\
+                     m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)\n\
+                     print(m['subject']); print(m['to']); print(m.get_content())",
+                ])
+                .arg(&path)
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            let (subject, rest) = text.split_once('\n').unwrap_or((&text, ""));
+            (subject.to_owned(), rest.to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_screen_is_e_mailed_to_staff_through_a_real_smtp_server_once_it_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("mail");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let clock = Clock::fixed("2026-12-06T09:00:00Z".parse::<Timestamp>().unwrap());
+    let mut settings = Settings::new(dir.path().join("server"), ADMIN.into()).with_clock(clock.clone());
+    settings.offline_after = Duration::from_secs(10);
+    settings.alert_email = Some(EmailAlerts {
+        server: "127.0.0.1".into(),
+        port: Some(port),
+        security: SmtpSecurity::None,
+        user: None,
+        password: None,
+        from: "Kiosk Bình Dương <kiosk@wtc.example.vn>".into(),
+        to: vec!["Trực gian hàng <booth-staff@wtc.example.vn>".into()],
+    });
+    let server = start_with(settings).await;
+    server.create_channel("booth").await;
+    let hall = server.enrol("booth", "Sảnh A").await;
+    report(&server, &hall, json!({ "at": "2026-12-06T09:00:00Z" })).await;
+
+    // Quiet past the threshold while the mail server is down: the alert waits.
+    clock.advance(SignedDuration::from_secs(11));
+    let fleet = until(&server, "/v1/admin/fleet", "no alert", |f| {
+        f["alerts"].as_array().is_some_and(|a| !a.is_empty())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(mails(&maildir).is_empty());
+    assert_eq!(get(&server, "/v1/admin/alerts").await["alerts"][0]["notified_at"], Value::Null, "{fleet}");
+
+    // The mail server comes up: the watcher tries again and the staff get one mail.
+    let _smtp = SmtpServer::start(port, &maildir);
+    let mut got = Vec::new();
+    for _ in 0..300 {
+        got = mails(&maildir);
+        if !got.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(got.len(), 1, "one mail: {got:?}");
+    let (subject, text) = &got[0];
+    assert!(
+        subject.contains("Màn hình \"Sảnh A\" mất kết nối") && subject.contains("went offline"),
+        "{subject}"
+    );
+    for said in [
+        "booth-staff@wtc.example.vn",
+        "Lần báo cuối: 2026-12-06T09:00:00",
+        "Last heard from: 2026-12-06T09:00:00",
+    ] {
+        assert!(text.contains(said), "{said:?} in {text}");
+    }
+    until(&server, "/v1/admin/alerts", "the mail is not recorded", |a| {
+        a["alerts"][0]["notified_at"].is_string()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(mails(&maildir).len(), 1, "one alert, one mail");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_emergency_message_reaches_a_group_of_channels_or_none_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, _clock) = server(dir.path(), None).await;
+    server.create_channel("hall").await;
+    server.create_channel("fair-tokyo").await;
+    let booth = server.enrol("booth", "Quầy 1").await;
+    let hall = server.enrol("hall", "Bảng tin").await;
+    let listen = |token: &str| {
+        server
+            .client
+            .get(
+                server.url(&format!("/v1/channels/{}/events", if token == booth { "booth" } else { "hall" })),
+            )
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    let (mut booth_stream, mut hall_stream) = (listen(&booth).await.unwrap(), listen(&hall).await.unwrap());
+    let text = json!({ "vi": "Xin di chuyển ra cửa Đông.", "en": "Please walk to the East exit." });
+
+    // An approver of the booth only may not raise it on the hall: nothing is raised.
+    let response = server
+        .admin(Method::POST, "/v1/admin/tokens")
+        .json(&json!({ "name": "booth-approver", "roles": [{ "channel": "booth", "role": "approver" }] }))
+        .send()
+        .await
+        .unwrap();
+    let approver = response.json::<Value>().await.unwrap()["secret"].as_str().unwrap().to_owned();
+    let refused = server
+        .client
+        .post(server.url("/v1/admin/emergency"))
+        .bearer_auth(&approver)
+        .json(&json!({ "channels": ["booth", "hall"], "text": text, "minutes": 30 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(&server, "/v1/admin/channels/booth/emergency").await["message"], Value::Null);
+    for (body, status, says) in [
+        (
+            json!({ "channels": [], "text": text, "minutes": 30 }),
+            StatusCode::BAD_REQUEST,
+            "at least one channel",
+        ),
+        (
+            json!({ "channels": ["booth", "nowhere"], "text": text, "minutes": 30 }),
+            StatusCode::NOT_FOUND,
+            "nowhere",
+        ),
+        (
+            json!({ "channels": ["booth"], "text": {}, "minutes": 30 }),
+            StatusCode::BAD_REQUEST,
+            "at least one language",
+        ),
+    ] {
+        let response = server.admin(Method::POST, "/v1/admin/emergency").json(&body).send().await.unwrap();
+        assert_eq!(response.status(), status, "{body}");
+        assert!(response.text().await.unwrap().contains(says), "{body}");
+    }
+    assert_eq!(get(&server, "/v1/admin/channels/booth/emergency").await["message"], Value::Null);
+
+    // The admin raises it on both: both channels' screens hear it at once, and the third stays calm.
+    let raised = server
+        .admin(Method::POST, "/v1/admin/emergency")
+        .json(&json!({ "channels": ["booth", "hall", "booth"], "text": text, "minutes": 30 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raised.status(), StatusCode::CREATED);
+    let issued = raised.json::<Value>().await.unwrap();
+    assert_eq!(issued["issued"].as_object().unwrap().keys().collect::<Vec<_>>(), ["booth", "hall"]);
+    let (mut a, mut b) = (String::new(), String::new());
+    for (stream, buffer) in [(&mut booth_stream, &mut a), (&mut hall_stream, &mut b)] {
+        let heard = support::next_event(stream, buffer, "emergency").await;
+        assert!(heard["message"].as_str().unwrap().contains("East exit"), "{heard}");
+    }
+    for channel in ["booth", "hall"] {
+        let now = get(&server, &format!("/v1/admin/channels/{channel}/emergency")).await;
+        assert_eq!(
+            (now["active"].as_bool(), now["message"]["text"]["en"].as_str()),
+            (Some(true), Some("Please walk to the East exit."))
+        );
+    }
+    assert_eq!(get(&server, "/v1/admin/channels/fair-tokyo/emergency").await["message"], Value::Null);
+
+    // Withdrawn on both, and the audit log names each channel.
+    let withdrawn = server
+        .admin(Method::POST, "/v1/admin/emergency/withdraw")
+        .json(&json!({ "channels": ["booth", "hall"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    for channel in ["booth", "hall"] {
+        let now = get(&server, &format!("/v1/admin/channels/{channel}/emergency")).await;
+        assert_eq!(
+            (now["active"].as_bool(), now["message"]["withdrawn"].as_bool()),
+            (Some(false), Some(true))
+        );
+    }
+    let audit = get(&server, "/v1/admin/audit").await.to_string();
+    for said in ["emergency.raise", "emergency.withdraw", "on the group booth, hall"] {
+        assert!(audit.contains(said), "{said}");
+    }
     server.stop().await;
 }

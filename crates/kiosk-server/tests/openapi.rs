@@ -30,6 +30,7 @@ fn wire_route(name: &str) -> String {
             kiosk_wire::paths::CHANNEL_EVENTS_ROUTE,
             kiosk_wire::paths::EMERGENCY_ROUTE,
             kiosk_wire::paths::BLOB_ROUTE,
+            kiosk_wire::paths::SCREENSHOT_ROUTE,
         ]
         .into_iter()
         .find(|route| *route == pattern),

@@ -379,10 +379,11 @@ async fn the_yearly_report_s_numbers_match_the_csv_and_its_pdf_says_them_in_both
     let tokyo = server.enrol("booth", "Gian hàng Tokyo").await;
     let hall = server.enrol("hall", "Sảnh WTC").await;
     let devices = get(&server, "/v1/admin/fleet").await;
-    let tokyo_id = devices["screens"].as_array().unwrap().iter().find(|s| s["name"] == "Gian hàng Tokyo").unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let tokyo_id =
+        devices["screens"].as_array().unwrap().iter().find(|s| s["name"] == "Gian hàng Tokyo").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let placed = server
         .admin(Method::PUT, &format!("/v1/admin/devices/{tokyo_id}"))
         .json(&json!({ "country": "jp" }))
@@ -401,18 +402,28 @@ async fn the_yearly_report_s_numbers_match_the_csv_and_its_pdf_says_them_in_both
         }
         for n in 0..40 {
             let locale = if n % 4 == 0 { "vi" } else { "ja" };
-            events.push(event(&format!("{prefix}-lang-{n}"), "language_choice", "2026-02-02T03:00:00Z", json!({ "locale": locale })));
+            events.push(event(
+                &format!("{prefix}-lang-{n}"),
+                "language_choice",
+                "2026-02-02T03:00:00Z",
+                json!({ "locale": locale }),
+            ));
         }
         for n in 0..15 {
-            events.push(event(&format!("{prefix}-broch-{n}"), "brochure_download", "2026-03-01T03:00:00Z",
-                json!({ "brochure": "invest-guide", "locale": "ja" })));
+            events.push(event(
+                &format!("{prefix}-broch-{n}"),
+                "brochure_download",
+                "2026-03-01T03:00:00Z",
+                json!({ "brochure": "invest-guide", "locale": "ja" }),
+            ));
         }
         send(&server, token, Some(NOW), &events).await;
     }
 
     let year = "from=2026-01-01&to=2026-12-31";
     let numbers = get(&server, "/v1/admin/yearly-report?year=2026&format=json").await;
-    let touches = csv_column(&server, &format!("/v1/admin/reports/touches?{year}&format=csv&table=screens"), 3).await;
+    let touches =
+        csv_column(&server, &format!("/v1/admin/reports/touches?{year}&format=csv&table=screens"), 3).await;
     assert_eq!(numbers["totals"]["touches"].as_u64().unwrap(), touches.values().sum::<u64>());
     assert_eq!(numbers["totals"]["touches"], 1500);
     let languages = csv_column(&server, &format!("/v1/admin/reports/languages?{year}&format=csv"), 1).await;
@@ -457,19 +468,29 @@ async fn the_yearly_report_s_numbers_match_the_csv_and_its_pdf_says_them_in_both
     let config = dir.path().join("server.toml");
     std::fs::write(
         &config,
-        format!("listen = \"127.0.0.1:1\"\ndata_dir = {:?}\nadmin_token = \"x\"\n", dir.path().display().to_string()),
+        format!(
+            "listen = \"127.0.0.1:1\"\ndata_dir = {:?}\nadmin_token = \"x\"\n",
+            dir.path().display().to_string()
+        ),
     )
     .unwrap();
     let cli = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_kiosk-server")).arg("--config").arg(&config).args(args).output().unwrap()
+        std::process::Command::new(env!("CARGO_BIN_EXE_kiosk-server"))
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .output()
+            .unwrap()
     };
     let out = dir.path().join("bao-cao-2026.pdf");
     let made = cli(&["report", "yearly", "--year", "2026", "--lang", "en", "--out", out.to_str().unwrap()]);
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     assert!(pdf_text(&std::fs::read(&out).unwrap()).contains("1,500"));
-    let refused = cli(&["report", "yearly", "--year", "2026", "--channel", "nowhere", "--out", out.to_str().unwrap()]);
+    let refused =
+        cli(&["report", "yearly", "--year", "2026", "--channel", "nowhere", "--out", out.to_str().unwrap()]);
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("does not exist"));
-    let refused = cli(&["report", "yearly", "--year", "2026", "--lang", "fr", "--out", out.to_str().unwrap()]);
+    let refused =
+        cli(&["report", "yearly", "--year", "2026", "--lang", "fr", "--out", out.to_str().unwrap()]);
     assert!(!refused.status.success());
 }

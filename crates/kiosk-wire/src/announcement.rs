@@ -6,6 +6,10 @@
 //! |---|---|
 //! | [`RELEASE_EVENT`] | [`ReleaseAnnounced`]: `{"version", "manifest_sha256"}` |
 //! | [`EMERGENCY_EVENT`] | [`SignedEmergency`]: `{"message": "<signed JSON text>", "signature": "<hex>"}` |
+//! | [`SCREENSHOT_EVENT`] | [`ScreenshotRequested`]: `{"device", "request"}`, on that device's stream only |
+//!
+//! A screen ignores an event name it does not know, so a server may announce
+//! something new before every screen understands it.
 //!
 //! `GET /v1/channels/{channel}/emergency` carries the same signed message
 //! differently: the exact signed bytes as its body and the signature in
@@ -24,6 +28,9 @@ pub const RELEASE_EVENT: &str = "release";
 
 /// The `event:` name of an emergency message or withdrawal.
 pub const EMERGENCY_EVENT: &str = "emergency";
+
+/// The `event:` name of a request for one screen's screenshot.
+pub const SCREENSHOT_EVENT: &str = "screenshot";
 
 /// A release just published (or current when the stream opened).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -68,6 +75,17 @@ impl SignedEmergency {
     }
 }
 
+/// Staff asked one screen for a screenshot of what it shows: it captures its
+/// window and uploads the PNG to [`crate::paths::screenshot`]`(request)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "wire/")]
+pub struct ScreenshotRequested {
+    /// The device asked (the stream of that device alone carries it).
+    pub device: String,
+    /// The request's id, which the upload names.
+    pub request: String,
+}
+
 /// One message of the event stream: its `data:` is the variant's JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(untagged)]
@@ -77,6 +95,8 @@ pub enum Announcement {
     Release(ReleaseAnnounced),
     /// `event: emergency`.
     Emergency(SignedEmergency),
+    /// `event: screenshot`, for one device.
+    Screenshot(ScreenshotRequested),
 }
 
 impl Announcement {
@@ -85,6 +105,15 @@ impl Announcement {
         match self {
             Self::Release(_) => RELEASE_EVENT,
             Self::Emergency(_) => EMERGENCY_EVENT,
+            Self::Screenshot(_) => SCREENSHOT_EVENT,
+        }
+    }
+
+    /// The one device it is for; `None` when it is for every screen of the channel.
+    pub fn addressed_to(&self) -> Option<&str> {
+        match self {
+            Self::Screenshot(asked) => Some(&asked.device),
+            Self::Release(_) | Self::Emergency(_) => None,
         }
     }
 
@@ -94,6 +123,7 @@ impl Announcement {
         match event_name {
             RELEASE_EVENT => serde_json::from_str(data).map(|r| Some(Self::Release(r))),
             EMERGENCY_EVENT => serde_json::from_str(data).map(|e| Some(Self::Emergency(e))),
+            SCREENSHOT_EVENT => serde_json::from_str(data).map(|s| Some(Self::Screenshot(s))),
             _ => Ok(None),
         }
     }
@@ -122,6 +152,19 @@ mod tests {
         assert_eq!(data, r#"{"message":"{\"kind\":\"emergency\"}","signature":"01ff"}"#);
         assert_eq!(emergency.event_name(), "emergency");
         assert_eq!(Announcement::parse("emergency", &data).unwrap(), Some(emergency));
+
+        let screenshot =
+            Announcement::Screenshot(ScreenshotRequested { device: "d1".into(), request: "ab12".into() });
+        let data = serde_json::to_string(&screenshot).unwrap();
+        assert_eq!(data, r#"{"device":"d1","request":"ab12"}"#);
+        assert_eq!(screenshot.event_name(), "screenshot");
+        assert_eq!(screenshot.addressed_to(), Some("d1"));
+        assert_eq!(
+            Announcement::Emergency(SignedEmergency::new(b"{}", &[0])).addressed_to(),
+            None,
+            "every screen's"
+        );
+        assert_eq!(Announcement::parse("screenshot", &data).unwrap(), Some(screenshot));
 
         assert_eq!(Announcement::parse("weather", "{}").unwrap(), None);
         assert!(Announcement::parse("emergency", r#"{"message":"m","signature":"s","x":1}"#).is_err());

@@ -11,10 +11,13 @@
 //! - [`event`]: proof-of-play and interaction events, as a screen records and sends them.
 //! - [`report`]: `POST /v1/reports`: the heartbeat, the events, and the answer.
 //! - [`enrol`]: `POST /v1/enrol`: the one-time code and the device's token.
-//! - [`announcement`]: what the event stream says (`release`, `emergency`), and
-//!   the signed emergency message it and `GET /v1/channels/{channel}/emergency` carry.
+//! - [`announcement`]: what the event stream says (`release`, `emergency`,
+//!   `screenshot`), and the signed emergency message it and
+//!   `GET /v1/channels/{channel}/emergency` carry.
+//! - [`screenshot`]: `PUT /v1/screenshots/{request}`: the limits of an upload,
+//!   the scheduled request's name, and the answer.
 //! - [`paths`]: the routes of the device API, as request paths and as router patterns.
-//! - [`headers`]: the response headers of the device API.
+//! - [`headers`]: the headers of the device API.
 //!
 //! # Example
 //! ```
@@ -33,8 +36,10 @@ pub mod event;
 pub mod headers;
 pub mod paths;
 pub mod report;
+pub mod screenshot;
 
-pub use announcement::{Announcement, ReleaseAnnounced, SignedEmergency};
+pub use announcement::{Announcement, ReleaseAnnounced, ScreenshotRequested, SignedEmergency};
 pub use enrol::{EnrolRequest, Enrolled};
 pub use event::{Event, EventKind, SurveyAnswer, new_event_id};
 pub use report::{Heartbeat, Report, ReportAccepted, ReportedEvent};
+pub use screenshot::ScreenshotStored;

@@ -10,8 +10,10 @@
 //! | `GET` the event stream | [`CHANNEL_EVENTS_ROUTE`] | [`channel_events`] |
 //! | `GET` the newest emergency message | [`EMERGENCY_ROUTE`] | [`emergency`] |
 //! | `GET` a blob | [`BLOB_ROUTE`] | [`blob`] |
+//! | `PUT` a screenshot | [`SCREENSHOT_ROUTE`] | [`screenshot`] |
 //!
-//! Channel names are slugs and blob names hex, so paths need no escaping.
+//! Channel names are slugs, blob names and screenshot requests hex (or
+//! `scheduled`), so paths need no escaping.
 
 use std::fmt::Display;
 
@@ -32,6 +34,9 @@ pub const EMERGENCY_ROUTE: &str = "/v1/channels/{channel}/emergency";
 
 /// `GET`: a blob by its SHA-256.
 pub const BLOB_ROUTE: &str = "/v1/blobs/{sha256}";
+
+/// `PUT`: the PNG a screen captured for a request (or on its schedule).
+pub const SCREENSHOT_ROUTE: &str = "/v1/screenshots/{request}";
 
 /// The path of [`ENROL_ROUTE`].
 pub fn enrol() -> &'static str {
@@ -63,6 +68,12 @@ pub fn blob(sha256: impl Display) -> String {
     format!("/v1/blobs/{sha256}")
 }
 
+/// The path of [`SCREENSHOT_ROUTE`] for `request` (an announced request's id,
+/// or [`crate::screenshot::SCHEDULED`]).
+pub fn screenshot(request: &str) -> String {
+    format!("/v1/screenshots/{request}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +103,7 @@ mod tests {
             ),
             (EMERGENCY_ROUTE, emergency("wtc-booths"), EMERGENCY_ROUTE.replace("{channel}", "wtc-booths")),
             (BLOB_ROUTE, blob(&sha256), BLOB_ROUTE.replace("{sha256}", &sha256)),
+            (SCREENSHOT_ROUTE, screenshot("scheduled"), SCREENSHOT_ROUTE.replace("{request}", "scheduled")),
         ];
         for (route, built, filled) in &cases {
             assert!(matches(route, built), "{built} is not matched by {route}");

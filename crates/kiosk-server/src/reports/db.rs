@@ -24,19 +24,15 @@ pub struct CountQuery {
     pub channels: Option<Vec<String>>,
 }
 
-/// Counts of one day.
+/// Counts of one day and chart line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayCount {
     /// `YYYY-MM-DD`.
     pub day: String,
-    /// The variant ([`super::tally::Counted::variant`]).
-    pub variant: String,
-    /// The language.
-    pub locale: String,
+    /// The chart line ([`super::tally::Counted::series`]).
+    pub series: String,
     /// How many.
     pub count: u64,
-    /// Milliseconds shown.
-    pub ms: u64,
 }
 
 /// Counts of one subject, variant and language over the range.
@@ -75,7 +71,7 @@ pub struct ScreenCount {
 
 /// The records behind reports; safe to call concurrently.
 pub trait ReportsDb: Send + Sync + 'static {
-    /// Counts per day, variant and language.
+    /// Counts per day and chart line.
     fn counts_by_day(&self, query: CountQuery) -> DbFuture<'_, Vec<DayCount>>;
 
     /// Counts per subject, variant and language.

@@ -176,7 +176,7 @@ pub struct ScreenInfo {
 /// What a report is made from.
 #[derive(Debug, Clone, Default)]
 pub struct Counts {
-    /// Per day, variant and language.
+    /// Per day and chart line.
     pub by_day: Vec<DayCount>,
     /// Per subject, variant and language.
     pub by_key: Vec<KeyCount>,
@@ -294,9 +294,7 @@ fn screen_cells(screen_of: &HashMap<&str, &ScreenInfo>, device: &str) -> [Cell; 
 
 fn play(span: &Span<'_>, counts: &Counts, screen_of: &HashMap<&str, &ScreenInfo>) -> Shape {
     let series = vec!["played".to_owned(), "skipped".to_owned()];
-    let days = days(span, &series, &counts.by_day, |d| {
-        if d.variant.is_empty() { "played" } else { "skipped" }.to_owned()
-    });
+    let days = days(span, &series, &counts.by_day, |d| d.series.clone());
     #[derive(Default)]
     struct Item {
         planned: u64,
@@ -403,7 +401,7 @@ fn languages(span: &Span<'_>, counts: &Counts, screen_of: &HashMap<&str, &Screen
     let by_locale = totals(&counts.by_key, |k| k.locale.clone(), |k| k.count);
     let total = by_locale.iter().map(|(_, n)| n).sum();
     let series: Vec<String> = by_locale.iter().map(|(l, _)| l.clone()).collect();
-    let days = days(span, &series, &counts.by_day, |d| d.locale.clone());
+    let days = days(span, &series, &counts.by_day, |d| d.series.clone());
     let languages =
         by_locale.iter().map(|(locale, n)| vec![text(locale), Cell::Count(*n), share(*n, total)]).collect();
     let country_of = |device: &str| screen_of.get(device).and_then(|s| s.country.clone()).unwrap_or_default();

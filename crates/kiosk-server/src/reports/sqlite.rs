@@ -1,7 +1,11 @@
-//! [`ReportsDb`] on the embedded SQLite database, and the daily counts kept in
-//! the same transaction that stores a report's events (migration 7:
-//! `daily_counts` per channel, `daily_screen_counts` per screen,
-//! `daily_uptime`, and `report_meta` naming the zone the days are in).
+//! [`ReportsDb`] on the embedded SQLite database, and the counts kept in the
+//! same transaction that stores a report's events (migrations 7 and 9): per
+//! channel by day and by month (`daily_counts`, `monthly_counts`), the day
+//! chart's lines (`daily_series`), per screen by day and by month
+//! (`daily_screen_counts`, `monthly_screen_counts`), up time by day
+//! (`daily_uptime`), and `report_meta` naming the zone the days are in. A
+//! report over whole months reads the monthly rows and the daily ones only for
+//! the days around them ([`MonthSplit`]).
 //!
 //! The counts are rebuilt from the raw events when the report zone changes
 //! (and once on the first start after the migration); up time, which comes from
@@ -42,28 +46,37 @@ fn add(
     times: u64,
 ) -> Result<(), DbError> {
     let times = times as i64;
-    tx.prepare_cached(
-        "INSERT INTO daily_counts (kind, day, channel, subject, variant, locale, count, ms, planned_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?9, ?7, ?8)
-         ON CONFLICT DO UPDATE SET count = count + excluded.count, ms = ms + excluded.ms,
-             planned_ms = planned_ms + excluded.planned_ms",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            counted.kind,
-            counted.day,
-            channel,
-            counted.subject,
-            counted.variant,
-            counted.locale,
-            counted.ms,
-            counted.planned_ms,
-            times
-        ])
-    })
-    .map_err(ctx("count event"))?;
-    let screen = counted.per_screen();
     let month = counted.day.get(..7).unwrap_or(&counted.day);
+    for (table, period) in [("daily_counts", "day"), ("monthly_counts", "month")] {
+        let when = if period == "day" { counted.day.as_str() } else { month };
+        tx.prepare_cached(&format!(
+            "INSERT INTO {table} (kind, {period}, channel, subject, variant, locale, count, ms, planned_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?9, ?7, ?8)
+             ON CONFLICT DO UPDATE SET count = count + excluded.count, ms = ms + excluded.ms,
+                 planned_ms = planned_ms + excluded.planned_ms"
+        ))
+        .and_then(|mut s| {
+            s.execute(params![
+                counted.kind,
+                when,
+                channel,
+                counted.subject,
+                counted.variant,
+                counted.locale,
+                counted.ms,
+                counted.planned_ms,
+                times
+            ])
+        })
+        .map_err(ctx("count event"))?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO daily_series (kind, day, channel, series, count) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT DO UPDATE SET count = count + excluded.count",
+    )
+    .and_then(|mut s| s.execute(params![counted.kind, counted.day, channel, counted.series(), times]))
+    .map_err(ctx("count event in its series"))?;
+    let screen = counted.per_screen();
     for (table, period) in [("daily_screen_counts", "day"), ("monthly_screen_counts", "month")] {
         let when = if period == "day" { counted.day.as_str() } else { month };
         tx.prepare_cached(&format!(
@@ -106,7 +119,8 @@ pub struct Tallied {
 impl SqliteDb {
     /// Adds counts tallied elsewhere by [`tally::count`], in one transaction:
     /// how an archive of events counted outside the server (and the reports
-    /// benchmark's year of events) joins the daily counts without its raw events.
+    /// benchmark's year of events) joins the daily counts without its raw
+    /// events. A recount from the events (a new report zone) drops them.
     pub async fn import_counts(&self, rows: Vec<Tallied>) -> Result<(), DbError> {
         self.call(move |c| {
             let tx = c.transaction().map_err(ctx("begin import"))?;
@@ -168,7 +182,8 @@ pub(crate) fn rebuild_if_needed(conn: &mut Connection, counting: &Counting) -> R
     }
     let tx = conn.transaction().map_err(ctx("begin recount"))?;
     tx.execute_batch(
-        "DELETE FROM daily_counts; DELETE FROM daily_screen_counts; DELETE FROM monthly_screen_counts;",
+        "DELETE FROM daily_counts; DELETE FROM monthly_counts; DELETE FROM daily_series;
+         DELETE FROM daily_screen_counts; DELETE FROM monthly_screen_counts;",
     )
     .map_err(ctx("clear daily counts"))?;
     let mut counted = 0;
@@ -201,6 +216,23 @@ pub(crate) fn rebuild_if_needed(conn: &mut Connection, counting: &Counting) -> R
     Ok(Some(counted))
 }
 
+/// The parameters of a query over whole months and the days around them
+/// ([`MonthSplit`]): `?1` the kind, `?2`–`?3` the days before, `?4` the
+/// channels, `?5`–`?6` the days after, `?7`–`?8` the months.
+fn split_params(query: &CountQuery) -> [Box<dyn rusqlite::ToSql>; 8] {
+    let split = MonthSplit::of(&query.from, &query.to);
+    [
+        Box::new(query.kind),
+        Box::new(split.head.0),
+        Box::new(split.head.1),
+        Box::new(channels_json(&query.channels)),
+        Box::new(split.tail.0),
+        Box::new(split.tail.1),
+        Box::new(split.months.0),
+        Box::new(split.months.1),
+    ]
+}
+
 /// The channels filter as JSON text for `json_each`, or `NULL` for all.
 fn channels_json(channels: &Option<Vec<String>>) -> Option<String> {
     channels.as_ref().map(|c| serde_json::to_string(c).expect("strings serialize"))
@@ -215,21 +247,15 @@ impl ReportsDb for SqliteDb {
         Box::pin(self.call(move |c| {
             let mut stmt = c
                 .prepare_cached(
-                    "SELECT day, variant, locale, SUM(count), SUM(ms) FROM daily_counts
+                    "SELECT day, series, SUM(count) FROM daily_series
                      WHERE kind = ?1 AND day BETWEEN ?2 AND ?3
                        AND (?4 IS NULL OR channel IN (SELECT value FROM json_each(?4)))
-                     GROUP BY day, variant, locale ORDER BY day, variant, locale",
+                     GROUP BY day, series ORDER BY day, series",
                 )
                 .map_err(ctx("count by day"))?;
             let rows = stmt
                 .query_map(params![query.kind, query.from, query.to, channels_json(&query.channels)], |row| {
-                    Ok(DayCount {
-                        day: row.get(0)?,
-                        variant: row.get(1)?,
-                        locale: row.get(2)?,
-                        count: unsigned(row.get(3)?),
-                        ms: unsigned(row.get(4)?),
-                    })
+                    Ok(DayCount { day: row.get(0)?, series: row.get(1)?, count: unsigned(row.get(2)?) })
                 })
                 .map_err(ctx("count by day"))?;
             rows.collect::<Result<_, _>>().map_err(ctx("read day count"))
@@ -240,14 +266,23 @@ impl ReportsDb for SqliteDb {
         Box::pin(self.call(move |c| {
             let mut stmt = c
                 .prepare_cached(
-                    "SELECT subject, variant, locale, SUM(count), SUM(ms), SUM(planned_ms) FROM daily_counts
-                     WHERE kind = ?1 AND day BETWEEN ?2 AND ?3
-                       AND (?4 IS NULL OR channel IN (SELECT value FROM json_each(?4)))
+                    "WITH chosen AS (SELECT value FROM json_each(?4))
+                     SELECT subject, variant, locale, SUM(count), SUM(ms), SUM(planned_ms) FROM (
+                         SELECT subject, variant, locale, count, ms, planned_ms, channel FROM daily_counts
+                         WHERE kind = ?1 AND day BETWEEN ?2 AND ?3
+                         UNION ALL
+                         SELECT subject, variant, locale, count, ms, planned_ms, channel FROM daily_counts
+                         WHERE kind = ?1 AND day BETWEEN ?5 AND ?6
+                         UNION ALL
+                         SELECT subject, variant, locale, count, ms, planned_ms, channel FROM monthly_counts
+                         WHERE kind = ?1 AND month BETWEEN ?7 AND ?8)
+                     WHERE ?4 IS NULL OR channel IN chosen
                      GROUP BY subject, variant, locale ORDER BY subject, variant, locale",
                 )
                 .map_err(ctx("count by key"))?;
+            let params = rusqlite::params_from_iter(split_params(&query));
             let rows = stmt
-                .query_map(params![query.kind, query.from, query.to, channels_json(&query.channels)], |row| {
+                .query_map(params, |row| {
                     Ok(KeyCount {
                         subject: row.get(0)?,
                         variant: row.get(1)?,
@@ -264,32 +299,23 @@ impl ReportsDb for SqliteDb {
 
     fn counts_by_screen(&self, query: CountQuery) -> DbFuture<'_, Vec<ScreenCount>> {
         Box::pin(self.call(move |c| {
-            // Whole months from the monthly counts, the days around them from the daily ones.
-            let split = MonthSplit::of(&query.from, &query.to);
             let mut stmt = c
                 .prepare_cached(
                     "WITH screens AS (SELECT id FROM devices
                           WHERE ?4 IS NULL OR channel IN (SELECT value FROM json_each(?4)))
                      SELECT device, subject, variant, SUM(count), SUM(ms), SUM(planned_ms) FROM (
                          SELECT device, subject, variant, count, ms, planned_ms FROM daily_screen_counts
-                         WHERE kind = ?1 AND (day BETWEEN ?2 AND ?3 OR day BETWEEN ?5 AND ?6)
-                           AND device IN screens
+                         WHERE kind = ?1 AND day BETWEEN ?2 AND ?3 AND device IN screens
+                         UNION ALL
+                         SELECT device, subject, variant, count, ms, planned_ms FROM daily_screen_counts
+                         WHERE kind = ?1 AND day BETWEEN ?5 AND ?6 AND device IN screens
                          UNION ALL
                          SELECT device, subject, variant, count, ms, planned_ms FROM monthly_screen_counts
                          WHERE kind = ?1 AND month BETWEEN ?7 AND ?8 AND device IN screens)
                      GROUP BY device, subject, variant ORDER BY device, subject, variant",
                 )
                 .map_err(ctx("count by screen"))?;
-            let params = params![
-                query.kind,
-                split.head.0,
-                split.head.1,
-                channels_json(&query.channels),
-                split.tail.0,
-                split.tail.1,
-                split.months.0,
-                split.months.1
-            ];
+            let params = rusqlite::params_from_iter(split_params(&query));
             let rows = stmt
                 .query_map(params, |row| {
                     Ok(ScreenCount {

@@ -15,7 +15,9 @@
 //! Other kinds (`item_start`, `playlist_change`, kinds from newer screens) are
 //! kept as raw events and not counted. Per screen ([`Counted::per_screen`]) the
 //! language takes the subject's place for `language_choice`, and only the kind's
-//! total is kept for chapters, brochures and surveys.
+//! total is kept for chapters, brochures and surveys, and an item is played or
+//! `skipped` (the reason is kept per channel). Each event also adds to one
+//! line of its report's day chart ([`Counted::series`]).
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -96,9 +98,24 @@ impl Counted {
     /// What of it is kept per screen.
     pub fn per_screen(&self) -> PerScreen {
         match self.kind {
-            "item_end" => PerScreen { subject: self.subject.clone(), variant: self.variant.clone() },
+            "item_end" => PerScreen {
+                subject: self.subject.clone(),
+                variant: if self.played() { String::new() } else { "skipped".to_owned() },
+            },
             "language_choice" => PerScreen { subject: self.locale.clone(), variant: String::new() },
             _ => PerScreen { subject: String::new(), variant: String::new() },
+        }
+    }
+
+    /// The line of the report's day chart it adds to: `played` or `skipped`
+    /// for items, the language for language choices, the kind's one line
+    /// (`""`) for the rest.
+    pub fn series(&self) -> String {
+        match self.kind {
+            "item_end" if self.played() => "played".to_owned(),
+            "item_end" => "skipped".to_owned(),
+            "language_choice" => self.locale.clone(),
+            _ => String::new(),
         }
     }
 
@@ -197,8 +214,9 @@ mod tests {
         let lang = count("language_choice", at, &json!({"locale": "ja"}), &vietnam()).unwrap();
         assert_eq!(lang.per_screen(), PerScreen { subject: "ja".into(), variant: String::new() });
         let skip = count("item_end", at, &json!({"item": "f", "skip_reason": "late"}), &vietnam()).unwrap();
-        assert_eq!(skip.per_screen(), PerScreen { subject: "f".into(), variant: "late".into() });
+        assert_eq!(skip.per_screen(), PerScreen { subject: "f".into(), variant: "skipped".into() });
         assert!(!skip.played());
+        assert_eq!((skip.series(), lang.series()), ("skipped".to_owned(), "ja".to_owned()));
         let chapter =
             count("chapter_view", at, &json!({"chapter": "c", "locale": "en"}), &vietnam()).unwrap();
         assert_eq!(chapter.per_screen(), PerScreen { subject: String::new(), variant: String::new() });

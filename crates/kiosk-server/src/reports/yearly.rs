@@ -123,7 +123,7 @@ pub fn assemble(
             };
             let row = &mut monthly[month - 1];
             match kind {
-                ReportKind::Play if day.variant.is_empty() => row.plays += day.count,
+                ReportKind::Play if day.series == "played" => row.plays += day.count,
                 ReportKind::Touches => row.touches += day.count,
                 ReportKind::Chapters => row.chapter_views += day.count,
                 ReportKind::Brochures => row.brochure_downloads += day.count,

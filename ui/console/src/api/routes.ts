@@ -15,6 +15,8 @@ import type {
   Releases,
   Review,
   ScreenChange,
+  ScreenshotAsked,
+  Screenshots,
   DraftSave,
   SignIn,
   DraftStep,
@@ -22,14 +24,18 @@ import type {
   Fleet,
   FleetScreen,
   Issued,
+  IssuedOnChannels,
   RaiseEmergency,
+  RaiseGroupEmergency,
   ReportKind,
   ReportPage,
   Upload,
   User,
   UserChange,
   Users,
+  WithdrawGroupEmergency,
 } from "./types";
+
 
 const enc = encodeURIComponent;
 const channelPath = (channel: string) => `/v1/admin/channels/${enc(channel)}`;
@@ -79,11 +85,19 @@ export const getFleet = (reauth = true) => request<Fleet>("GET", "/v1/admin/flee
 export const listAlerts = (limit = 100) => request<Alerts>("GET", `/v1/admin/alerts${query({ limit })}`);
 export const changeScreen = (id: string, body: ScreenChange) => request<FleetScreen>("PUT", `/v1/admin/devices/${enc(id)}`, body);
 
+// Screenshots of a screen: asked of it, listed, each picture
+export const askScreenshot = (id: string) => request<ScreenshotAsked>("POST", `/v1/admin/devices/${enc(id)}/screenshot`);
+export const listScreenshots = (id: string) => request<Screenshots>("GET", `/v1/admin/devices/${enc(id)}/screenshots`);
+export const screenshotUrl = (id: string, n: number) => `/v1/admin/devices/${enc(id)}/screenshots/${n}.png`;
+
 // Emergency messages
 export const getEmergency = (channel: string) => request<EmergencyState>("GET", `${channelPath(channel)}/emergency`);
 export const raiseEmergency = (channel: string, body: RaiseEmergency) =>
   request<Issued>("POST", `${channelPath(channel)}/emergency`, body);
 export const withdrawEmergency = (channel: string) => request<Issued>("DELETE", `${channelPath(channel)}/emergency`);
+export const raiseOnChannels = (body: RaiseGroupEmergency) => request<IssuedOnChannels>("POST", "/v1/admin/emergency", body);
+export const withdrawOnChannels = (body: WithdrawGroupEmergency) =>
+  request<IssuedOnChannels>("POST", "/v1/admin/emergency/withdraw", body);
 
 // The audit log
 export const listAudit = (channel = "", actor = "", limit = 200) =>

@@ -41,6 +41,7 @@ const PATHS = {
   undo: "M9 14l-5-5 5-5M4 9h10a6 6 0 0 1 0 12h-3",
   reports: "M4 20h16M6 16v-4M10.5 16V6M15 16v-7M19.5 16V4",
   download: "M12 4v11M7 10l5 5 5-5M5 20h14",
+  camera: "M3 8h4l2-3h6l2 3h4v11H3zM12 16.5a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7z",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,6 +1,8 @@
 // The channel's emergency message: what its screens show now (the words per
 // language, until when), and for approvers the form to raise a new one and a way to
-// withdraw the one on air, each after a confirmation. Everyone else reads.
+// withdraw the one on air, each after a confirmation. Everyone else reads. An
+// approver on several channels may choose some of them and raise or withdraw on all
+// at once, and sees what each one shows.
 
 import { useEffect, useState } from "preact/hooks";
 import { getDraft, getEmergency, withdrawEmergency } from "../../api/routes";
@@ -16,8 +18,11 @@ import { useAction } from "../../lib/use-action";
 import { useChannel } from "../../lib/use-channel";
 import { useLoad } from "../../lib/use-load";
 import { useNow } from "../../lib/use-now";
+import { ChannelGroup } from "./ChannelGroup";
 import { EmergencyPreview, type Line } from "./EmergencyPreview";
+import type { IssuedOnChannels } from "../../api/types";
 import { RaiseForm } from "./RaiseForm";
+import { useGroup } from "./use-group";
 
 const FIRST: LocaleInfo[] = [
   { tag: "vi", name: "Tiếng Việt" },
@@ -136,11 +141,16 @@ export function EmergencyPage() {
   const [done, setDone] = useState<string | null>(null);
   const [withdrawing, setWithdrawing] = useState(false);
   const { busy, error: failure, setError: setFailure, run } = useAction();
+  const group = useGroup();
+  const reloadAll = () => {
+    reload();
+    group.reload();
+  };
 
   // Others may raise or withdraw too, and a message comes down by itself: look again
   // every 30 s, and just after the one on air expires.
   useEffect(() => {
-    const every = setInterval(reload, 30_000);
+    const every = setInterval(reloadAll, 30_000);
     const expires = data?.active && data.message ? parseTime(data.message.expires_at).getTime() - Date.now() + 1000 : null;
     const atExpiry = expires !== null && expires < 2 ** 31 - 1 ? setTimeout(reload, Math.max(1000, expires)) : undefined;
     return () => {
@@ -160,11 +170,18 @@ export function EmergencyPage() {
       try {
         await withdrawEmergency(channel);
         setDone(t("emergency.withdrawn"));
-        reload();
+        reloadAll();
       } finally {
         setWithdrawing(false);
       }
     });
+  }
+
+  function raised(issued: IssuedOnChannels["issued"]) {
+    const names = Object.keys(issued);
+    const time = formatUntil(Object.values(issued)[0]?.expires_at, new Date(), lang);
+    setDone(names.length === 1 && names[0] === channel ? t("emergency.raised", { time }) : t("emergency.raisedGroup", { channels: names.join(", "), time }));
+    reloadAll();
   }
 
   const order = locales.data ?? FIRST;
@@ -183,21 +200,31 @@ export function EmergencyPage() {
       <ErrorNotice error={failure ?? error} />
       {data && <CurrentState state={data} locales={order} canWithdraw={canApprove} onWithdraw={() => setWithdrawing(true)} />}
       {!data && !error && <p class="muted">{t("loading")}</p>}
+      {canApprove && group.offered.length > 0 && (
+        <ChannelGroup
+          group={group}
+          onSend={() => {
+            setDone(null);
+            setFailure(null);
+          }}
+          onWithdrawn={(issued) => {
+            setDone(t("emergency.groupWithdrawn", { channels: Object.keys(issued).join(", ") }));
+            reloadAll();
+          }}
+        />
+      )}
       {canApprove ? (
         locales.data && (
           <RaiseForm
             key={channel}
-            channel={channel}
+            channels={group.chosen}
             locales={locales.data}
-            active={!!data?.active}
+            active={(!!data?.active && group.chosen.includes(channel)) || group.chosen.some((c) => group.states?.[c]?.active)}
             onSend={() => {
               setDone(null);
               setFailure(null);
             }}
-            onRaised={(issued) => {
-              setDone(t("emergency.raised", { time: formatUntil(issued.expires_at, new Date(), lang) }));
-              reload();
-            }}
+            onRaised={raised}
           />
         )
       ) : (

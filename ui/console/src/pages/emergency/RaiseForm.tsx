@@ -1,10 +1,11 @@
 // An approver's form for a new emergency message: the words per language (280
 // characters each, counted as the server counts them), how long it shows, a live
-// preview of the screen, and a confirmation naming the channel before it goes out.
+// preview of the screen, and a confirmation naming the channel (or every channel of
+// the group, all raised in one request) before it goes out.
 // The server is the judge of what is valid; its reason is shown as it says it.
 
 import { useState } from "preact/hooks";
-import { raiseEmergency } from "../../api/routes";
+import { raiseEmergency, raiseOnChannels } from "../../api/routes";
 import type { Issued, LocaleInfo } from "../../api/types";
 import { ConfirmDialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -14,6 +15,7 @@ import { charCount, formatTime, formatUntil, minutesToEndOfDay } from "../../lib
 import { useAction } from "../../lib/use-action";
 import { useNow } from "../../lib/use-now";
 import { EmergencyPreview, type Line } from "./EmergencyPreview";
+import type { IssuedOnChannels } from "../../api/types";
 
 const MAX_CHARS = 280;
 const MAX_MINUTES = 1440;
@@ -34,17 +36,24 @@ function minutesOf(choice: Choice, custom: string, now: Date): number {
 }
 
 type Props = {
-  channel: string;
+  /** The channels it goes to: one, or a group raised in one request. */
+  channels: string[];
   /** The languages to write in, in order. */
   locales: LocaleInfo[];
   /** A message is on air (a new one replaces it). */
   active: boolean;
   /** Just before the request goes out. */
   onSend: () => void;
-  onRaised: (issued: Issued) => void;
+  onRaised: (issued: IssuedOnChannels["issued"]) => void;
 };
 
-export function RaiseForm({ channel, locales, active, onSend, onRaised }: Props) {
+/** One channel by its own route (as ever), a group by the group's. */
+async function raiseOn(channels: string[], body: { text: Record<string, string>; minutes: number }): Promise<Record<string, Issued>> {
+  if (channels.length === 1) return { [channels[0]]: await raiseEmergency(channels[0], body) };
+  return (await raiseOnChannels({ channels, ...body })).issued;
+}
+
+export function RaiseForm({ channels, locales, active, onSend, onRaised }: Props) {
   const t = useT();
   const lang = useLang();
   const now = useNow(15_000);
@@ -54,6 +63,8 @@ export function RaiseForm({ channel, locales, active, onSend, onRaised }: Props)
   const [confirming, setConfirming] = useState(false);
   const { busy, error, setError, run } = useAction();
   const [needText, setNeedText] = useState(false);
+  const channel = channels.join(", ");
+  const group = channels.length > 1;
 
   const minutes = minutesOf(choice, custom, now);
   const minutesOk = Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_MINUTES;
@@ -66,7 +77,7 @@ export function RaiseForm({ channel, locales, active, onSend, onRaised }: Props)
     event.preventDefault();
     setError(null);
     setNeedText(lines.length === 0);
-    if (lines.length === 0 || Number.isNaN(minutes)) return;
+    if (lines.length === 0 || Number.isNaN(minutes) || channels.length === 0) return;
     setConfirming(true);
   }
 
@@ -75,7 +86,7 @@ export function RaiseForm({ channel, locales, active, onSend, onRaised }: Props)
     await run(async () => {
       // The confirmation closes whether the message went out or not.
       try {
-        const issued = await raiseEmergency(channel, body);
+        const issued = await raiseOn(channels, body);
         setTexts({});
         onRaised(issued);
       } finally {
@@ -169,22 +180,40 @@ export function RaiseForm({ channel, locales, active, onSend, onRaised }: Props)
               {until ? t("emergency.showsUntil", { time: formatUntil(until, now, lang) }) : "—"}
             </p>
           </fieldset>
-          <button type="submit" class="button danger raise-button" data-testid="raise">
+          {channels.length === 0 && (
+            <p class="field-error" role="alert" data-testid="need-channel">
+              {t("emergency.needChannel")}
+            </p>
+          )}
+          <button type="submit" class="button danger raise-button" disabled={channels.length === 0} data-testid="raise">
             <Icon name="emergency" />
-            {t("emergency.raise")}
+            {group ? t("emergency.raiseGroup", { n: channels.length }) : t("emergency.raise")}
           </button>
         </form>
         <div class="raise-preview">
           <h3>{t("emergency.preview")}</h3>
-          <EmergencyPreview lines={lines} time={formatTime(now.toISOString(), lang)} caption={t("emergency.previewCaption", { channel })} testId="preview" />
+          <EmergencyPreview lines={lines} time={formatTime(now.toISOString(), lang)} caption={group ? t("emergency.previewGroupCaption", { channels: channel }) : t("emergency.previewCaption", { channel })} testId="preview" />
         </div>
       </div>
       {confirming && (
         <ConfirmDialog
-          title={t("emergency.confirmTitle", { channel })}
+          title={group ? t("emergency.confirmGroupTitle", { n: channels.length }) : t("emergency.confirmTitle", { channel })}
           message={
             <>
-              <p>{t("emergency.confirmMessage", { channel, duration: durationWords, time: until ? formatUntil(until, now, lang) : "—" })}</p>
+              <p>
+                {group
+                  ? t("emergency.confirmGroupMessage", { channels: channel, duration: durationWords, time: until ? formatUntil(until, now, lang) : "—" })
+                  : t("emergency.confirmMessage", { channel, duration: durationWords, time: until ? formatUntil(until, now, lang) : "—" })}
+              </p>
+              {group && (
+                <ul class="chips" aria-label={t("emergency.group")} data-testid="confirm-channels">
+                  {channels.map((name) => (
+                    <li key={name} class="chip">
+                      {name}
+                    </li>
+                  ))}
+                </ul>
+              )}
               <ul class="confirm-lines">
                 {lines.map((line) => (
                   <li key={line.locale} lang={line.locale}>

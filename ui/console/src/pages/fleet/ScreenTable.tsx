@@ -1,5 +1,6 @@
 // The screens as a table (as cards on a narrow window): status, when each last
-// reported, its release against the channel's, what it shows, its disk, its errors.
+// reported, its release against the channel's, what it shows, its disk, its errors;
+// a screenshot of each taken on request, and those taken before.
 
 import type { FleetScreen, ScreenStatus } from "../../api/types";
 import { Icon } from "../../components/Icon";
@@ -25,9 +26,11 @@ type Props = {
   showChannel: boolean;
   /** Admins: set where a screen stands. */
   onLocate?: (screen: FleetScreen) => void;
+  /** Take a screenshot of a screen now (`take`), or look at those it sent. */
+  onScreenshot: (screen: FleetScreen, take: boolean) => void;
 };
 
-function Row({ screen, now, showChannel, onLocate }: Omit<Props, "screens"> & { screen: FleetScreen }) {
+function Row({ screen, now, showChannel, onLocate, onScreenshot }: Omit<Props, "screens"> & { screen: FleetScreen }) {
   const t = useT();
   const lang = useLang();
   const hb = screen.heartbeat;
@@ -57,6 +60,15 @@ function Row({ screen, now, showChannel, onLocate }: Omit<Props, "screens"> & { 
               <Icon name="edit" size={15} />
             </button>
           )}
+        </span>
+        <span class="screen-actions">
+          <button type="button" class="button small" onClick={() => onScreenshot(screen, true)} data-testid="take-screenshot" title={t("shots.takeHint")}>
+            <Icon name="camera" size={15} />
+            {t("shots.take")}
+          </button>
+          <button type="button" class="button ghost small" onClick={() => onScreenshot(screen, false)} data-testid="show-screenshots">
+            {t("shots.show")}
+          </button>
         </span>
       </th>
       {showChannel && (
@@ -142,7 +154,7 @@ function Row({ screen, now, showChannel, onLocate }: Omit<Props, "screens"> & { 
   );
 }
 
-export function ScreenTable({ screens, now, showChannel, onLocate }: Props) {
+export function ScreenTable({ screens, now, showChannel, onLocate, onScreenshot }: Props) {
   const t = useT();
   return (
     <div class="table-wrap card flush fleet-wrap">
@@ -165,7 +177,7 @@ export function ScreenTable({ screens, now, showChannel, onLocate }: Props) {
         </thead>
         <tbody>
           {screens.map((screen) => (
-            <Row key={screen.id} screen={screen} now={now} showChannel={showChannel} onLocate={onLocate} />
+            <Row key={screen.id} screen={screen} now={now} showChannel={showChannel} onLocate={onLocate} onScreenshot={onScreenshot} />
           ))}
         </tbody>
       </table>
