@@ -14,7 +14,7 @@ use kiosk_server::settings::{EmailAlerts, SmtpSecurity};
 use kiosk_server::{Clock, Settings};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{ADMIN, TestServer, sample, start_with};
+use support::{ADMIN, TestServer, get, sample, start_with};
 use tokio::sync::mpsc;
 
 /// A webhook receiver on loopback: answers `503` to the first call, then `200`;
@@ -64,12 +64,6 @@ async fn report(server: &TestServer, token: &str, heartbeat: Value) {
         .await
         .unwrap();
     assert_eq!(response.status(), 200, "{:?}", response.text().await);
-}
-
-async fn get(server: &TestServer, path: &str) -> Value {
-    let response = server.admin(Method::GET, path).send().await.unwrap();
-    assert_eq!(response.status(), 200, "{path}");
-    response.json().await.unwrap()
 }
 
 fn screen<'a>(fleet: &'a Value, name: &str) -> &'a Value {

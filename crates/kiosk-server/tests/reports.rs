@@ -13,7 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use kiosk_server::{Clock, Settings};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{ADMIN, TestServer, start_with};
+use support::{ADMIN, TestServer, get, start_with};
 
 /// The server's clock: 12:00 in Việt Nam on 10 March 2026.
 const NOW: &str = "2026-03-10T05:00:00Z";
@@ -43,12 +43,6 @@ async fn send(server: &TestServer, token: &str, device_now: Option<&str>, events
         .await
         .unwrap();
     assert_eq!(response.status(), 200, "{:?}", response.text().await);
-}
-
-async fn get(server: &TestServer, path: &str) -> Value {
-    let response = server.admin(Method::GET, path).send().await.unwrap();
-    assert_eq!(response.status(), 200, "{path}: {:?}", response.text().await);
-    response.json().await.unwrap()
 }
 
 /// A table of a report as `{first columns joined by " / " → the named column}`.

@@ -143,6 +143,13 @@ fn blob(bytes: &[u8], media_type: MediaType) -> BlobRef {
     BlobRef { sha256: BlobId::of(bytes), size: bytes.len() as u64, media_type, probe: None }
 }
 
+/// `GET path` with the admin token, which must answer `200`; its JSON.
+pub async fn get(server: &TestServer, path: &str) -> serde_json::Value {
+    let response = server.admin(reqwest::Method::GET, path).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}: {:?}", response.text().await);
+    response.json().await.unwrap()
+}
+
 /// A small valid manifest (its channel, version and time are set by the server)
 /// and its blobs' bytes; `tag` makes the badge, and so the release, distinct.
 pub fn sample(tag: &str) -> (Manifest, Vec<(BlobId, Vec<u8>)>) {
