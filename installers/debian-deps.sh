@@ -23,6 +23,11 @@ packages=(
   poppler-utils procps python3 mount
   # a real SMTP server on loopback for the e-mail alert tests
   python3-aiosmtpd
+  # building the Debian packages and checking them
+  dpkg-dev lintian
+  # the install tests: a clean Debian root booted with systemd, the kiosk
+  # session under cage, its screenshot, and a USB stick as a filesystem image
+  debootstrap systemd-container cage grim e2fsprogs util-linux python3-pil
 )
 
 missing=()

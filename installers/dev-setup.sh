@@ -6,6 +6,11 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/binhduong-kiosk/target}"
 
+# Done once per run: scripts started by a script that already set up skip it.
+if [[ "${KIOSK_DEV_SETUP_DONE:-}" == "$repo" ]]; then
+  return 0
+fi
+
 bash "$repo/installers/debian-deps.sh"
 
 if ! command -v cargo >/dev/null; then
@@ -22,8 +27,12 @@ fi
 if ! command -v cargo-deny >/dev/null; then
   cargo install cargo-deny --version 0.20.2 --locked
 fi
+if ! command -v cargo-deb >/dev/null; then
+  cargo install cargo-deb --version 3.8.0 --locked
+fi
 
 # The interfaces, built once per change of their sources: the kiosk's, and the
 # staff console that kiosk-server serves at /console/.
 (cd "$repo/ui/kiosk" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 (cd "$repo/ui/console" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+export KIOSK_DEV_SETUP_DONE="$repo"

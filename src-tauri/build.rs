@@ -20,6 +20,7 @@ fn main() {
             "sound_duck",
             "staff_status",
             "emergency",
+            "check_in",
         ]),
     ))
     .expect("tauri build step");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, unit and integration tests, then the
 # end-to-end tests of the staff console in Chromium and of the real app in a
-# real window (Xvfb + tauri-driver).
+# real window (Xvfb + tauri-driver), and last the Debian packages installed on a
+# clean Debian 12 root booted with systemd (tests/install/run.sh).
 # Installs whatever is missing first.
 set -euo pipefail
 
@@ -48,3 +49,6 @@ cargo build -p kiosk-app --locked
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 KIOSK_BIN="$CARGO_TARGET_DIR/debug/kiosk" node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/
 echo "screenshots: $repo/target/e2e-screenshots/"
+
+step "the packages on a clean Debian 12: install, the kiosk session under cage, upgrade, purge"
+bash tests/install/run.sh

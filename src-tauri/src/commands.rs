@@ -1,10 +1,13 @@
 //! The commands the interface calls; each is a line or two over
 //! `kiosk_device::Screen`, which holds every rule.
 
+use kiosk_device::check_in::CheckIn;
 use kiosk_device::emergency::EmergencyView;
 use kiosk_device::kiosk_view::{LocalizedContent, Session};
 use kiosk_device::signage_view::PlayerPlan;
 use kiosk_device::{InterfaceEvent, PlanPurpose, Screen, StaffStatus};
+
+use crate::watchdog::{Liveness, Pulse};
 
 /// A command's failure, as the interface receives it.
 type Answer<T> = Result<T, String>;
@@ -31,6 +34,19 @@ pub fn content(screen: tauri::State<'_, Screen>, locale: String) -> Answer<Local
 pub fn player_plan(screen: tauri::State<'_, Screen>, purpose: String) -> Answer<PlayerPlan> {
     let purpose = if purpose == "attract" { PlanPurpose::Attract } else { PlanPurpose::Signage };
     answer(screen.player_plan(purpose))
+}
+
+/// The interface's check-in every few seconds: it is alive (which feeds the
+/// service manager's watchdog), and learns the display's off hours and the
+/// last USB stick's outcome.
+#[tauri::command]
+pub fn check_in(
+    screen: tauri::State<'_, Screen>,
+    liveness: tauri::State<'_, std::sync::Arc<Liveness>>,
+    pulse: Pulse,
+) -> CheckIn {
+    liveness.check_in(pulse, std::time::Instant::now());
+    screen.check_in()
 }
 
 /// The emergency message to show over everything now, if one is up.

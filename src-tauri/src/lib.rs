@@ -10,11 +10,13 @@
 //! - [`window`]: the kiosk window and its lockdown.
 //! - [`commands`]: the commands the interface calls, one line each.
 //! - [`capture`]: the window's snapshot, for the screen's screenshots.
+//! - [`watchdog`]: ready and alive, told to systemd in the kiosk session.
 
 pub mod built_in;
 pub mod capture;
 pub mod commands;
 pub mod startup;
+pub mod watchdog;
 pub mod window;
 
 use std::path::PathBuf;
@@ -53,8 +55,11 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let liveness = std::sync::Arc::new(watchdog::Liveness::default());
+    watchdog::spawn_notifier(liveness.clone());
     let app = tauri::Builder::default()
         .manage(prepared.screen)
+        .manage(liveness)
         .invoke_handler(tauri::generate_handler![
             commands::session,
             commands::content,
@@ -68,6 +73,7 @@ pub fn run() -> ExitCode {
             commands::sound_duck,
             commands::staff_status,
             commands::emergency,
+            commands::check_in,
         ])
         .setup(move |app| {
             window::open_kiosk_window(app.handle(), &prepared.window)?;

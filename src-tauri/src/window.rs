@@ -29,7 +29,13 @@ pub struct WindowPlan {
 pub fn open_kiosk_window(app: &AppHandle, plan: &WindowPlan) -> tauri::Result<()> {
     // A kiosk session may run without a window manager, which is what honours a
     // full-screen request, so a full-screen window is also made the monitor's size.
-    let (width, height) = match app.primary_monitor()? {
+    // Wayland has no primary monitor: there the first one is the screen (cage
+    // shows one output).
+    let monitor = match app.primary_monitor()? {
+        Some(monitor) => Some(monitor),
+        None => app.available_monitors()?.into_iter().next(),
+    };
+    let (width, height) = match monitor {
         Some(monitor) if plan.fullscreen => {
             let size = monitor.size().to_logical::<f64>(monitor.scale_factor());
             (size.width, size.height)

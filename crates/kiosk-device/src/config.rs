@@ -331,11 +331,14 @@ pub struct WindowConfig {
     /// Size of the window when not full screen.
     #[serde(default = "default_height")]
     pub height: u32,
+    /// Local hours the screen shows black and plays nothing, e.g.
+    /// `{ start = "22:00", end = "06:00" }` for a hall that closes at night.
+    pub off_hours: Option<kiosk_core::schedule::TimeWindow>,
 }
 
 impl Default for WindowConfig {
     fn default() -> Self {
-        Self { fullscreen: true, width: default_width(), height: default_height() }
+        Self { fullscreen: true, width: default_width(), height: default_height(), off_hours: None }
     }
 }
 

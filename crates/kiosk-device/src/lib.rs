@@ -32,6 +32,8 @@
 //!   schedule, captured through the shell's [`screenshots::Capture`] and uploaded.
 //! - [`urls`]: the shapes of the URLs a screen serves (media, brochures).
 //! - [`kiosk_view`]: the payloads the interface receives.
+//! - [`check_in`]: the interface's check-in: the display's off hours and the
+//!   last USB stick's outcome for staff.
 //! - [`signage_view`]: the playlist the player plays now, as a payload.
 //! - [`staff_pin`]: hashing and checking the staff PIN, and the staff lock.
 //! - [`survey`]: which survey answers a screen records (one per survey per visit).
@@ -58,6 +60,7 @@
 pub mod brochure_server;
 mod built_in;
 pub mod bundle_folder;
+pub mod check_in;
 pub mod clock;
 pub mod config;
 pub mod current_release;

@@ -31,6 +31,7 @@ use kiosk_core::locale::LocaleTag;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::check_in::{CheckIn, UsbNotices};
 use crate::clock::DeviceClock;
 use crate::config::{LoadedConfig, Mode};
 use crate::current_release::CurrentRelease;
@@ -177,6 +178,8 @@ pub struct Presentation {
     pub brochure_base_url: Option<String>,
     /// Where the brochure server listens.
     pub brochure_listen: SocketAddr,
+    /// `window.off_hours`: local hours the screen shows black.
+    pub off_hours: Option<kiosk_core::schedule::TimeWindow>,
 }
 
 impl Default for Presentation {
@@ -196,6 +199,7 @@ impl Default for Presentation {
             pin_hash: String::new(),
             brochure_base_url: None,
             brochure_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            off_hours: None,
         }
     }
 }
@@ -219,6 +223,7 @@ impl Presentation {
             pin_hash: config.staff.pin_hash.0.clone(),
             brochure_base_url: config.brochures.public_base_url.as_ref().map(|u| u.0.clone()),
             brochure_listen: config.brochures.listen,
+            off_hours: config.window.off_hours,
         }
     }
 }
@@ -310,6 +315,7 @@ pub struct Screen {
     visit: Mutex<Visit>,
     capture: CaptureSlot,
     screenshot_asks: ScreenshotAsks,
+    usb_notices: Arc<UsbNotices>,
 }
 
 impl Screen {
@@ -372,6 +378,7 @@ impl Screen {
             visit: Mutex::default(),
             capture: CaptureSlot::default(),
             screenshot_asks: ScreenshotAsks::default(),
+            usb_notices: Arc::default(),
         })
     }
 
@@ -519,17 +526,24 @@ impl Screen {
         self.sync_status.as_ref().map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).clone())
     }
 
-    /// Watches `dirs` (a USB stick's mount point) for bundles; a newer release
-    /// that verified completely is shown.
+    /// Watches `dirs` (where USB sticks are mounted) for bundles; a newer
+    /// release that verified completely is shown, and each outcome is told to
+    /// the staff at the next check-in.
     pub fn watch_folders(&self, dirs: &[PathBuf]) {
         if dirs.is_empty() {
             return;
         }
         tracing::info!(?dirs, "watching for bundles");
         let shown = self.shown.clone();
+        let notices = self.usb_notices.clone();
         let (data_dir, trust, clock) = (shown.data_dir.clone(), shown.trust.clone(), shown.clock);
-        if let Err(error) =
-            crate::usb_watch::spawn_watch_loop(data_dir, dirs.to_vec(), trust, clock, move |r| shown.show(r))
+        let outcome = move |notice, release: Option<ActiveRelease>| {
+            if let Some(release) = release {
+                shown.show(release);
+            }
+            notices.record(clock.now(), notice);
+        };
+        if let Err(error) = crate::usb_watch::spawn_watch_loop(data_dir, dirs.to_vec(), trust, clock, outcome)
         {
             tracing::error!(%error, "watching for bundles could not start");
         }
@@ -587,6 +601,17 @@ impl Screen {
 
     fn showing(&self) -> Result<Arc<ActiveRelease>, ScreenError> {
         self.release().ok_or(ScreenError::NothingShown)
+    }
+
+    /// The interface's check-in (`check_in`): the display's off hours and the
+    /// last USB stick's outcome.
+    pub fn check_in(&self) -> CheckIn {
+        let now = self.shown.clock.now();
+        let tz = &self.presentation.player.time_zone;
+        CheckIn {
+            display_on: crate::check_in::display_on(self.presentation.off_hours.as_ref(), now, tz),
+            usb: self.usb_notices.current(now),
+        }
     }
 
     /// Mode, languages, idle timeout and release, for the interface at start.

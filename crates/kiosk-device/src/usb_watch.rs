@@ -2,8 +2,9 @@
 //! folder (`content.watch_dirs`) is imported with the same verification as any
 //! bundle, and a newer release is shown without a restart.
 //!
-//! A watched folder may be a bundle itself or hold bundles one level down
-//! (names starting with `.` are skipped: copies in progress). The stick is only
+//! A watched folder may be a bundle itself or hold bundles one or two levels
+//! down, so a folder where sticks are mounted can be watched (names starting
+//! with `.` are skipped: copies in progress). The stick is only
 //! read. Each bundle is tried once per content (its `manifest.json`'s SHA-256),
 //! so a refused one is logged once, not every few seconds.
 
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use kiosk_core::blob::BlobId;
 
+use crate::check_in::UsbNotice;
 use crate::clock::DeviceClock;
 use crate::data_dir::DataDir;
 use crate::library::{ActiveRelease, Library, Trust};
@@ -20,32 +22,41 @@ use crate::library::{ActiveRelease, Library, Trust};
 /// How often the folders are looked at.
 pub const WATCH_EVERY: Duration = Duration::from_secs(3);
 
-/// The bundle folders in `dir`: itself, or its visible subfolders, holding a
-/// `manifest.sig` (a bundle is complete when its signature exists).
+/// The bundle folders in `dir`: itself, or its visible subfolders, or theirs
+/// (a folder of mounted sticks, each a bundle or holding bundles), each
+/// holding a `manifest.sig` (a bundle is complete when its signature exists).
 pub fn bundles_in(dir: &Path) -> Vec<PathBuf> {
+    bundles_within(dir, 2)
+}
+
+fn bundles_within(dir: &Path, depth: u8) -> Vec<PathBuf> {
     if dir.join("manifest.sig").is_file() {
         return vec![dir.to_owned()];
     }
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+    if depth == 0 {
+        return Vec::new();
+    }
+    let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.path())
-        .filter(|p| p.join("manifest.sig").is_file())
         .collect();
-    found.sort();
-    found
+    children.sort();
+    children.iter().flat_map(|child| bundles_within(child, depth - 1)).collect()
 }
 
-/// Watches `dirs` in a thread of its own; `activated` gets each newer release
-/// that verified completely.
+/// Watches `dirs` in a thread of its own; `outcome` hears what became of each
+/// bundle tried, with the release to show when it is newer and verified
+/// completely.
 pub fn spawn_watch_loop(
     data_dir: DataDir,
     dirs: Vec<PathBuf>,
     trust: Trust,
     clock: DeviceClock,
-    activated: impl Fn(ActiveRelease) + Send + 'static,
+    outcome: impl Fn(UsbNotice, Option<ActiveRelease>) + Send + 'static,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("usb-watch".into()).spawn(move || {
         let mut tried: BTreeSet<BlobId> = BTreeSet::new();
@@ -55,8 +66,8 @@ pub fn spawn_watch_loop(
                 if !tried.insert(BlobId::of(&bytes)) {
                     continue;
                 }
-                if let Some(release) = import(&data_dir, &bundle, &trust, clock) {
-                    activated(release);
+                if let Some((notice, release)) = import(&data_dir, &bundle, &trust, clock) {
+                    outcome(notice, release);
                 }
             }
             std::thread::sleep(WATCH_EVERY);
@@ -65,29 +76,38 @@ pub fn spawn_watch_loop(
     Ok(())
 }
 
-/// Imports one bundle; the release to show when it is newer than the active one.
-fn import(data_dir: &DataDir, bundle: &Path, trust: &Trust, clock: DeviceClock) -> Option<ActiveRelease> {
+/// Imports one bundle: what became of it, and the release to show when it is
+/// newer than the active one. `None` when the library itself failed (logged).
+fn import(
+    data_dir: &DataDir,
+    bundle: &Path,
+    trust: &Trust,
+    clock: DeviceClock,
+) -> Option<(UsbNotice, Option<ActiveRelease>)> {
     let library =
         Library::at(data_dir.clone()).inspect_err(|error| tracing::error!(%error, "library")).ok()?;
     let changing = library.lock().inspect_err(|error| tracing::error!(%error, "library lock")).ok()?;
     let before = library.active_pointer();
-    match library.import_held(bundle, &trust.keys, &trust.channel, clock.now(), &changing) {
+    let version = match library.import_held(bundle, &trust.keys, &trust.channel, clock.now(), &changing) {
         Ok(verified) => {
-            tracing::info!(bundle = %bundle.display(), version = verified.manifest.version, "bundle imported from a watched folder")
+            tracing::info!(bundle = %bundle.display(), version = verified.manifest.version, "bundle imported from a watched folder");
+            verified.manifest.version
         }
         Err(error) => {
             tracing::warn!(bundle = %bundle.display(), %error, "bundle refused; the screen keeps its release");
-            return None;
+            return Some((UsbNotice::Refused { reason: error.to_string() }, None));
         }
-    }
+    };
     let release = library.newest_valid(&trust.keys, &trust.channel, clock.now())?;
     let newer = before
         .is_none_or(|(channel, version)| channel != trust.channel || release.manifest.version > version);
     if !newer {
-        return None;
+        let showing = release.manifest.version;
+        return Some((UsbNotice::NotNewer { version, showing }, None));
     }
     library.activate(&release).inspect_err(|error| tracing::error!(%error, "activation failed")).ok()?;
-    Some(release)
+    let notice = UsbNotice::Shown { channel: trust.channel.clone(), version: release.manifest.version };
+    Some((notice, Some(release)))
 }
 
 #[cfg(test)]
@@ -107,5 +127,19 @@ mod tests {
         assert_eq!(bundles_in(dir.path()), vec![dir.path().join("a"), dir.path().join("b")]);
         assert_eq!(bundles_in(&dir.path().join("a")), vec![dir.path().join("a")]);
         assert!(bundles_in(&dir.path().join("missing")).is_empty());
+    }
+
+    #[test]
+    fn finds_the_bundles_of_each_stick_in_a_folder_of_mount_points() {
+        let sticks = tempfile::tempdir().unwrap();
+        let bundles = ["sda1", "sdb1/boards-v7", "sdb1/booths-v3", "sdc1/.copying/x", "sdc1/deep/er/x"];
+        for name in bundles {
+            std::fs::create_dir_all(sticks.path().join(name)).unwrap();
+            std::fs::write(sticks.path().join(name).join("manifest.sig"), [0u8; 64]).unwrap();
+        }
+        let found: Vec<_> = bundles_in(sticks.path());
+        let expected: Vec<_> =
+            ["sda1", "sdb1/boards-v7", "sdb1/booths-v3"].map(|n| sticks.path().join(n)).into();
+        assert_eq!(found, expected);
     }
 }

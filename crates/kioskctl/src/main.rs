@@ -11,11 +11,13 @@
 //! kioskctl sync --server URL [--token TOKEN] --data-dir DIR --public-key FILE --channel NAME [--once]
 //! kioskctl mirror --data-dir DIR --public-key FILE --channel NAME [--listen ADDR]
 //! kioskctl publish SOURCE_DIR --server URL --channel NAME [--admin-token TOKEN]
+//! kioskctl enrol --server URL --code CODE --config FILE [--name NAME]
 //! ```
 //!
 //! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`.
 
 mod bundle;
+mod enrol;
 mod export;
 mod keys;
 mod media;
@@ -56,6 +58,9 @@ enum Command {
     Mirror(sync::MirrorArgs),
     /// Build a release from a content folder and publish it on the server.
     Publish(publish::PublishArgs),
+    /// Enrol this screen with the central server: trade a one-time code for a
+    /// device token and write it, the server and the channel into the config.
+    Enrol(enrol::EnrolArgs),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +80,7 @@ fn main() -> ExitCode {
         Command::Sync(args) => sync::sync(args),
         Command::Mirror(args) => sync::mirror(args),
         Command::Publish(args) => publish::publish(args),
+        Command::Enrol(args) => enrol::enrol(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -77,7 +77,7 @@ pub fn publish(args: PublishArgs) -> Result<()> {
 }
 
 /// The response, or an error with the server's own words.
-fn expect_ok(sent: reqwest::Result<Response>, url: &str) -> Result<Response> {
+pub(crate) fn expect_ok(sent: reqwest::Result<Response>, url: &str) -> Result<Response> {
     let response = sent.with_context(|| format!("{url}: the server cannot be reached"))?;
     if response.status().is_success() {
         return Ok(response);

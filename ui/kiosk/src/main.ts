@@ -6,6 +6,7 @@ import "@fontsource/be-vietnam-pro/800.css";
 import "./styles/index.css";
 
 import { App, loadPack } from "./app";
+import { CheckInLoop, showDisplayOff } from "./check-in";
 import { selectBackend } from "./backend/select";
 import { EmergencyBanner } from "./emergency";
 import { lockDown } from "./lockdown";
@@ -21,6 +22,13 @@ async function boot(): Promise<void> {
   const backend = await selectBackend();
   setMediaErrorReporter((url, reason) => backend.reportMediaError(url, reason));
   new EmergencyBanner(document.body, backend).start();
+  const checkIn = new CheckInLoop(document.body, backend);
+  const displayOn = await checkIn.first();
+  checkIn.start();
+  if (!displayOn) {
+    showDisplayOff(root);
+    return;
+  }
 
   // The app may still be opening its store: keep trying, on a calm branded screen.
   for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,4 @@
-import type { EmergencyView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
+import type { CheckIn, EmergencyView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
 
 /** Everything the interface asks of the app. The Tauri implementation calls the
  *  app's commands; the mock serves a small fixed pack for design work in a browser. */
@@ -25,4 +25,8 @@ export interface KioskBackend {
   staffStatus(): Promise<StaffStatus>;
   /** The emergency message to show over everything now, or null. */
   emergency(): Promise<EmergencyView | null>;
+  /** Every few seconds: the page is alive and painted `frames` frames since the
+   *  last check-in (`painting`: frames are expected); answers the display's off
+   *  hours and the last USB stick's outcome. */
+  checkIn(pulse: { frames: number; painting: boolean }): Promise<CheckIn>;
 }

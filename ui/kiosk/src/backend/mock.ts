@@ -1,7 +1,7 @@
 import type { KioskBackend } from "./backend";
 import pack from "./mock-pack.json";
 import { mockQrSvg } from "./mock-qr";
-import type { LocaleInfo, LocalizedContent, PlayerItem, PlayerPlan, Session } from "./types";
+import type { LocaleInfo, LocalizedContent, PlayerItem, PlayerPlan, Session, UsbNotice } from "./types";
 
 /**
  * A backend for design work in a plain browser. It serves a fixed snapshot of the
@@ -156,6 +156,16 @@ export const mockBackend: KioskBackend = {
     const now = new Date();
     const issued_time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
     return { lines, issued_at: now.toISOString(), issued_time, remaining_ms: 30 * 60 * 1000 };
+  },
+  async checkIn() {
+    // ?display=off shows the off hours; ?usb=shown|not_newer|refused a stick's outcome.
+    const usb = params().get("usb");
+    const notices: Record<string, UsbNotice> = {
+      shown: { outcome: "shown", channel: "stable", version: 43 },
+      not_newer: { outcome: "not_newer", version: 41, showing: 42 },
+      refused: { outcome: "refused", reason: "the signature does not match any trusted key" },
+    };
+    return { display_on: params().get("display") !== "off", usb: (usb && notices[usb]) || null };
   },
   async staffStatus() {
     return { release: { channel: "stable", version: 42 }, sync: null, pending_events: 0 };

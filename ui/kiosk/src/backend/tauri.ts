@@ -1,6 +1,6 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { KioskBackend } from "./backend";
-import type { EmergencyView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
+import type { CheckIn, EmergencyView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
 
 /** The real backend: the app's commands (src-tauri/src/commands.rs). */
 export const tauriBackend: KioskBackend = {
@@ -16,4 +16,5 @@ export const tauriBackend: KioskBackend = {
   soundDuck: (ducked) => invoke<void>("sound_duck", { ducked }),
   staffStatus: () => invoke<StaffStatus>("staff_status"),
   emergency: () => invoke<EmergencyView | null>("emergency"),
+  checkIn: (pulse) => invoke<CheckIn>("check_in", { pulse }),
 };

@@ -24,6 +24,8 @@ export type { StaffStatus } from "../generated/StaffStatus";
 export type { SyncStatus } from "../generated/SyncStatus";
 export type { EmergencyView } from "../generated/EmergencyView";
 export type { EmergencyLine } from "../generated/EmergencyLine";
+export type { CheckIn } from "../generated/CheckIn";
+export type { UsbNotice } from "../generated/UsbNotice";
 
 import type { PlayerItem } from "../generated/PlayerItem";
 
