@@ -295,7 +295,8 @@ expect_eq "$(inside dpkg-query -W -f '${Version}' binhduong-kiosk)" "0.1.0-2" "t
 grep -q "changed by the caretaker" "$root/etc/binhduong-kiosk/kiosk.toml" || fail "the upgrade replaced the config"
 grep -q "$token" "$root/etc/binhduong-kiosk-server/server.toml" || fail "the upgrade changed the admin token"
 [[ "$(active)" == *"\"version\":$stick_version"* ]] || fail "the upgrade lost the screen's release"
-expect_eq "$(stat_of /etc/binhduong-kiosk/kiosk.toml)" "root:kiosk 640" "the kiosk config after the upgrade"
+expect_eq "$(inside stat -c '%U:%G %a' /etc/binhduong-kiosk/kiosk.toml)" "root:kiosk 640" \
+  "the kiosk config after the upgrade"
 wait_for 30 "the server is not active after the upgrade" inside systemctl is-active binhduong-kiosk-server
 
 log "purge removes config and data"
