@@ -67,6 +67,12 @@ inside() {
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
 }
 show() { inside systemctl show -P "$2" "$1"; }
+running() { [[ "$(show binhduong-kiosk SubState)" == running ]]; }
+restarts() { show binhduong-kiosk NRestarts; }
+restarted_since() { (($(restarts) > $1)); }
+journal_matches() { [[ "$(inside journalctl --no-pager -u binhduong-kiosk)" =~ $1 ]]; }
+active() { inside cat /var/lib/binhduong-kiosk/active.json; }
+shows_version() { [[ "$(active)" == *"\"version\":$1"* ]]; }
 wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   local seconds=$1 what=$2
   shift 2
@@ -221,7 +227,7 @@ inside systemd-analyze security binhduong-kiosk-server --no-pager | tail -1
 log "the kiosk session under cage"
 inside systemctl start binhduong-kiosk.service || fail "the kiosk session did not start"
 wait_for 120 "the kiosk session is not running" \
-  bash -c "[[ \$(nsenter --target $leader --mount --pid -- systemctl show -P SubState binhduong-kiosk) == running ]]"
+  running
 status="$(show binhduong-kiosk StatusText)"
 expect_eq "$status" "showing the content" "the kiosk's status"
 screenshot() { # screenshot NAME: the Wayland output, as the kiosk user sees it
@@ -245,41 +251,36 @@ assert navy > image.size[0] * image.size[1] * 0.15, f"the content's navy covers 
 EOF
 
 app_pid() { inside pgrep -u kiosk -x binhduong-kiosk; }
-restarts() { show binhduong-kiosk NRestarts; }
-
 log "killed, the kiosk comes back"
 before="$(restarts)"
 inside pkill -KILL -u kiosk -x binhduong-kiosk || fail "no kiosk process to kill"
 wait_for 60 "the session was not restarted after the kill" \
-  bash -c "[[ \$(nsenter --target $leader --mount --pid -- systemctl show -P NRestarts binhduong-kiosk) -gt $before ]]"
+  restarted_since "$before"
 wait_for 120 "the kiosk did not come back after the kill" \
-  bash -c "[[ \$(nsenter --target $leader --mount --pid -- systemctl show -P SubState binhduong-kiosk) == running ]]"
+  running
 
 log "frozen, the watchdog restarts the kiosk"
 before="$(restarts)"
 frozen="$(app_pid)"
 inside kill -STOP "$frozen"
 wait_for 90 "the frozen kiosk was not restarted by the watchdog" \
-  bash -c "[[ \$(nsenter --target $leader --mount --pid -- systemctl show -P NRestarts binhduong-kiosk) -gt $before ]]"
-[[ "$(inside journalctl --no-pager -u binhduong-kiosk)" == *"Watchdog timeout"* ]] ||
+  restarted_since "$before"
+journal_matches "Watchdog timeout" ||
   fail "the restart was not the watchdog's"
 wait_for 120 "the kiosk did not come back after the freeze" \
-  bash -c "[[ \$(nsenter --target $leader --mount --pid -- systemctl show -P SubState binhduong-kiosk) == running ]]"
+  running
 [[ "$(app_pid)" != "$frozen" ]] || fail "the frozen process is still the kiosk"
 
 log "USB sticks"
-active() { inside cat /var/lib/binhduong-kiosk/active.json; }
 tampered="$(basename "${loops[1]}")"
 fresh="$(basename "${loops[0]}")"
 inside /usr/libexec/binhduong-kiosk/usb-stick mount "$tampered" || fail "the tampered stick was not mounted"
 [[ "$(inside findmnt -no OPTIONS "/run/binhduong-kiosk/usb/$tampered")" == ro,* ]] || fail "a stick is mounted writable"
-wait_for 30 "the tampered stick was not refused" \
-  bash -c "nsenter --target $leader --mount --pid -- journalctl --no-pager -u binhduong-kiosk | grep -q 'bundle refused.*$tampered'"
-[[ "$(active)" == *"\"version\":$stick_version"* ]] && fail "the tampered release is shown"
+wait_for 30 "the tampered stick was not refused" journal_matches "bundle refused.*$tampered"
+shows_version "$stick_version" && fail "the tampered release is shown"
 inside /usr/libexec/binhduong-kiosk/usb-stick unmount "$tampered"
 inside /usr/libexec/binhduong-kiosk/usb-stick mount "$fresh" || fail "the stick was not mounted"
-wait_for 30 "the stick's release was not imported" bash -c "nsenter --target $leader --mount --pid -- \
-  cat /var/lib/binhduong-kiosk/active.json | grep -q '\"version\":$stick_version'"
+wait_for 30 "the stick's release was not imported" shows_version "$stick_version"
 sleep 4
 screenshot "install-cage-usb.png"
 inside /usr/libexec/binhduong-kiosk/usb-stick unmount "$fresh"
@@ -294,7 +295,7 @@ inside apt-get install -y -qq -o Dpkg::Options::=--force-confold /var/tmp/binhdu
 expect_eq "$(inside dpkg-query -W -f '${Version}' binhduong-kiosk)" "0.1.0-2" "the upgraded version"
 grep -q "changed by the caretaker" "$root/etc/binhduong-kiosk/kiosk.toml" || fail "the upgrade replaced the config"
 grep -q "$token" "$root/etc/binhduong-kiosk-server/server.toml" || fail "the upgrade changed the admin token"
-[[ "$(active)" == *"\"version\":$stick_version"* ]] || fail "the upgrade lost the screen's release"
+shows_version "$stick_version" || fail "the upgrade lost the screen's release"
 expect_eq "$(inside stat -c '%U:%G %a' /etc/binhduong-kiosk/kiosk.toml)" "root:kiosk 640" \
   "the kiosk config after the upgrade"
 wait_for 30 "the server is not active after the upgrade" inside systemctl is-active binhduong-kiosk-server
