@@ -30,6 +30,9 @@ fi
 if ! command -v cargo-deb >/dev/null; then
   cargo install cargo-deb --version 3.8.0 --locked
 fi
+if ! command -v cargo-fuzz >/dev/null; then
+  cargo install cargo-fuzz --version 0.13.2 --locked
+fi
 
 # The interfaces, built once per change of their sources: the kiosk's, and the
 # staff console that kiosk-server serves at /console/.

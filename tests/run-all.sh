@@ -41,6 +41,9 @@ if [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
   exit 1
 fi
 
+step "fuzzing: the manifest and emergency parsers, FUZZ_SECONDS (60) each"
+bash tests/fuzz.sh
+
 step "end-to-end: the staff console in Chromium"
 bash tests/console/run.sh
 

@@ -139,6 +139,11 @@ cat >"$work/server.toml" <<EOF
 listen = "127.0.0.1:$server_port"
 data_dir = "$work/server"
 admin_token = "$KIOSK_ADMIN_TOKEN"
+# Every simulated screen enrols from 127.0.0.1.
+enrol_attempts_per_minute = 10000
+# Every simulated screen comes from 127.0.0.1: no request rate per address.
+[limits]
+requests_per_second_per_client = 0
 EOF
 RUST_LOG=warn "$bin/kiosk-server" --config "$work/server.toml" >"$work/server.log" 2>&1 &
 server=$!

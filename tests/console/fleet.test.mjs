@@ -6,6 +6,7 @@
 // An approver raises an emergency message after checking its preview, a screen
 // fetches the same words, a viewer only reads it, an over-long text is refused with
 // the server's reason, the approver withdraws it, and the audit log names them.
+// An admin revokes a screen's token after confirming; the screen is refused at once.
 
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -227,6 +228,39 @@ describe("screens, alerts and emergency messages", () => {
     await stop(hallB);
   });
 
+  test("an admin revokes a screen's token after confirming: the screen is refused at once, the audit log names the admin", async () => {
+    const { page } = admin;
+    await goTo(page, "fleet");
+    await page.waitForSelector(`${row(hallB)} [data-testid=revoke-token]`);
+    await page.click(`${row(hallB)} [data-testid=revoke-token]`);
+    await page.waitForSelector("[data-testid=revoke-dialog]");
+    assert.match(await page.textContent("[data-testid=revoke-dialog]"), /Màn hình sảnh B/);
+    assert.match(await page.textContent("[data-testid=revoke-dialog]"), /mã đăng ký mới/);
+    await assertAccessible(page, "the revoke confirmation");
+    await page.click("[data-testid=revoke-dialog] .dialog-actions .button:not(.danger)");
+    await page.waitForSelector("[data-testid=revoke-dialog]", { state: "detached" });
+    await hallB.report();
+    assert.equal(await page.locator(`${row(hallB)} [data-testid=token-revoked]`).count(), 0, "cancelled: nothing revoked");
+
+    await page.click(`${row(hallB)} [data-testid=revoke-token]`);
+    await page.click("[data-testid=revoke-dialog] .dialog-actions .button.danger");
+    await page.waitForSelector("[data-testid=location-saved]");
+    assert.match(await page.textContent("[data-testid=location-saved]"), /Đã thu hồi token của Màn hình sảnh B/);
+    await page.waitForSelector(`${row(hallB)} [data-testid=token-revoked]`);
+    assert.equal(await page.locator(`${row(hallB)} [data-testid=revoke-token]`).count(), 0);
+    await assert.rejects(hallB.report(), /report: 401 .*token_revoked/);
+    await hallA.report();
+    await screenshot(page, "38-fleet-token-revoked", { fullPage: true });
+
+    await goTo(page, "audit");
+    const line = page.locator("tr[data-action='device.revoke']");
+    await line.waitFor();
+    assert.match(await line.textContent(), /Thu hồi token màn hình/);
+    assert.equal(await line.locator("td").nth(1).textContent(), ADMIN.name);
+    assert.match(await line.textContent(), /Màn hình sảnh B/);
+    await goTo(page, "fleet");
+  });
+
   test("an approver checks the preview and raises a message in Vietnamese and English for 15 minutes", async () => {
     approver = await openConsole(browser, server);
     const { page } = approver;
@@ -280,6 +314,7 @@ describe("screens, alerts and emergency messages", () => {
     await goTo(page, "fleet");
     await page.waitForSelector(`${row(hallA)}`);
     assert.equal(await page.locator("[data-testid=set-location]").count(), 0, "only admins set locations");
+    assert.equal(await page.locator("[data-testid=revoke-token]").count(), 0, "only admins revoke tokens");
     await context.close();
   });
 

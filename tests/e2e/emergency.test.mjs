@@ -26,11 +26,18 @@ before(async () => {
   server = await startServer(work, ADMIN);
   const serverKey = join(work, "server.pub");
   writeFileSync(serverKey, server.key);
+  const emergencyKey = join(work, "emergency.pub");
+  writeFileSync(emergencyKey, server.emergencyKey);
   await admin("POST", "/v1/admin/channels", { name: "wtc-booths" });
   const enrolled = await server.enrol("wtc-booths", "Hall A board");
+  // The board's clock runs six hours ahead: the message is timed from its
+  // arrival on the server's clock, so it still shows for its whole lifetime.
+  const sixHoursAhead = new Date(Date.now() + 6 * 3600_000).toISOString();
   kiosk = await startKiosk({
     mode: "signage",
     trustedKeys: [devKey, serverKey],
+    contentExtra: [`emergency_keys = ${JSON.stringify([emergencyKey])}`],
+    args: ["--clock-start", sixHoursAhead],
     extra: ["[sync]", `server = "${server.base}"`, `token = "${enrolled.token}"`, "every_secs = 3600"],
   });
   s = kiosk.session;
@@ -67,6 +74,9 @@ test("an emergency message covers the playlist within seconds and comes down whe
   assert.equal(en, "Please leave the hall by the nearest exit");
   assert.match(time, /^\d\d:\d\d$/, "the time it was issued, on the screen's clock");
   assert.match(kiosk.log(), /emergency message received/);
+  // Six hours ahead, the message had expired by the board's own clock: it shows
+  // because its lifetime is counted from its arrival.
+  assert.match(kiosk.log(), /differs from the server's; emergency messages are timed from their arrival/);
   writeFileSync(join(shots, "50-emergency-message.png"), await s.screenshot());
   const underneath = await playing();
   assert.notEqual(underneath, "", "the playlist keeps playing underneath");

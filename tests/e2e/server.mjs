@@ -42,5 +42,6 @@ export async function startServer(work, adminToken) {
     if (!res.ok) throw new Error(`enrolling ${name}: HTTP ${res.status} ${await res.text()}`);
     return res.json();
   };
-  return { process: child, base, key, request, admin, enrol, stop: () => child.kill("SIGTERM") };
+  const emergencyKey = await (await fetch(`${base}/v1/emergency-key`)).text();
+  return { process: child, base, key, emergencyKey, request, admin, enrol, stop: () => child.kill("SIGTERM") };
 }

@@ -271,6 +271,16 @@ wait_for 120 "the kiosk did not come back after the freeze" \
   running
 [[ "$(app_pid)" != "$frozen" ]] || fail "the frozen process is still the kiosk"
 
+log "the release build refuses the development key unless the config says it is a demo"
+sed -i 's/^allow_development_key = true$/allow_development_key = false/' "$root/etc/binhduong-kiosk/kiosk.toml"
+inside systemctl restart binhduong-kiosk >/dev/null 2>&1 || true
+wait_for 60 "the release build started with the development key pinned" \
+  journal_matches "the development key is pinned"
+sed -i 's/^allow_development_key = false$/allow_development_key = true/' "$root/etc/binhduong-kiosk/kiosk.toml"
+inside systemctl restart binhduong-kiosk >/dev/null 2>&1 || true
+wait_for 120 "the kiosk did not come back as a demo" \
+  running
+
 log "USB sticks"
 tampered="$(basename "${loops[1]}")"
 fresh="$(basename "${loops[0]}")"

@@ -4,7 +4,7 @@ use kiosk_device::library::{BUILT_IN_CHANNEL, Library, Trust};
 use kiosk_tests::{build_test_bundle, key, now};
 
 fn trust() -> Trust {
-    Trust { keys: vec![key(1).verifying_key()], channel: "wtc-booths".into() }
+    Trust::new(vec![key(1).verifying_key()], "wtc-booths")
 }
 
 #[test]

@@ -11,7 +11,7 @@ async fn serves_listed_blobs_with_ranges_behind_the_secret() {
     let bundle = build_test_bundle(work.path(), "b", "wtc-booths", 1, &key(1));
     let library = Library::open(&work.path().join("data")).unwrap();
     std::fs::rename(&bundle.dir, library.incoming_dir().join("b")).unwrap();
-    let trust = Trust { keys: vec![key(1).verifying_key()], channel: "wtc-booths".into() };
+    let trust = Trust::new(vec![key(1).verifying_key()], "wtc-booths");
     let release = library.start(&trust, None, now()).unwrap();
     let film = release.manifest.content.attract.video.clone().unwrap();
     let film_bytes = std::fs::read(release.blob_dir.join(film.as_str())).unwrap();

@@ -14,7 +14,7 @@ use kiosk_device::sync_client::{SyncClient, SyncError, SyncOutcome, SyncSource};
 use kiosk_tests::{build_large_test_bundle, build_test_bundle, key, now};
 
 fn trust() -> Trust {
-    Trust { keys: vec![key(1).verifying_key()], channel: "wtc-booths".into() }
+    Trust::new(vec![key(1).verifying_key()], "wtc-booths")
 }
 
 /// A lead kiosk showing `version` of a bundle signed by `signer`, mirrored on loopback.
@@ -39,7 +39,7 @@ async fn lead_with(version: u64, signer: u8, megabytes: usize) -> Lead {
     let data = work.path().join("lead");
     let library = Library::open(&data).unwrap();
     std::fs::rename(&bundle.dir, library.incoming_dir().join("stick")).unwrap();
-    let lead_trust = Trust { keys: vec![key(signer).verifying_key()], channel: "wtc-booths".into() };
+    let lead_trust = Trust::new(vec![key(signer).verifying_key()], "wtc-booths");
     let release = library.start(&lead_trust, None, now()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr =

@@ -17,7 +17,7 @@ fn screen(mode: Mode) -> (tempfile::TempDir, Screen) {
     let options = BuildOptions::new("default", 1, now(), key(1));
     build_bundle(&repo_root().join("media"), &data_dir.incoming().join("default"), &options, &mut |_| {})
         .unwrap();
-    let trust = Trust { keys: vec![key(1).verifying_key()], channel: "default".into() };
+    let trust = Trust::new(vec![key(1).verifying_key()], "default");
     let mut setup = ScreenSetup::new(data_dir, trust);
     setup.presentation.mode = mode;
     let screen = Screen::open(setup).unwrap();

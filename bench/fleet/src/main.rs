@@ -239,7 +239,7 @@ fn run(cli: &Cli) -> Result<Results> {
     let fleet = Fleet::enrol(&admin, &cli.channel, n, &cli.work.join("screens"), 8)?;
     let enrol_seconds = started.elapsed().as_secs_f64();
     eprintln!("{n} screens enrolled in {enrol_seconds:.1} s");
-    let trust = Trust { keys: vec![key], channel: cli.channel.clone() };
+    let trust = Trust::new(vec![key], cli.channel.clone());
     let started = Instant::now();
     let wave = cli.wave.max(1);
     let mut missing = 0;

@@ -119,6 +119,9 @@ pub struct Ingest {
     pub raw_time: Duration,
 }
 
+/// When the simulated screens' codes and tokens expire: not within the simulation.
+const NEVER: &str = "9999-12-31T23:59:59.000000000Z";
+
 impl Fleet {
     /// Creates the channels and enrols the screens.
     pub async fn enrol(settings: &Settings, screens: usize, channels: usize) -> anyhow::Result<Self> {
@@ -131,9 +134,10 @@ impl Fleet {
         for s in 0..screens {
             let channel = format!("channel-{}", 1 + s % channels);
             let code = format!("code-{s}");
-            db.insert_enrolment_code(code.clone(), channel.clone()).await?;
+            db.insert_enrolment_code(code.clone(), channel.clone(), NEVER.into()).await?;
             let id = format!("screen-{s:03}");
-            db.enrol(code, id.clone(), format!("Màn hình {s:03}"), format!("token-{s}")).await?;
+            let name = format!("Màn hình {s:03}");
+            db.enrol(code, id.clone(), name, format!("token-{s}"), NEVER.into()).await?;
             enrolled.push((id, channel));
         }
         Ok(Self { db, screens: enrolled })

@@ -2,16 +2,23 @@
 //! whatever it plays, until they expire or are withdrawn (an evacuation, a
 //! closed hall, a storm warning).
 //!
-//! The server signs a message with the key that signs releases, so a screen
-//! trusts it exactly as far as it trusts a release: a stranger on the network,
-//! or a mirror, cannot raise one. A message with no text withdraws the one
-//! before it. Screens keep the newest they have verified and refuse an older
-//! one, so a recorded message cannot be replayed once it was withdrawn.
+//! The server signs a message with a key of its own, not the one that signs
+//! releases, and a screen pins emergency keys apart from content keys: a
+//! stranger on the network, a mirror, or whoever holds a content key cannot
+//! raise one. A message with no text withdraws the one before it. Screens keep
+//! the newest they have verified and refuse an older one, so a recorded
+//! message cannot be replayed once it was withdrawn.
+//!
+//! How long a screen shows a message does not rest on the screen's own clock:
+//! its age is read on the server's clock when it arrives
+//! ([`EmergencyMessage::showing_for`]), and the rest of its lifetime is
+//! counted from then, so a screen whose clock is hours ahead still shows it, and
+//! one whose clock is years behind takes it down in time.
 
 use std::collections::BTreeMap;
 
 use ed25519_dalek::{Signature, VerifyingKey};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::verify::Rejection;
@@ -57,6 +64,25 @@ impl EmergencyMessage {
     /// Whether a screen shows it at `now`.
     pub fn is_showing(&self, now: Timestamp) -> bool {
         !self.is_withdrawal() && now < self.expires_at
+    }
+
+    /// Its whole lifetime, from issue to expiry: never negative, never above
+    /// [`MAX_MINUTES`], whatever the signed times say.
+    pub fn lifetime(&self) -> SignedDuration {
+        let max = SignedDuration::from_mins(i64::from(MAX_MINUTES));
+        self.expires_at.duration_since(self.issued_at).clamp(SignedDuration::ZERO, max)
+    }
+
+    /// How long a screen shows it from the moment it arrived, when the server's
+    /// clock read `server_now` (from the `Date` of the answer that brought it):
+    /// the rest of its lifetime, between zero and [`Self::lifetime`]. A
+    /// withdrawal shows for no time.
+    pub fn showing_for(&self, server_now: Timestamp) -> SignedDuration {
+        if self.is_withdrawal() {
+            return SignedDuration::ZERO;
+        }
+        let age = server_now.duration_since(self.issued_at).max(SignedDuration::ZERO);
+        (self.lifetime() - age.min(self.lifetime())).max(SignedDuration::ZERO)
     }
 
     /// Checks what an author asks for: known locales' texts of 1–280 printable
@@ -183,6 +209,28 @@ mod tests {
         let signature = key.sign(manifest).to_bytes();
         let refused = verify_emergency(manifest, &signature, &keys, "bulletin-boards", None).unwrap_err();
         assert_eq!(refused.code(), "malformed");
+    }
+
+    #[test]
+    fn what_is_left_of_its_lifetime_is_read_on_the_server_s_clock() {
+        let sent = message("bulletin-boards", "2026-12-01T10:00:00Z", &[("en", "Evacuate")]);
+        let at = |t: &str| t.parse::<Timestamp>().unwrap();
+        let mins = SignedDuration::from_mins;
+        assert_eq!(sent.lifetime(), mins(30));
+        assert_eq!(sent.showing_for(at("2026-12-01T10:00:00Z")), mins(30), "fresh from the stream");
+        assert_eq!(sent.showing_for(at("2026-12-01T10:20:00Z")), mins(10), "fetched late");
+        assert_eq!(sent.showing_for(at("2026-12-01T11:00:00Z")), SignedDuration::ZERO, "expired");
+        assert_eq!(
+            sent.showing_for(at("2026-12-01T09:00:00Z")),
+            mins(30),
+            "a server clock behind never adds"
+        );
+        let withdrawal = message("bulletin-boards", "2026-12-01T10:05:00Z", &[]);
+        assert_eq!(withdrawal.showing_for(at("2026-12-01T10:05:00Z")), SignedDuration::ZERO);
+        let forever = EmergencyMessage { expires_at: at("2126-12-01T10:00:00Z"), ..sent.clone() };
+        assert_eq!(forever.lifetime(), mins(i64::from(MAX_MINUTES)), "a century is cut to a day");
+        let backwards = EmergencyMessage { expires_at: at("2026-12-01T09:00:00Z"), ..sent };
+        assert_eq!(backwards.lifetime(), SignedDuration::ZERO);
     }
 
     #[test]

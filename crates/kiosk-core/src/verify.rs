@@ -9,9 +9,12 @@
 //! 2. the manifest parses and its format is known;
 //! 3. it is for the device's channel;
 //! 4. its version is not below the highest already trusted on that channel, and the
-//!    same version carries the same bytes;
+//!    same version carries the same bytes, as long as the key that signed that
+//!    release is still pinned ([`rollback_floor`]: a key rotation frees a
+//!    channel whose versions a lost or misused key used up);
 //! 5. it has not expired at `now`;
-//! 6. it is well formed (blobs sorted and unique, content rules in
+//! 6. it is well formed (blobs sorted and unique, at most
+//!    [`MAX_TOTAL_BLOB_BYTES`] in all, content rules in
 //!    [`ContentPack::check`](crate::content::ContentPack::check));
 //! 7. every blob has the listed size and SHA-256 ([`check_blob`]).
 
@@ -27,6 +30,10 @@ use crate::manifest::{FORMAT, Manifest};
 /// versions.
 pub const MAX_VERSION: u64 = (1 << 53) - 1;
 
+/// The most bytes a manifest's blobs may add up to (2^53 − 1, about 9 PB): every
+/// size is then exact in every JSON reader, and no sum of sizes overflows.
+pub const MAX_TOTAL_BLOB_BYTES: u64 = (1 << 53) - 1;
+
 /// What the device trusts and knows when it checks a bundle.
 #[derive(Debug, Clone)]
 pub struct TrustPolicy<'a> {
@@ -40,13 +47,32 @@ pub struct TrustPolicy<'a> {
     pub now: Timestamp,
 }
 
-/// A release a device has trusted before: its version and the hash of its manifest.
+/// A release a device has trusted before: its version, the hash of its
+/// manifest, and the key that signed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustedRelease {
     /// Its version.
     pub version: u64,
     /// SHA-256 of its `manifest.json`.
     pub manifest_sha256: BlobId,
+    /// The id of the key that signed it ([`key_id`]); `None` when not
+    /// recorded, which counts as a key still pinned.
+    pub signed_by: Option<String>,
+}
+
+/// The trusted release a new one must not go below: `trusted`, unless the key
+/// that signed it is no longer among `keys`. Once that key is unpinned, its
+/// versions bind nothing, so a release at the top of the range (signed by a
+/// key that was lost or misused) cannot freeze a device: pinning a new key and
+/// removing the old one lets the new key's releases in again from any version.
+pub fn rollback_floor<'a>(
+    trusted: Option<&'a TrustedRelease>,
+    keys: &[VerifyingKey],
+) -> Option<&'a TrustedRelease> {
+    trusted.filter(|release| match &release.signed_by {
+        None => true,
+        Some(signer) => keys.iter().any(|key| key_id(key) == *signer),
+    })
 }
 
 /// A manifest that passed checks 1–6, with the exact bytes and signature it was
@@ -218,7 +244,7 @@ pub fn verify_manifest(
         return Err(Rejection::WrongChannel { expected: policy.channel.to_owned(), found: manifest.channel });
     }
     let manifest_sha256 = BlobId::of(manifest_json);
-    check_not_behind(manifest.version, &manifest_sha256, policy.trusted)?;
+    check_not_behind(manifest.version, &manifest_sha256, rollback_floor(policy.trusted, policy.keys))?;
     if let Some(expires_at) = manifest.expires_at
         && expires_at <= policy.now
     {
@@ -226,6 +252,12 @@ pub fn verify_manifest(
     }
     if let Some(pair) = manifest.blobs.windows(2).find(|w| w[0].sha256 >= w[1].sha256) {
         return Err(Rejection::Invalid(format!("blobs are not sorted and unique at {}", pair[1].sha256)));
+    }
+    let total_bytes = manifest.blobs.iter().try_fold(0u64, |total, blob| total.checked_add(blob.size));
+    if total_bytes.is_none_or(|total| total > MAX_TOTAL_BLOB_BYTES) {
+        return Err(Rejection::Invalid(format!(
+            "its blobs add up to more than the largest total allowed, {MAX_TOTAL_BLOB_BYTES} bytes"
+        )));
     }
     manifest.content.check(&manifest.blobs).map_err(|e| Rejection::Invalid(e.to_string()))?;
 
@@ -317,9 +349,14 @@ mod tests {
         let mut tampered = bytes.clone();
         let at_version = tampered.windows(11).position(|w| w == b"\"version\":5").unwrap();
         tampered[at_version + 10] = b'9';
-        let trusted_6 = TrustedRelease { version: 6, manifest_sha256: BlobId::of(b"other") };
-        let trusted_5_other = TrustedRelease { version: 5, manifest_sha256: BlobId::of(b"other") };
-        let trusted_5_same = TrustedRelease { version: 5, manifest_sha256: BlobId::of(&bytes) };
+        let trusted = |version, bytes: &[u8]| TrustedRelease {
+            version,
+            manifest_sha256: BlobId::of(bytes),
+            signed_by: Some(key_id(&key(1).verifying_key())),
+        };
+        let trusted_6 = trusted(6, b"other");
+        let trusted_5_other = trusted(5, b"other");
+        let trusted_5_same = trusted(5, &bytes);
 
         let (foreign, foreign_sig) = signed(&good, &key(3));
         let (wrong_channel, wrong_channel_sig) = with(|m| m.channel = "bulletin-boards".into());
@@ -352,6 +389,58 @@ mod tests {
             assert_eq!(err.code(), code, "{err}");
         }
         assert!(check(&bytes, &sig, Some(&trusted_5_same)).is_ok(), "the same release again is fine");
+    }
+
+    /// Blob sizes that added up past `u64::MAX` used to verify, and planning the
+    /// download (`sync::plan_fetch`) then overflowed.
+    #[test]
+    fn refuses_blobs_that_add_up_past_the_largest_total() {
+        let with_first_size = |size: fn(u64) -> u64| {
+            let mut m = manifest();
+            let others: u64 = m.blobs[1..].iter().map(|b| b.size).sum();
+            m.blobs[0].size = size(others);
+            signed(&m, &key(1))
+        };
+        let (largest, largest_sig) = with_first_size(|others| MAX_TOTAL_BLOB_BYTES - others);
+        let verified = check(&largest, &largest_sig, None).unwrap();
+        assert_eq!(verified.manifest.total_blob_bytes(), MAX_TOTAL_BLOB_BYTES);
+
+        for size in [|others| MAX_TOTAL_BLOB_BYTES - others + 1, |_| u64::MAX] {
+            let (m, sig) = with_first_size(size);
+            let err = check(&m, &sig, None).unwrap_err();
+            assert_eq!(err.code(), "invalid", "{err}");
+            assert!(err.to_string().contains("blobs add up to more than"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_version_at_the_top_of_the_range_binds_only_while_its_key_is_pinned() {
+        let old = key(1);
+        let top = Manifest { version: MAX_VERSION, ..manifest() };
+        let (top_bytes, top_sig) = signed(&top, &old);
+        let frozen = TrustedRelease {
+            version: MAX_VERSION,
+            manifest_sha256: BlobId::of(&top_bytes),
+            signed_by: Some(key_id(&old.verifying_key())),
+        };
+        let fresh = Manifest { version: 1, ..manifest() };
+        let new = key(2);
+        let (bytes, sig) = signed(&fresh, &new);
+        let verify = |keys: &[VerifyingKey], bytes: &[u8], sig: &[u8]| {
+            let policy =
+                TrustPolicy { keys, channel: "wtc-booths", trusted: Some(&frozen), now: at(1_750_000_000) };
+            verify_manifest(bytes, sig, &policy)
+        };
+        let both = [old.verifying_key(), new.verifying_key()];
+        assert_eq!(verify(&both, &bytes, &sig).unwrap_err().code(), "rollback", "the old key still pinned");
+        let rotated = [new.verifying_key()];
+        let recovered = verify(&rotated, &bytes, &sig).expect("the new key's releases start afresh");
+        assert_eq!(recovered.key_id, key_id(&new.verifying_key()));
+        assert_eq!(verify(&rotated, &top_bytes, &top_sig).unwrap_err().code(), "bad-signature");
+
+        let unrecorded = TrustedRelease { signed_by: None, ..frozen.clone() };
+        assert_eq!(rollback_floor(Some(&unrecorded), &rotated), Some(&unrecorded), "unknown signer binds");
+        assert_eq!(rollback_floor(Some(&frozen), &rotated), None);
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! Reading and verifying a bundle folder: `manifest.json`, `manifest.sig` and
-//! `blobs/<sha256>` (the layout in `docs/bundle-format.md`).
+//! `blobs/<sha256>` (the layout in `docs/bundle-format.md`). Every file is
+//! opened through [`crate::untrusted_file`]: a link, FIFO or device is refused
+//! at once, and nothing is read past the length its kind allows.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use kiosk_core::blob::{BlobFacts, BlobHasher};
 use kiosk_core::manifest::Manifest;
 use kiosk_core::verify::{Rejection, TrustPolicy, VerifiedManifest, check_blob, verify_manifest};
+
+use crate::untrusted_file::{self, UntrustedFileError};
 
 /// Where the three parts of a bundle are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,14 +36,9 @@ impl BundlePaths {
 /// A bundle that cannot be trusted; the message names the folder and the reason.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
-    /// A file could not be read.
-    #[error("{path}: {source}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The reason.
-        source: std::io::Error,
-    },
+    /// A file is missing, is not a regular file, is too long, or could not be read.
+    #[error(transparent)]
+    File(#[from] UntrustedFileError),
     /// A check failed.
     #[error("{place}: {rejection}")]
     Rejected {
@@ -57,7 +54,7 @@ impl BundleError {
     pub fn rejection(&self) -> Option<&Rejection> {
         match self {
             Self::Rejected { rejection, .. } => Some(rejection),
-            Self::Read { .. } => None,
+            Self::File(_) => None,
         }
     }
 }
@@ -65,39 +62,8 @@ impl BundleError {
 /// The largest `manifest.json` read; anything bigger is refused unread.
 pub const MAX_MANIFEST_BYTES: u64 = 8 * 1024 * 1024;
 
-fn io_error(path: &Path, kind: std::io::ErrorKind, message: String) -> BundleError {
-    BundleError::Read { path: path.to_owned(), source: std::io::Error::new(kind, message) }
-}
-
-/// Opens a regular file (not a link, FIFO or device) and gives its length, or
-/// `None` when there is no such file.
-fn open_regular(path: &Path) -> Result<Option<(File, u64)>, BundleError> {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(BundleError::Read { path: path.to_owned(), source }),
-    };
-    if !meta.file_type().is_file() {
-        return Err(io_error(path, std::io::ErrorKind::InvalidData, "not a regular file".into()));
-    }
-    let file = File::open(path).map_err(|source| BundleError::Read { path: path.to_owned(), source })?;
-    Ok(Some((file, meta.len())))
-}
-
-/// Reads a small file whole, refusing one longer than `limit` without reading it.
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, BundleError> {
-    let (file, len) = open_regular(path)?
-        .ok_or_else(|| io_error(path, std::io::ErrorKind::NotFound, "no such file".into()))?;
-    if len > limit {
-        let message = format!("{len} bytes is more than the {limit} allowed");
-        return Err(io_error(path, std::io::ErrorKind::InvalidData, message));
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| BundleError::Read { path: path.to_owned(), source })?;
-    Ok(bytes)
-}
+/// The length of `manifest.sig`: one Ed25519 signature.
+pub const SIGNATURE_BYTES: u64 = 64;
 
 /// Reads and verifies the manifest and its signature (checks 1–6); the result
 /// carries the bytes it was verified from.
@@ -105,8 +71,8 @@ pub fn verify_manifest_files(
     paths: &BundlePaths,
     policy: &TrustPolicy<'_>,
 ) -> Result<VerifiedManifest, BundleError> {
-    let manifest_bytes = read_limited(&paths.manifest, MAX_MANIFEST_BYTES)?;
-    let signature_bytes = read_limited(&paths.signature, 64)?;
+    let manifest_bytes = untrusted_file::read(&paths.manifest, MAX_MANIFEST_BYTES)?;
+    let signature_bytes = untrusted_file::read(&paths.signature, SIGNATURE_BYTES)?;
     verify_manifest(&manifest_bytes, &signature_bytes, policy)
         .map_err(|rejection| BundleError::Rejected { place: paths.manifest.clone(), rejection })
 }
@@ -133,14 +99,19 @@ pub fn verify_bundle(dir: &Path, policy: &TrustPolicy<'_>) -> Result<VerifiedMan
 /// The size and SHA-256 of a regular file expected to be `expected_size` bytes, or
 /// `None` when there is no such file. A file of another length is not read at all
 /// (its facts carry the length and the hash of nothing), so a huge or endless file
-/// costs nothing.
+/// costs nothing; nor is one that is not a regular file (refused with what it is).
 pub fn blob_facts(path: &Path, expected_size: u64) -> Result<Option<BlobFacts>, BundleError> {
-    let Some((file, len)) = open_regular(path)? else { return Ok(None) };
-    if len != expected_size {
-        return Ok(Some(BlobFacts { size: len, sha256: BlobHasher::new().finish().sha256 }));
+    let file = match untrusted_file::open(path) {
+        Ok(file) => file,
+        Err(error) if error.is_missing() => return Ok(None),
+        Err(error) => return Err(error.into()),
+    };
+    if file.len() != expected_size {
+        return Ok(Some(BlobFacts { size: file.len(), sha256: BlobHasher::new().finish().sha256 }));
     }
     let mut hasher = BlobHasher::new();
-    std::io::copy(&mut file.take(expected_size + 1), &mut hasher)
-        .map_err(|source| BundleError::Read { path: path.to_owned(), source })?;
+    std::io::copy(&mut file.into_reader(expected_size)?, &mut hasher).map_err(|source| {
+        UntrustedFileError { path: path.to_owned(), problem: untrusted_file::Problem::Io(source) }
+    })?;
     Ok(Some(hasher.finish()))
 }

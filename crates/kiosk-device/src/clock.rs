@@ -5,6 +5,10 @@
 //! rehearsal time (`kiosk --clock-start`): staff preview how a board will look on
 //! a given date and hour, and tests cross a schedule edge without waiting for it.
 //! The monotonic count never goes back, whatever the wall clock does.
+//!
+//! What is trusted never moves with a rehearsal: whether a release has expired
+//! is read on the system's own time ([`DeviceClock::trust_now`]), so
+//! `--clock-start` cannot bring an expired release back, nor refuse a valid one.
 
 use std::time::Instant;
 
@@ -33,6 +37,12 @@ impl DeviceClock {
         Timestamp::now().checked_add(self.offset).unwrap_or(Timestamp::MAX)
     }
 
+    /// The system's own time, never shifted: what trust decisions (a
+    /// release's expiry) are made on.
+    pub fn trust_now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+
     /// Milliseconds since this clock was made; never goes back.
     pub fn monotonic_ms(&self) -> u64 {
         self.started.elapsed().as_millis() as u64
@@ -55,6 +65,8 @@ mod tests {
         let read = clock.now();
         assert!(read >= start && read.duration_since(start) < SignedDuration::from_secs(5), "{read}");
         assert!(clock.is_shifted());
+        let trusted = clock.trust_now();
+        assert!(trusted < start && Timestamp::now().duration_since(trusted) < SignedDuration::from_secs(5));
         assert!(!DeviceClock::system().is_shifted());
         let (a, b) = (clock.monotonic_ms(), clock.monotonic_ms());
         assert!(b >= a);

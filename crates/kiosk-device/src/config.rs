@@ -33,10 +33,12 @@ pub enum ConfigError {
         message: String,
     },
     /// A trusted key that cannot be read.
-    #[error("{path}: line {line}: content.trusted_keys[{index}] = {value:?}: {problem}")]
+    #[error("{path}: line {line}: content.{list}[{index}] = {value:?}: {problem}")]
     TrustedKey {
         /// The config file.
         path: PathBuf,
+        /// `trusted_keys` or `emergency_keys`.
+        list: &'static str,
         /// The line of the entry.
         line: usize,
         /// Position in the list.
@@ -45,6 +47,17 @@ pub enum ConfigError {
         value: String,
         /// What is wrong.
         problem: String,
+    },
+    /// A release build pinning the development key without saying it is a demo.
+    #[error(
+        "{path}: the development key is pinned (content.trusted_keys or content.emergency_keys), and its \
+         secret half is in the source repository, so anyone could sign content or emergency messages for \
+         this screen. Pin your own keys (kioskctl keys generate; the server's signing.pub and \
+         emergency.pub), or, for a demo only, set content.allow_development_key = true"
+    )]
+    DevelopmentKey {
+        /// The config file.
+        path: PathBuf,
     },
 }
 
@@ -294,6 +307,15 @@ pub struct ContentConfig {
     /// is mounted (relative to the config file).
     #[serde(default)]
     pub watch_dirs: Vec<PathBuf>,
+    /// Public keys whose signatures on emergency messages this device trusts
+    /// (the server's `emergency.pub`), a set apart from `trusted_keys`; none:
+    /// no emergency message is shown.
+    #[serde(default)]
+    pub emergency_keys: Vec<toml::Spanned<String>>,
+    /// Lets a release build start with the development key pinned (its secret
+    /// half is in the source repository), for a demo only.
+    #[serde(default)]
+    pub allow_development_key: bool,
 }
 
 /// `[kiosk]`.
@@ -460,6 +482,8 @@ pub struct LoadedConfig {
     pub data_dir: PathBuf,
     /// The trusted keys, parsed.
     pub trusted_keys: Vec<VerifyingKey>,
+    /// The emergency keys, parsed.
+    pub emergency_keys: Vec<VerifyingKey>,
     /// `content.watch_dirs`, absolute.
     pub watch_dirs: Vec<PathBuf>,
 }
@@ -475,9 +499,19 @@ impl DeviceConfig {
 }
 
 impl LoadedConfig {
-    /// Whether the development key is among the trusted keys.
+    /// Whether the development key is among the trusted or emergency keys.
     pub fn trusts_development_key(&self) -> bool {
-        kiosk_core::keys::parse_public_key(DEVELOPMENT_KEY).is_ok_and(|dev| self.trusted_keys.contains(&dev))
+        kiosk_core::keys::parse_public_key(DEVELOPMENT_KEY)
+            .is_ok_and(|dev| self.trusted_keys.contains(&dev) || self.emergency_keys.contains(&dev))
+    }
+
+    /// Refuses a config that pins the development key in a `release` build,
+    /// unless it says `content.allow_development_key = true` (a demo).
+    pub fn refuse_development_key(&self, release: bool) -> Result<(), ConfigError> {
+        if release && self.trusts_development_key() && !self.config.content.allow_development_key {
+            return Err(ConfigError::DevelopmentKey { path: self.path.clone() });
+        }
+        Ok(())
     }
 
     /// Reads, checks and resolves a config file.
@@ -490,13 +524,19 @@ impl LoadedConfig {
             Some(dir) => base.join(dir),
             None => default_data_dir(),
         };
-        let trusted_keys = load_trusted_keys(&config.content.trusted_keys, &text, base, path)?;
+        let trusted_keys = load_keys("trusted_keys", &config.content.trusted_keys, &text, base, path)?;
+        let emergency_keys = load_keys("emergency_keys", &config.content.emergency_keys, &text, base, path)?;
         let watch_dirs = config.content.watch_dirs.iter().map(|dir| base.join(dir)).collect();
-        Ok(Self { path: path.to_owned(), config, data_dir, trusted_keys, watch_dirs })
+        let loaded =
+            Self { path: path.to_owned(), config, data_dir, trusted_keys, emergency_keys, watch_dirs };
+        loaded.refuse_development_key(!cfg!(debug_assertions))?;
+        Ok(loaded)
     }
 }
 
-fn load_trusted_keys(
+/// The keys of `content.<list>`; `trusted_keys` must list at least one.
+fn load_keys(
+    list: &'static str,
     entries: &[toml::Spanned<String>],
     text: &str,
     base: &Path,
@@ -505,12 +545,13 @@ fn load_trusted_keys(
     let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
     let fail = |line: usize, index: usize, value: &str, problem: String| ConfigError::TrustedKey {
         path: path.to_owned(),
+        list,
         line,
         index,
         value: value.to_owned(),
         problem,
     };
-    if entries.is_empty() {
+    if entries.is_empty() && list == "trusted_keys" {
         let line = text.find("trusted_keys").map_or(1, line_of);
         let problem = "list at least one public key (a .pub file made by `kioskctl keys generate`)";
         return Err(fail(line, 0, "", problem.into()));
@@ -634,5 +675,57 @@ mod tests {
         .unwrap();
         let err = LoadedConfig::load(&path).unwrap_err().to_string();
         assert!(err.contains("line 4: content.trusted_keys[0] = \"missing.pub\": cannot read it"), "{err}");
+    }
+
+    #[test]
+    fn emergency_keys_are_a_list_of_their_own_and_may_be_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("booth.toml");
+        std::fs::write(&path, valid_config()).unwrap();
+        assert!(LoadedConfig::load(&path).unwrap().emergency_keys.is_empty());
+        let emergency = key_text(4);
+        let with_key = valid_config()
+            .replace("[staff]", &format!("emergency_keys = [\"{emergency}\", \"gone.pub\"]\n[staff]"));
+        std::fs::write(&path, with_key).unwrap();
+        let err = LoadedConfig::load(&path).unwrap_err().to_string();
+        assert!(err.contains("line 5: content.emergency_keys[1] = \"gone.pub\": cannot read it"), "{err}");
+    }
+
+    #[test]
+    fn a_release_build_refuses_the_development_key_unless_it_is_a_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("booth.toml");
+        let dev = DEVELOPMENT_KEY.trim();
+        let pinned = valid_config().replace(&key_text(3), dev);
+        std::fs::write(&path, &pinned).unwrap();
+        let loaded = LoadedConfig::load(&path).expect("a development build starts with it");
+        assert!(loaded.trusts_development_key());
+        let refused = loaded.refuse_development_key(true).unwrap_err().to_string();
+        assert!(refused.contains("the development key is pinned"), "{refused}");
+        assert!(refused.contains("content.allow_development_key = true"), "{refused}");
+        assert!(loaded.refuse_development_key(false).is_ok());
+
+        let as_emergency_key =
+            valid_config().replace("[staff]", &format!("emergency_keys = [\"{dev}\"]\n[staff]"));
+        std::fs::write(&path, as_emergency_key).unwrap();
+        let loaded = LoadedConfig::load(&path).unwrap();
+        assert!(loaded.refuse_development_key(true).is_err(), "nor as an emergency key");
+
+        let demo = pinned.replace("[staff]", "allow_development_key = true\n[staff]");
+        std::fs::write(&path, demo).unwrap();
+        assert!(LoadedConfig::load(&path).unwrap().refuse_development_key(true).is_ok(), "a demo says so");
+        let own = valid_config();
+        std::fs::write(&path, own).unwrap();
+        assert!(LoadedConfig::load(&path).unwrap().refuse_development_key(true).is_ok());
+    }
+
+    fn key_text(seed: u8) -> String {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]).verifying_key();
+        kiosk_core::keys::public_key_text(&key).trim().to_owned()
+    }
+
+    /// [`config`] with a real key pinned.
+    fn valid_config() -> String {
+        config("").replace(&format!("ed25519-public {}", "d".repeat(64)), &key_text(3))
     }
 }

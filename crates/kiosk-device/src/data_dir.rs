@@ -3,6 +3,8 @@
 //! ```text
 //! <data_dir>/
 //!   kiosk.sqlite                       the store (trusted versions, the outbox, film checks)
+//!   kiosk.sqlite.broken-<time>         a store that could not be used at start, kept aside
+//!   kiosk.sqlite.newer-<time>          a store made by a newer program, kept aside
 //!   blobs/<sha256>                     every blob of every kept release, once
 //!   releases/<channel>/<version>/      manifest.json + manifest.sig
 //!   active.json                        {"channel": …, "version": …}, replaced atomically

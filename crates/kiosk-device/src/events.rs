@@ -17,12 +17,47 @@ use std::sync::Mutex;
 use serde_json::{Map, Value};
 
 use crate::clock::DeviceClock;
-use crate::store::{Store, StoreError};
+use crate::store::{BROCHURE_DOWNLOADS_RETENTION, Store, StoreError};
 
 /// The largest `data` an event may carry, as JSON.
 pub const MAX_EVENT_DATA_BYTES: usize = 4096;
 
 pub use kiosk_wire::{Event, EventKind, new_event_id};
+
+/// How much an event is worth keeping when the outbox is full: the outbox
+/// drops events not yet uploaded of the lowest priority first
+/// ([`Store::bound_outbox`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeepPriority {
+    /// Touches and brochure downloads: many, and a visitor can make more at will.
+    Interaction,
+    /// What a visit chose: a language, a chapter, a survey answer.
+    Visit,
+    /// What the screen showed and when (items' starts and ends, playlist
+    /// changes): the proof of play owed to whoever's content it is.
+    ProofOfPlay,
+}
+
+impl KeepPriority {
+    /// Every priority, the first dropped first.
+    pub const ALL: [Self; 3] = [Self::Interaction, Self::Visit, Self::ProofOfPlay];
+    /// The priority dropped last.
+    pub const HIGHEST: Self = Self::ProofOfPlay;
+
+    /// How much an event of `kind` is worth keeping.
+    pub fn of(kind: EventKind) -> Self {
+        match kind {
+            EventKind::Touch | EventKind::BrochureDownload => Self::Interaction,
+            EventKind::LanguageChoice | EventKind::ChapterView | EventKind::SurveyAnswer => Self::Visit,
+            EventKind::ItemStart | EventKind::ItemEnd | EventKind::PlaylistChange => Self::ProofOfPlay,
+        }
+    }
+
+    /// The kinds of this priority.
+    pub fn kinds(self) -> impl Iterator<Item = EventKind> {
+        EventKind::ALL.into_iter().filter(move |kind| Self::of(*kind) == self)
+    }
+}
 
 /// Why an event was not recorded.
 #[derive(Debug, thiserror::Error)]
@@ -98,15 +133,24 @@ impl EventRecorder {
     }
 
     /// Records that a phone downloaded brochure `brochure_id` in `locale`: the
-    /// download and its event for the outbox, together.
+    /// download and its event for the outbox, together; the store keeps its
+    /// downloads within [`BROCHURE_DOWNLOADS_RETENTION`].
     pub fn record_brochure_download(&self, brochure_id: &str, locale: &str) -> Result<(), EventError> {
         let download = crate::store::BrochureDownload {
             brochure_id: brochure_id.to_owned(),
             locale: locale.to_owned(),
             downloaded_at: self.clock.now(),
         };
-        self.store.lock().unwrap_or_else(|p| p.into_inner()).record_brochure_download(&download)?;
+        self.store
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record_brochure_download(&download, BROCHURE_DOWNLOADS_RETENTION)?;
         Ok(())
+    }
+
+    /// The clock events are stamped by.
+    pub fn clock(&self) -> DeviceClock {
+        self.clock
     }
 
     /// The item the player started last (`playlist`, `item`, `blob`, `since`),

@@ -19,12 +19,16 @@
 //! - [`events`]: proof of play and interaction events, recorded before they are
 //!   acknowledged; the only way into the outbox.
 //! - [`bundle_folder`]: reading and verifying a bundle folder.
+//! - [`untrusted_file`]: a file of a bundle folder opened without following
+//!   links or blocking, refused unless regular, and read within a bound.
 //! - [`library`]: releases on disk; staging, the one door a release comes in by;
 //!   choosing and activating one.
 //! - [`current_release`]: the release on screen, shared and swappable.
 //! - [`emergency`]: the signed emergency message shown over everything, kept across restarts.
 //! - [`media_server`]: blobs for the webview on loopback, with a per-launch secret.
 //! - [`brochure_server`]: brochure PDFs for phones on the booth network.
+//! - [`repeat_downloads`]: which completed brochure downloads count (one per
+//!   phone, brochure and language per ten minutes).
 //! - [`mirror`]: the verified release, served read-only to a booth's other screens.
 //! - [`sync_client`]: fetching, verifying and activating a release from a server or a mirror.
 //! - [`sync_loop`]: syncing for as long as the screen runs: announcements, emergency messages, heartbeats and the outbox.
@@ -49,7 +53,7 @@
 //! use kiosk_device::library::Trust;
 //! use kiosk_device::{DataDir, Screen, ScreenSetup};
 //!
-//! let trust = Trust { keys: vec![], channel: "wtc-booths".into() };
+//! let trust = Trust::new(vec![], "wtc-booths");
 //! let screen = Screen::open(ScreenSetup::new(DataDir::new("/var/lib/binhduong-kiosk"), trust))?;
 //! if let Some(release) = screen.release() {
 //!     println!("showing version {}", release.manifest.version);
@@ -77,6 +81,7 @@ pub mod media_server;
 pub mod mirror;
 mod playability;
 mod rendering;
+pub mod repeat_downloads;
 pub mod screen;
 mod screen_sound;
 pub mod screenshots;
@@ -87,6 +92,7 @@ pub mod store;
 pub mod survey;
 pub mod sync_client;
 pub mod sync_loop;
+pub mod untrusted_file;
 pub mod urls;
 mod usb_watch;
 

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::bundle_folder::{BundleError, BundlePaths, blob_facts, verify_blobs, verify_manifest_files};
 use crate::data_dir::DataDir;
 use crate::store::{Store, StoreError};
+use crate::untrusted_file::{self, UntrustedFileError};
 
 /// The channel of the content built into the app.
 pub const BUILT_IN_CHANNEL: &str = "default";
@@ -124,10 +125,25 @@ pub struct Collected {
 /// What the device trusts: its keys and channel.
 #[derive(Debug, Clone)]
 pub struct Trust {
-    /// Pinned public keys.
+    /// Pinned public keys of content (releases).
     pub keys: Vec<VerifyingKey>,
     /// The device's channel.
     pub channel: String,
+    /// Pinned public keys of emergency messages, a set of its own: a key that
+    /// signs content cannot raise an evacuation notice. Empty: none is shown.
+    pub emergency_keys: Vec<VerifyingKey>,
+}
+
+impl Trust {
+    /// Trusts content signed by `keys` on `channel`, and no emergency message.
+    pub fn new(keys: Vec<VerifyingKey>, channel: impl Into<String>) -> Self {
+        Self { keys, channel: channel.into(), emergency_keys: Vec::new() }
+    }
+
+    /// Trusts emergency messages signed by `keys` as well.
+    pub fn with_emergency_keys(self, keys: Vec<VerifyingKey>) -> Self {
+        Self { emergency_keys: keys, ..self }
+    }
 }
 
 /// The library in a data folder.
@@ -222,12 +238,14 @@ impl Library {
         for blob in &verified.manifest.blobs {
             staging.admit_copy(&paths.blobs.join(blob.sha256.as_str()), blob)?;
         }
-        staging.commit(self, verified.clone(), now, held)?;
+        staging.commit(self, verified.clone(), keys, now, held)?;
         Ok(verified)
     }
 
     /// Writes the verified manifest bytes as `releases/<channel>/<version>/`, by
-    /// one rename; an existing folder with other bytes is replaced.
+    /// one rename; an existing folder with other bytes is replaced. Its files
+    /// and the folder itself are synced before the rename and the channel's
+    /// folder after, so a power cut leaves the old release or the whole new one.
     fn store_release(&self, verified: &VerifiedManifest) -> Result<(), LibraryError> {
         let (channel, version) = (&verified.manifest.channel, verified.manifest.version);
         let (manifest, signature) = (&verified.bytes, &verified.signature);
@@ -239,11 +257,13 @@ impl Library {
         }
         let parent = target.parent().expect("release dirs have a parent");
         std::fs::create_dir_all(parent).map_err(io(parent))?;
+        sync_dir(&self.dir.releases())?;
         let partial = parent.join(format!(".{version}.partial"));
         let _ = std::fs::remove_dir_all(&partial);
         std::fs::create_dir_all(&partial).map_err(io(&partial))?;
         write_synced(&partial.join("manifest.json"), manifest)?;
         write_synced(&partial.join("manifest.sig"), signature)?;
+        sync_dir(&partial)?;
         if target.exists() {
             std::fs::remove_dir_all(&target).map_err(io(&target))?;
         }
@@ -412,10 +432,13 @@ impl Library {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(&incoming)
             .into_iter()
             .flatten()
-            .filter_map(|entry| Some(entry.ok()?.path()))
+            .flatten()
+            // A link to a folder elsewhere is not a bundle dropped here.
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|entry| entry.path())
             .filter(|path| {
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or(".");
-                path.is_dir() && !name.starts_with('.') && !name.ends_with(".rejected")
+                !name.starts_with('.') && !name.ends_with(".rejected")
             })
             .collect();
         dirs.sort();
@@ -512,7 +535,9 @@ impl Staging {
         }
         let reject =
             |rejection| LibraryError::Bundle(BundleError::Rejected { place: source.to_owned(), rejection });
-        let mut input = File::open(source).map_err(io(source))?.take(blob.size + 1);
+        let untrusted = |error: UntrustedFileError| LibraryError::Bundle(error.into());
+        let mut input =
+            untrusted_file::open(source).and_then(|f| f.into_reader(blob.size)).map_err(untrusted)?;
         let temp = self.dir.join("blobs").join(format!(".{}.incoming", blob.sha256));
         let mut output = File::create(&temp).map_err(io(&temp))?;
         let mut hasher = BlobHasher::new();
@@ -535,7 +560,7 @@ impl Staging {
 
     /// The last step, under the library's lock: `verified` (what
     /// [`kiosk_core::verify::verify_manifest`] made of its bytes for this
-    /// device) is checked once more against what is trusted now (a USB stick
+    /// device) is checked once more against what is trusted now with the pinned `keys` (a USB stick
     /// may have brought a newer release meanwhile), every blob it lists must be
     /// in the pool with its length, then the pool's names are made durable, the
     /// release folder written, the release trusted and the staging folder
@@ -544,20 +569,18 @@ impl Staging {
         self,
         library: &Library,
         verified: VerifiedManifest,
+        keys: &[VerifyingKey],
         now: Timestamp,
         _held: &LibraryLock,
     ) -> Result<ActiveRelease, LibraryError> {
         let channel = verified.manifest.channel.as_str();
         let trusted = library.store.trusted_release(channel)?;
+        let floor = kiosk_core::verify::rollback_floor(trusted.as_ref(), keys);
         let place = library.dir.channel_releases(channel);
         let rejected =
             |rejection| LibraryError::Bundle(BundleError::Rejected { place: place.clone(), rejection });
-        kiosk_core::verify::check_not_behind(
-            verified.manifest.version,
-            &verified.manifest_sha256,
-            trusted.as_ref(),
-        )
-        .map_err(rejected)?;
+        kiosk_core::verify::check_not_behind(verified.manifest.version, &verified.manifest_sha256, floor)
+            .map_err(rejected)?;
         let held = self.held(&verified.manifest);
         if let Some(missing) = verified.manifest.blobs.iter().find(|b| !held.contains(&b.sha256)) {
             return Err(rejected(Rejection::BlobMissing(missing.sha256.clone())));
@@ -567,6 +590,7 @@ impl Staging {
         let release = TrustedRelease {
             version: verified.manifest.version,
             manifest_sha256: verified.manifest_sha256.clone(),
+            signed_by: Some(verified.key_id.clone()),
         };
         library.store.trust_release(channel, &release, now)?;
         let _ = std::fs::remove_dir_all(&self.dir);

@@ -6,6 +6,7 @@
 //! answered (WebKitGTK seeks video with them).
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -15,6 +16,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kiosk_core::blob::BlobId;
+use kiosk_listener::Limits;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -26,6 +28,19 @@ struct MediaState {
     secret: String,
     release: CurrentRelease,
 }
+
+/// What the media server allows: only the kiosk's own webview reaches it, on
+/// loopback, seeking films with many `Range` requests and pausing them for as
+/// long as it likes, so only the total is capped and no request rate or write
+/// stall applies; a connection silent for a minute before its request is closed.
+pub const MEDIA_LIMITS: Limits = Limits {
+    max_connections: 256,
+    max_connections_per_client: None,
+    request_head_timeout: Duration::from_secs(60),
+    write_stall_timeout: None,
+    request_rate: None,
+    refusal_log_interval: Duration::from_secs(60),
+};
 
 /// A running media server.
 #[derive(Debug, Clone)]
@@ -59,7 +74,7 @@ pub async fn start_media_server(
         .fallback(|| async { StatusCode::NOT_FOUND })
         .with_state(MediaState { secret: secret.clone(), release });
     tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        if let Err(error) = kiosk_listener::serve(listener, app, MEDIA_LIMITS, shutdown).await {
             tracing::error!(%error, "media server stopped");
         }
     });

@@ -7,6 +7,7 @@
 //! signature against its own pinned keys and every blob against its SHA-256.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -16,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use kiosk_core::blob::BlobId;
+use kiosk_listener::{Limits, RequestRate};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -32,10 +34,35 @@ struct MirrorState {
     release: CurrentRelease,
 }
 
+/// What the mirror allows the booth's screens: each syncs over a few
+/// connections, asking for a manifest and then every blob in turn, so one
+/// address may hold 8 connections and make 200 requests a second (2000 at
+/// once); a connection silent for 10 s before its request, or a blob unread
+/// for a minute, is closed.
+pub const MIRROR_LIMITS: Limits = Limits {
+    max_connections: 128,
+    max_connections_per_client: Some(8),
+    request_head_timeout: Duration::from_secs(10),
+    write_stall_timeout: Some(Duration::from_secs(60)),
+    request_rate: Some(RequestRate::new(200, 2_000)),
+    refusal_log_interval: Duration::from_secs(60),
+};
+
 /// Serves `release` (whose manifest files are kept in `data_dir`) on
 /// `listener` in the background until `shutdown` completes.
 pub fn serve_mirror(
     listener: TcpListener,
+    data_dir: DataDir,
+    release: CurrentRelease,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<SocketAddr> {
+    serve_mirror_with_limits(listener, MIRROR_LIMITS, data_dir, release, shutdown)
+}
+
+/// [`serve_mirror`] within other `limits` than [`MIRROR_LIMITS`].
+pub fn serve_mirror_with_limits(
+    listener: TcpListener,
+    limits: Limits,
     data_dir: DataDir,
     release: CurrentRelease,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -47,7 +74,7 @@ pub fn serve_mirror(
         .fallback(|| async { problem(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .with_state(MirrorState { data_dir, release });
     tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+        if let Err(error) = kiosk_listener::serve(listener, app, limits, shutdown).await {
             tracing::error!(%error, "mirror stopped");
         }
     });

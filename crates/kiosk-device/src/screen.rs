@@ -325,13 +325,15 @@ impl Screen {
         let ScreenSetup { data_dir, trust, clock, built_in, film_check, event_log, on_shown, presentation } =
             setup;
         tracing::info!(data_dir = %data_dir.root().display(), channel = trust.channel, "screen opening");
+        // A damaged or newer store must not keep the content off the screen.
+        crate::store::Store::set_aside_if_unusable(&data_dir.store_file(), clock.now());
         let library = Library::at(data_dir.clone())?;
         let built_in = built_in.and_then(|bundle| {
             crate::built_in::write_built_in_bundle(&data_dir, bundle)
                 .inspect_err(|error| tracing::error!(%error, "built-in content could not be written"))
                 .ok()
         });
-        let release = match library.start(&trust, built_in.as_deref(), clock.now()) {
+        let release = match library.start(&trust, built_in.as_deref(), clock.trust_now()) {
             Ok(release) => CurrentRelease::new(release),
             Err(LibraryError::NoContent { .. }) => {
                 tracing::info!("no release held yet");
@@ -352,7 +354,8 @@ impl Screen {
                 .with_log_file(path)
                 .map_err(|source| ScreenError::EventLog { path: path.clone(), source })?;
         }
-        let emergency = CurrentEmergency::new(crate::emergency::load(&data_dir, &trust));
+        let held = crate::emergency::load(&data_dir, &trust, clock.now());
+        let emergency = CurrentEmergency::new(held.as_ref(), clock.now());
         let shown = Arc::new(Shown {
             data_dir,
             trust,
@@ -389,7 +392,8 @@ impl Screen {
     /// media server, does not start. Runs inside a Tokio runtime.
     pub async fn start(loaded: &LoadedConfig, parts: ScreenParts) -> Result<Self, ScreenError> {
         let config = &loaded.config;
-        let trust = Trust { keys: loaded.trusted_keys.clone(), channel: config.content.channel.0.clone() };
+        let trust = Trust::new(loaded.trusted_keys.clone(), config.content.channel.0.clone())
+            .with_emergency_keys(loaded.emergency_keys.clone());
         let clock = parts.clock.unwrap_or_else(DeviceClock::system);
         if loaded.trusts_development_key() {
             tracing::warn!(
@@ -476,7 +480,7 @@ impl Screen {
         let asks = self.screenshot_asks.clone();
         let hooks = SyncHooks {
             activated: Box::new(move |release| shown.show(release)),
-            emergency: Box::new(move |message| emergency.set(message)),
+            emergency: Box::new(move |message, showing_for| emergency.set(message, showing_for)),
             heartbeat: Box::new(move |beat| {
                 beat.current_item = Some(events.now_playing().unwrap_or_default())
             }),
@@ -514,7 +518,7 @@ impl Screen {
     pub fn sync_round(&self, source: SyncSource) -> Result<SyncOutcome, SyncError> {
         let library = Library::at(self.shown.data_dir.clone())?;
         let outcome =
-            SyncClient::new(source).sync_once(&library, &self.shown.trust, self.shown.clock.now())?;
+            SyncClient::new(source).sync_once(&library, &self.shown.trust, self.shown.clock.trust_now())?;
         if let SyncOutcome::Activated { release, .. } = &outcome {
             self.shown.show((**release).clone());
         }
@@ -660,10 +664,9 @@ impl Screen {
     /// The emergency message to show over everything now, if one is up: in the
     /// screen's languages first, then the release's.
     pub fn emergency(&self) -> Option<EmergencyView> {
-        let now = self.shown.clock.now();
-        let message = self.emergency.showing(now)?;
+        let (message, left) = self.emergency.showing()?;
         let release = self.release()?;
-        Some(crate::emergency::screen_view(&message, now, &self.presentation.player, &release))
+        Some(crate::emergency::screen_view(&message, left, &self.presentation.player, &release))
     }
 
     /// Records a batch of the interface's events; they are committed before

@@ -265,7 +265,7 @@ impl SyncClient {
             "blobs complete; activating"
         );
         let changing = library.lock()?;
-        let release = staging.commit(library, verified, now, &changing)?;
+        let release = staging.commit(library, verified, &trust.keys, now, &changing)?;
         library.activate(&release)?;
         match library.collect(&trust.channel, release.manifest.version, KEEP_RELEASES) {
             Ok(collected) if collected.releases + collected.blobs > 0 => {
@@ -337,9 +337,13 @@ impl SyncClient {
     }
 
     /// The channel's newest emergency message or withdrawal (`GET
-    /// /v1/channels/{channel}/emergency`), unverified; `None` when there never
-    /// was one (or the source keeps none, as a mirror).
-    pub fn fetch_emergency(&self, channel: &str) -> Result<Option<SignedEmergency>, SyncError> {
+    /// /v1/channels/{channel}/emergency`), unverified, with the server's clock
+    /// from the answer's `Date`; `None` when there never was one (or the source
+    /// keeps none, as a mirror).
+    pub fn fetch_emergency(
+        &self,
+        channel: &str,
+    ) -> Result<Option<(SignedEmergency, Option<Timestamp>)>, SyncError> {
         let url = format!("{}{}", self.source.base_url, paths::emergency(channel));
         let network =
             |e: &dyn std::fmt::Display| SyncError::Network { url: url.clone(), reason: e.to_string() };
@@ -349,6 +353,7 @@ impl SyncClient {
             404 => return Ok(None),
             status => return Err(SyncError::Status { url: url.clone(), status, body: error_body(response) }),
         }
+        let server_date = server_date(response.headers());
         let signature = response
             .headers()
             .get(MESSAGE_SIGNATURE_HEADER)
@@ -357,7 +362,7 @@ impl SyncClient {
             .to_owned();
         let mut message = String::new();
         response.take(64 * 1024).read_to_string(&mut message).map_err(|e| network(&e))?;
-        Ok(Some(SignedEmergency { message, signature }))
+        Ok(Some((SignedEmergency { message, signature }, server_date)))
     }
 
     /// Fetches one blob into its staging file, resuming a partial one, and
@@ -452,4 +457,11 @@ fn error_body(response: reqwest::blocking::Response) -> String {
     let mut text = String::new();
     let _ = response.take(4096).read_to_string(&mut text);
     text.chars().take(300).collect()
+}
+
+/// The time an answer's `Date` header gives (the server's clock, to the
+/// second), if it has a readable one.
+pub fn server_date(headers: &reqwest::header::HeaderMap) -> Option<Timestamp> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    jiff::fmt::rfc2822::parse(text).ok().map(|zoned| zoned.timestamp())
 }

@@ -5,11 +5,11 @@
 //! after failures. A stream event this version does not know is ignored.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use kiosk_core::emergency::EmergencyMessage;
 
 use crate::clock::DeviceClock;
@@ -17,10 +17,11 @@ use crate::data_dir::DataDir;
 use kiosk_wire::announcement::{EMERGENCY_EVENT, RELEASE_EVENT, SCREENSHOT_EVENT};
 use kiosk_wire::{Heartbeat, ScreenshotRequested, SignedEmergency, paths};
 
+use crate::emergency::Keeper;
 use crate::library::{ActiveRelease, Library, Trust};
 use crate::store::Store;
 use crate::sync_client::{
-    OUTBOX_KEEP_UPLOADED, OUTBOX_MAX_EVENTS, SyncClient, SyncError, SyncOutcome, SyncSource,
+    OUTBOX_KEEP_UPLOADED, OUTBOX_MAX_EVENTS, SyncClient, SyncError, SyncOutcome, SyncSource, server_date,
 };
 
 /// The wait after `failures` failed rounds in a row: `every` while all is well,
@@ -67,8 +68,9 @@ pub type SharedSyncStatus = std::sync::Arc<Mutex<SyncStatus>>;
 pub struct SyncHooks {
     /// Called with each release that became active.
     pub activated: Box<dyn Fn(ActiveRelease) + Send>,
-    /// Called with each emergency message (or withdrawal) verified and kept.
-    pub emergency: Box<dyn Fn(EmergencyMessage) + Send>,
+    /// Called with each emergency message (or withdrawal) verified, and how
+    /// long from now it shows.
+    pub emergency: Box<dyn Fn(EmergencyMessage, SignedDuration) + Send>,
     /// Adds what the program knows to each heartbeat (the screen adds the item
     /// on screen).
     pub heartbeat: Box<dyn Fn(&mut Heartbeat) + Send>,
@@ -81,7 +83,7 @@ impl Default for SyncHooks {
     fn default() -> Self {
         Self {
             activated: Box::new(|_| {}),
-            emergency: Box::new(|_| {}),
+            emergency: Box::new(|_, _| {}),
             heartbeat: Box::new(|_| {}),
             screenshot: Box::new(|_| {}),
         }
@@ -91,7 +93,7 @@ impl Default for SyncHooks {
 /// Syncs every `every` in a thread of its own, for as long as the process runs,
 /// and at once when the server announces a release (its event stream, see
 /// [`watch_announcements`]). An emergency message on the stream is verified and
-/// kept ([`crate::emergency::accept`]) and handed to `hooks.emergency` at once,
+/// kept ([`crate::emergency::Keeper`]) and handed to `hooks.emergency` at once,
 /// between rounds or during one; a screenshot request goes to
 /// `hooks.screenshot`. With a token (the central server, not a mirror) every
 /// round ends with a heartbeat and the outbox.
@@ -121,6 +123,7 @@ pub fn spawn_sync_loop(
             trust.channel.clone(),
             Announced { nudge, emergency: raise.clone(), screenshot },
             listening.clone(),
+            clock,
         );
         if let Err(error) = watching {
             tracing::warn!(%error, "announcements not listened to; polling carries the sync");
@@ -136,7 +139,7 @@ pub fn spawn_sync_loop(
                 None => Library::at(data_dir.clone()).map_err(SyncError::from),
             }
             .and_then(|open| {
-                let round = client.sync_once(&open, &trust, clock.now());
+                let round = client.sync_once(&open, &trust, clock.trust_now());
                 if round.is_ok() {
                     library = Some(open);
                 }
@@ -188,8 +191,9 @@ pub fn spawn_sync_loop(
                     false => client.fetch_emergency(&trust.channel),
                 };
                 match polled {
-                    Ok(Some(signed)) => {
-                        let _ = raise.send(signed);
+                    Ok(Some((signed, server_date))) => {
+                        let server_ahead = server_date.map(|date| date.duration_since(clock.now()));
+                        let _ = raise.send(Arrival { signed, server_ahead });
                     }
                     Ok(None) => {}
                     Err(error) => tracing::debug!(%error, "emergency message not polled"),
@@ -259,31 +263,58 @@ fn report(
     }
 }
 
-/// Verifies and keeps each emergency message from the stream, then hands it on.
+/// How often a message that could not be written to disk is tried again.
+const KEEP_RETRY: Duration = Duration::from_secs(10);
+
+/// An emergency message as it arrived, and how far the server's clock was
+/// ahead of the screen's then (from the answer's `Date`), if it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrival {
+    /// The signed message.
+    pub signed: SignedEmergency,
+    /// The server's clock minus the screen's.
+    pub server_ahead: Option<SignedDuration>,
+}
+
+/// Verifies and keeps each emergency message from the stream, then hands it
+/// on; one that cannot be written is handed on all the same and its write
+/// tried again.
 fn spawn_emergency_keeper(
     data_dir: DataDir,
     trust: Trust,
     clock: DeviceClock,
-    raised: Receiver<SignedEmergency>,
-    emergency: Box<dyn Fn(EmergencyMessage) + Send>,
+    raised: Receiver<Arrival>,
+    emergency: Box<dyn Fn(EmergencyMessage, SignedDuration) + Send>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("emergency".into()).spawn(move || {
-        for signed in raised {
-            match crate::emergency::accept(&data_dir, &trust, &signed) {
-                Ok(Some(message)) => {
+        let mut keeper = Keeper::new(data_dir, trust, clock.now());
+        loop {
+            let arrival = match raised.recv_timeout(KEEP_RETRY) {
+                Ok(arrival) => arrival,
+                Err(RecvTimeoutError::Timeout) => {
+                    keeper.retry();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let now = clock.now();
+            let server_now = arrival.server_ahead.map_or(now, |ahead| now.checked_add(ahead).unwrap_or(now));
+            match keeper.receive(&arrival.signed, now, server_now) {
+                Ok(Some(held)) => {
                     tracing::warn!(
-                        withdrawn = message.is_withdrawal(),
-                        expires_at = %message.expires_at,
+                        withdrawn = held.message.is_withdrawal(),
+                        showing_s = held.showing_for.as_secs(),
                         "emergency message received"
                     );
-                    let skew = clock.now().duration_since(message.issued_at);
-                    if skew.abs() > jiff::SignedDuration::from_mins(5) {
+                    if let Some(ahead) = arrival.server_ahead
+                        && ahead.abs() > SignedDuration::from_mins(5)
+                    {
                         tracing::warn!(
-                            skew_s = skew.as_secs(),
-                            "this device's clock differs from the server's; emergency messages expire by the device clock"
+                            server_ahead_s = ahead.as_secs(),
+                            "this device's clock differs from the server's; emergency messages are timed from their arrival"
                         );
                     }
-                    emergency(message);
+                    emergency(held.message, held.showing_for);
                 }
                 Ok(None) => {}
                 Err(error) => tracing::warn!(%error, "emergency message not shown"),
@@ -298,7 +329,7 @@ pub struct Announced {
     /// A nudge for each release.
     pub nudge: Sender<()>,
     /// Each emergency message as it came, for the caller to verify.
-    pub emergency: Sender<SignedEmergency>,
+    pub emergency: Sender<Arrival>,
     /// The id of each screenshot request.
     pub screenshot: Box<dyn Fn(String) + Send>,
 }
@@ -315,6 +346,7 @@ pub fn watch_announcements(
     channel: String,
     announced: Announced,
     listening: Arc<AtomicBool>,
+    clock: DeviceClock,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("announcements".into()).spawn(move || {
         let url = format!("{}{}", source.base_url, paths::channel_events(&channel));
@@ -329,9 +361,11 @@ pub fn watch_announcements(
             let pause = match request.send() {
                 Ok(response) if response.status().is_success() => {
                     listening.store(true, Ordering::Relaxed);
+                    let server_ahead =
+                        server_date(response.headers()).map(|date| date.duration_since(clock.now()));
                     let mut reader = std::io::BufReader::new(response);
                     let lines = std::iter::from_fn(|| capped_line(&mut reader));
-                    let relayed = relay(lines, &announced);
+                    let relayed = relay(lines, &announced, server_ahead);
                     listening.store(false, Ordering::Relaxed);
                     if !relayed {
                         return; // the sync loop is gone
@@ -368,8 +402,13 @@ fn capped_line(reader: &mut impl std::io::BufRead) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
-/// Passes on what an event stream's lines announce; `false` once nobody listens.
-fn relay(lines: impl Iterator<Item = String>, announced: &Announced) -> bool {
+/// Passes on what an event stream's lines announce, emergency messages with how
+/// far the server's clock is ahead; `false` once nobody listens.
+fn relay(
+    lines: impl Iterator<Item = String>,
+    announced: &Announced,
+    server_ahead: Option<SignedDuration>,
+) -> bool {
     let Announced { nudge, emergency, screenshot } = announced;
     let field = |line: &str, name: &str| {
         let value = line.strip_prefix(name)?.strip_prefix(':')?;
@@ -383,7 +422,7 @@ fn relay(lines: impl Iterator<Item = String>, announced: &Announced) -> bool {
             let listening = match event.as_str() {
                 RELEASE_EVENT => nudge.send(()).is_ok(),
                 EMERGENCY_EVENT => match serde_json::from_str(&data) {
-                    Ok(signed) => emergency.send(signed).is_ok(),
+                    Ok(signed) => emergency.send(Arrival { signed, server_ahead }).is_ok(),
                     Err(error) => {
                         tracing::warn!(%error, "unreadable emergency announcement");
                         true
@@ -463,13 +502,15 @@ mod tests {
             "data: {\"sunny\":true}",
             "",
         ];
-        assert!(relay(stream.iter().map(|l| (*l).to_owned()), &announced));
-        assert!(relay(["event:release".into(), "data:{}".into()].into_iter(), &announced), "no space");
+        let ahead = Some(SignedDuration::from_secs(7));
+        assert!(relay(stream.iter().map(|l| (*l).to_owned()), &announced, ahead));
+        assert!(relay(["event:release".into(), "data:{}".into()].into_iter(), &announced, None), "no space");
         assert_eq!(nudged.try_iter().count(), 2);
         let raised: Vec<_> = raised.try_iter().collect();
-        assert_eq!(raised, [SignedEmergency { message: "{}".into(), signature: "00".into() }]);
+        let signed = SignedEmergency { message: "{}".into(), signature: "00".into() };
+        assert_eq!(raised, [Arrival { signed, server_ahead: ahead }], "with the server's clock");
         assert_eq!(asked.try_iter().collect::<Vec<_>>(), ["ab12"], "an unknown event is ignored");
         drop(nudged);
-        assert!(!relay(["event: release".into(), "data: {}".into()].into_iter(), &announced));
+        assert!(!relay(["event: release".into(), "data: {}".into()].into_iter(), &announced, None));
     }
 }

@@ -5,8 +5,11 @@
 //! A watched folder may be a bundle itself or hold bundles one or two levels
 //! down, so a folder where sticks are mounted can be watched (names starting
 //! with `.` are skipped: copies in progress). The stick is only
-//! read. Each bundle is tried once per content (its `manifest.json`'s SHA-256),
-//! so a refused one is logged once, not every few seconds.
+//! read, and never trusted to hold regular files: links are not followed, and
+//! a manifest or blob that is a FIFO, a device or endless is refused at once
+//! ([`crate::untrusted_file`]). Each bundle is tried once per content (its
+//! `manifest.json`'s SHA-256, or why it cannot be read), so a refused one is
+//! logged once, not every few seconds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,10 +17,12 @@ use std::time::Duration;
 
 use kiosk_core::blob::BlobId;
 
+use crate::bundle_folder::{BundlePaths, MAX_MANIFEST_BYTES};
 use crate::check_in::UsbNotice;
 use crate::clock::DeviceClock;
 use crate::data_dir::DataDir;
 use crate::library::{ActiveRelease, Library, Trust};
+use crate::untrusted_file;
 
 /// How often the folders are looked at.
 pub const WATCH_EVERY: Duration = Duration::from_secs(3);
@@ -30,7 +35,9 @@ pub fn bundles_in(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn bundles_within(dir: &Path, depth: u8) -> Vec<PathBuf> {
-    if dir.join("manifest.sig").is_file() {
+    // Whatever the signature is (a link, a FIFO), the bundle is tried, so that
+    // staff hear why it is refused.
+    if std::fs::symlink_metadata(dir.join("manifest.sig")).is_ok_and(|m| !m.is_dir()) {
         return vec![dir.to_owned()];
     }
     if depth == 0 {
@@ -59,11 +66,12 @@ pub fn spawn_watch_loop(
     outcome: impl Fn(UsbNotice, Option<ActiveRelease>) + Send + 'static,
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("usb-watch".into()).spawn(move || {
-        let mut tried: BTreeSet<BlobId> = BTreeSet::new();
+        let mut tried: BTreeSet<Attempt> = BTreeSet::new();
         loop {
             for bundle in dirs.iter().flat_map(|d| bundles_in(d)) {
-                let Ok(bytes) = std::fs::read(bundle.join("manifest.json")) else { continue };
-                if !tried.insert(BlobId::of(&bytes)) {
+                // A stick still being written may lack its manifest yet.
+                let Some(attempt) = Attempt::of(&bundle) else { continue };
+                if !tried.insert(attempt) {
                     continue;
                 }
                 if let Some((notice, release)) = import(&data_dir, &bundle, &trust, clock) {
@@ -74,6 +82,29 @@ pub fn spawn_watch_loop(
         }
     })?;
     Ok(())
+}
+
+/// What makes a bundle worth trying again: another manifest, or another
+/// reason its manifest cannot be read.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Attempt {
+    /// The SHA-256 of its `manifest.json`.
+    Manifest(BlobId),
+    /// Why its `manifest.json` cannot be read (it names the file).
+    Unreadable(String),
+}
+
+impl Attempt {
+    /// Reads `bundle`'s manifest as the import will: never following a link,
+    /// never blocking, never past the manifest's limit. `None` while there is
+    /// no manifest.
+    fn of(bundle: &Path) -> Option<Self> {
+        match untrusted_file::read(&BundlePaths::in_dir(bundle).manifest, MAX_MANIFEST_BYTES) {
+            Ok(bytes) => Some(Self::Manifest(BlobId::of(&bytes))),
+            Err(error) if error.is_missing() => None,
+            Err(error) => Some(Self::Unreadable(error.to_string())),
+        }
+    }
 }
 
 /// Imports one bundle: what became of it, and the release to show when it is
@@ -88,7 +119,8 @@ fn import(
         Library::at(data_dir.clone()).inspect_err(|error| tracing::error!(%error, "library")).ok()?;
     let changing = library.lock().inspect_err(|error| tracing::error!(%error, "library lock")).ok()?;
     let before = library.active_pointer();
-    let version = match library.import_held(bundle, &trust.keys, &trust.channel, clock.now(), &changing) {
+    let version = match library.import_held(bundle, &trust.keys, &trust.channel, clock.trust_now(), &changing)
+    {
         Ok(verified) => {
             tracing::info!(bundle = %bundle.display(), version = verified.manifest.version, "bundle imported from a watched folder");
             verified.manifest.version
@@ -98,7 +130,7 @@ fn import(
             return Some((UsbNotice::Refused { reason: error.to_string() }, None));
         }
     };
-    let release = library.newest_valid(&trust.keys, &trust.channel, clock.now())?;
+    let release = library.newest_valid(&trust.keys, &trust.channel, clock.trust_now())?;
     let newer = before
         .is_none_or(|(channel, version)| channel != trust.channel || release.manifest.version > version);
     if !newer {

@@ -6,7 +6,8 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /v1/public-key` | `ed25519-public <hex>` (`text/plain`), the key devices pin; no token needed |
+//! | `GET /v1/public-key` | `ed25519-public <hex>` (`text/plain`), the key devices pin for releases; no token needed |
+//! | `GET /v1/emergency-key` | `ed25519-public <hex>` (`text/plain`), the key devices pin for emergency messages (`content.emergency_keys`); no token needed |
 //! | `PUT /v1/admin/blobs/{sha256}` | body = the blob's bytes; `200 {"sha256", "size"}`; `400 hash_mismatch`, `413 too_large` (limit [`Settings::max_blob_bytes`](crate::Settings::max_blob_bytes)) |
 //! | `GET /v1/admin/blobs/{sha256}` | `200 {"sha256", "size"}` when stored (a publisher skips uploading it again); `404 no_blob` |
 //! | `GET /v1/admin/channels` | `200 {"channels": [{"name", "version", "manifest_sha256", "published_at"}]}`, the newest release of each (`null`s before the first) |
@@ -14,8 +15,9 @@
 //! | `POST /v1/admin/channels/{channel}/releases` | body = a manifest; the server sets `channel`, `version` and `created_at`, signs and publishes it: `201 {"version", "manifest_sha256"}`; `400 missing_blob`, `blob_size`, `invalid_content`, `expired`, `unsupported_format`, `invalid_manifest`; `404 no_channel` |
 //! | `GET /v1/admin/channels/{channel}/releases` | `200 {"releases": [{"version", "manifest_sha256", "published_at", "blobs"}]}`, newest first; `404 no_channel` |
 //! | `POST /v1/admin/channels/{channel}/rollback` `{"to_version"}` | publishes the content of an earlier release again as a new version (screens never go back in version): `201 {"version", "manifest_sha256"}`; `404 no_release`; `400 expired` when that release has expired |
-//! | `POST /v1/admin/channels/{channel}/enrolment-codes` | `201 {"code"}`, usable once; `404 no_channel` |
-//! | `GET /v1/admin/devices` | `200 {"devices": [{"id", "name", "channel", "enrolled_at", "last_heartbeat_at", "heartbeat"}]}` |
+//! | `POST /v1/admin/channels/{channel}/enrolment-codes` | `201 {"code", "expires_at"}`, usable once until it expires; `404 no_channel` |
+//! | `GET /v1/admin/devices` | `200 {"devices": [{"id", "name", "channel", "enrolled_at", "last_heartbeat_at", "heartbeat", "token_expires_at", "token_revoked_at"}]}` |
+//! | `POST /v1/admin/devices/{id}/revoke` | `200 {"id", "name", "revoked_at"}`: the device's token stops working at once and its event streams end ([`crate::device_token`]); `404 no_device` |
 //! | `GET /v1/admin/events?device=&kind=&since=&until=&limit=` | `200 {"events": [{"id", "device_id", "kind", "at", "data", "received_at"}]}`, oldest first, at most `limit` (≤ 10,000); `400 invalid_query` |
 //!
 //! Emergency messages have their own module, [`crate::emergency`].
@@ -36,7 +38,7 @@ use crate::auth::token_hash;
 use crate::console::audit;
 use crate::console::db::Role;
 use crate::console::principal::Principal;
-use crate::db::{ChannelRow, DeviceRow, EventQuery, ReleaseRow, StoredEvent};
+use crate::db::{ChannelRow, DeviceRow, EventQuery, ReleaseRow, StoredEvent, sortable_time};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
 use crate::publish::{Published, publish};
@@ -47,6 +49,15 @@ pub async fn public_key(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))],
         kiosk_core::keys::public_key_text(&state.key.verifying_key()),
+    )
+}
+
+/// `GET /v1/emergency-key`: `ed25519-public <hex>`, the key devices pin for
+/// emergency messages.
+pub async fn emergency_key(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))],
+        kiosk_core::keys::public_key_text(&state.emergency_key.verifying_key()),
     )
 }
 
@@ -247,6 +258,8 @@ pub async fn query_events(
 pub struct EnrolmentCode {
     /// Works once, for the channel it was made for.
     pub code: String,
+    /// Until when it works ([`Settings::enrolment_code_lifetime`](crate::Settings::enrolment_code_lifetime) from now).
+    pub expires_at: String,
 }
 
 /// `POST /v1/admin/channels/{channel}/enrolment-codes`: a new one-time code.
@@ -258,10 +271,12 @@ pub async fn create_enrolment_code(
     who.require_admin()?;
     state.require_channel(&channel).await?;
     let code = random_hex::<10>();
-    state.db.insert_enrolment_code(token_hash(&code), channel.clone()).await?;
-    audit::by(&state, &who, "device.enrolment_code", Some(&channel), "made a one-time enrolment code")
-        .await?;
-    Ok((StatusCode::CREATED, Json(EnrolmentCode { code })))
+    let lifetime = state.settings.enrolment_code_lifetime;
+    let expires_at = sortable_time(state.clock.now().checked_add(lifetime).unwrap_or(jiff::Timestamp::MAX));
+    state.db.insert_enrolment_code(token_hash(&code), channel.clone(), expires_at.clone()).await?;
+    let detail = format!("made a one-time enrolment code, good until {expires_at}");
+    audit::by(&state, &who, "device.enrolment_code", Some(&channel), detail).await?;
+    Ok((StatusCode::CREATED, Json(EnrolmentCode { code, expires_at })))
 }
 
 /// The answer of `GET /v1/admin/devices`.

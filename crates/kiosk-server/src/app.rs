@@ -13,7 +13,7 @@ use crate::console::{audit, drafts, files, media, session, surveys, tokens, uplo
 use crate::error::ApiError;
 use crate::settings::MAX_JSON_BYTES;
 use crate::state::AppState;
-use crate::{admin, device, emergency, events, fleet, reports, screenshots};
+use crate::{admin, device, device_token, emergency, events, fleet, reports, screenshots};
 
 async fn not_found() -> ApiError {
     ApiError::not_found("not_found", "no such route; see docs/device-api.md")
@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/v1/openapi.json", get(openapi))
         .route("/v1/public-key", get(admin::public_key))
+        .route("/v1/emergency-key", get(admin::emergency_key))
         .route("/v1/admin/blobs/{sha256}", put(admin::put_blob).get(admin::blob_info))
         .route("/v1/admin/channels", post(admin::create_channel).get(admin::list_channels))
         .route(
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/channels/{channel}/enrolment-codes", post(admin::create_enrolment_code))
         .route("/v1/admin/devices", get(admin::list_devices))
         .route("/v1/admin/devices/{id}", put(fleet::routes::change))
+        .route("/v1/admin/devices/{id}/revoke", post(device_token::revoke))
         .route("/v1/admin/devices/{id}/screenshot", post(screenshots::routes::ask))
         .route("/v1/admin/devices/{id}/screenshots", get(screenshots::routes::list))
         .route("/v1/admin/devices/{id}/screenshots/{file}", get(screenshots::routes::picture))
@@ -85,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/admin/channels/{channel}/review", get(drafts::review))
         .route("/v1/admin/channels/{channel}/surveys", get(surveys::results))
         .route(paths::ENROL_ROUTE, post(device::enrol))
+        .route(paths::TOKEN_RENEW_ROUTE, post(device_token::renew))
         .route(paths::REPORTS_ROUTE, post(device::report))
         .route(paths::MANIFEST_ROUTE, get(device::manifest))
         .route(paths::CHANNEL_EVENTS_ROUTE, get(events::release_events))

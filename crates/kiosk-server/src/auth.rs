@@ -2,13 +2,18 @@
 //! the admin token acting as staff are [`crate::console::principal::Principal`]s.
 //!
 //! Device tokens are stored only as their SHA-256, so a copy of the database does
-//! not let anyone act as a device. A device reads only its own channel.
+//! not let anyone act as a device. A device reads only its own channel. A device
+//! token works until it expires ([`Settings::device_token_lifetime`](crate::Settings::device_token_lifetime)
+//! after enrolment or renewal) or staff revoke it, and a renewed token stops
+//! at once (it may only renew again, for an answer lost on the way): each is
+//! `401` with its own code and what to do.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use sha2::{Digest, Sha256};
 
+use crate::db::{DeviceToken, sortable_time};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -38,10 +43,47 @@ pub struct Device {
     pub channel: String,
 }
 
+/// `401 token_revoked`.
+pub fn revoked() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "token_revoked",
+        "staff revoked this device's token; enrol the screen again with a new code",
+    )
+}
+
+impl DeviceToken {
+    /// The device, when this token works at `now`; otherwise the `401` saying why.
+    pub fn check(self, now: &str) -> Result<Device, ApiError> {
+        if self.revoked_at.is_some() {
+            return Err(revoked());
+        }
+        if !self.current {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "token_replaced",
+                "this token was renewed and no longer works; use the new token",
+            ));
+        }
+        if self.expires_at.as_str() <= now {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "token_expired",
+                format!(
+                    "this device's token expired at {}; enrol the screen again with a new code \
+                     (renew a token before it expires: POST /v1/token/renew)",
+                    self.expires_at
+                ),
+            ));
+        }
+        Ok(Device { id: self.id, channel: self.channel })
+    }
+}
+
 async fn device(parts: &Parts, state: &AppState) -> Result<Option<Device>, ApiError> {
     let Some(token) = bearer(parts) else { return Ok(None) };
-    let found = state.device_by_token(token_hash(token)).await?;
-    Ok(found.map(|(id, channel)| Device { id, channel }))
+    let Some(found) = state.device_by_token(token_hash(token)).await? else { return Ok(None) };
+    found.check(&sortable_time(state.clock.now())).map(Some)
 }
 
 impl FromRequestParts<AppState> for Device {

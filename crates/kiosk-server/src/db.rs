@@ -55,6 +55,62 @@ pub struct DeviceRow {
     /// What that heartbeat said, as the device sent it.
     #[ts(as = "Option<kiosk_wire::Heartbeat>")]
     pub heartbeat: Option<serde_json::Value>,
+    /// When its token expires (`null`: enrolled before tokens expired, and not
+    /// seen since; it is given one when first used).
+    pub token_expires_at: Option<String>,
+    /// When staff revoked its token; `null` while it works.
+    pub token_revoked_at: Option<String>,
+}
+
+/// A device token as its holder is checked: whose it is and whether it works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceToken {
+    /// The device's id.
+    pub id: String,
+    /// The channel it follows.
+    pub channel: String,
+    /// When the token expires ([`sortable_time`]).
+    pub expires_at: String,
+    /// When staff revoked it, if they did.
+    pub revoked_at: Option<String>,
+    /// `false` for the token a renewal replaced, which may only renew again
+    /// (an answer lost on the way) until the new one is first used.
+    pub current: bool,
+}
+
+/// What using an enrolment code came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Enrolment {
+    /// The device is recorded, following this channel.
+    Enrolled {
+        /// The code's channel.
+        channel: String,
+    },
+    /// No such code.
+    UnknownCode,
+    /// The code was used before, at this time.
+    UsedCode {
+        /// When.
+        used_at: String,
+    },
+    /// The code expired (`None`: made before codes expired).
+    ExpiredCode {
+        /// When.
+        expired_at: Option<String>,
+    },
+}
+
+/// A device whose token was revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedDevice {
+    /// Its name.
+    pub name: String,
+    /// Its channel.
+    pub channel: String,
+    /// When its token was revoked.
+    pub revoked_at: String,
+    /// Whether this call revoked it (`false`: it was revoked before).
+    pub newly: bool,
 }
 
 /// A channel as the admin API lists it.
@@ -241,21 +297,52 @@ pub trait Database: Send + Sync + std::fmt::Debug + 'static {
     /// channel when `None`).
     fn listed_blob_type(&self, channel: Option<String>, sha256: String) -> DbFuture<'_, Option<String>>;
 
-    /// Stores a new one-time enrolment code (by its hash) for a channel.
-    fn insert_enrolment_code(&self, code_sha256: String, channel: String) -> DbFuture<'_, ()>;
+    /// Stores a new one-time enrolment code (by its hash) for a channel,
+    /// usable until `expires_at` ([`sortable_time`]).
+    fn insert_enrolment_code(
+        &self,
+        code_sha256: String,
+        channel: String,
+        expires_at: String,
+    ) -> DbFuture<'_, ()>;
 
-    /// Uses an enrolment code and records the device in one transaction; the
-    /// device's channel, or `None` when the code is unknown or used.
+    /// Uses an enrolment code and records the device, its token good until
+    /// `token_expires_at`, in one transaction; a code that is unknown, used or
+    /// expired (by the database's clock) changes nothing.
     fn enrol(
         &self,
         code_sha256: String,
         device_id: String,
         name: String,
         token_sha256: String,
-    ) -> DbFuture<'_, Option<String>>;
+        token_expires_at: String,
+    ) -> DbFuture<'_, Enrolment>;
 
-    /// The device `(id, channel)` holding a token, by the token's hash.
-    fn device_by_token(&self, token_sha256: String) -> DbFuture<'_, Option<(String, String)>>;
+    /// The device holding a token (its current one, or the one its last
+    /// renewal replaced), by the token's hash. A token made before tokens
+    /// expired is given `expires_if_unset`. Using the current token ends its
+    /// predecessor.
+    fn device_by_token(
+        &self,
+        token_sha256: String,
+        expires_if_unset: String,
+    ) -> DbFuture<'_, Option<DeviceToken>>;
+
+    /// Gives a device a new token good until `expires_at`, in place of
+    /// `old_token_sha256` (its current token, or the predecessor kept for a
+    /// renewal whose answer was lost); `false` when the old token is neither,
+    /// or the device's token was revoked.
+    fn renew_device_token(
+        &self,
+        device_id: String,
+        old_token_sha256: String,
+        new_token_sha256: String,
+        expires_at: String,
+    ) -> DbFuture<'_, bool>;
+
+    /// Revokes a device's token (and its predecessor) for good; `None` when
+    /// there is no such device.
+    fn revoke_device_token(&self, device_id: String) -> DbFuture<'_, Option<RevokedDevice>>;
 
     /// Every device, by name.
     fn devices(&self) -> DbFuture<'_, Vec<DeviceRow>>;

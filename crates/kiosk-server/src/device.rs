@@ -4,7 +4,10 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kiosk_wire::headers::{MANIFEST_SIGNATURE_HEADER, RELEASE_VERSION_HEADER};
@@ -15,7 +18,7 @@ use tower_http::services::ServeFile;
 use crate::admin::random_hex;
 use crate::auth::{Device, Reader, token_hash};
 use crate::blob_store::StoredBlob;
-use crate::db::{EventRow, sortable_time};
+use crate::db::{Enrolment, EventRow, sortable_time};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, BlobName, ChannelName};
 use crate::reports::skew;
@@ -34,28 +37,71 @@ pub const MAX_EVENTS_PER_REPORT: usize = 10_000;
 /// The largest heartbeat, and the largest `data` of one event, as JSON text.
 pub const MAX_REPORT_OBJECT_BYTES: usize = 64 * 1024;
 
-/// `POST /v1/enrol` `{"code", "name"}`.
+/// `POST /v1/enrol` `{"code", "name"}`, at most
+/// [`Settings::enrol_attempts_per_minute`](crate::Settings::enrol_attempts_per_minute)
+/// times a minute from one address (`429 too_many_attempts` with `Retry-After`),
+/// so codes cannot be guessed.
 pub async fn enrol(
     State(state): State<AppState>,
+    parts: Parts,
     ApiJson(body): ApiJson<EnrolRequest>,
-) -> ApiResult<Json<Enrolled>> {
+) -> Result<Json<Enrolled>, Response> {
+    let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
+    let limit = state.settings.enrol_attempts_per_minute;
+    if let Err(wait_s) = state.enrol_attempts.attempt(address, state.clock.now(), limit) {
+        tracing::warn!(?address, "enrolment attempts over the limit");
+        let refusal = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("at most {limit} enrolment attempts a minute from one address; try again in {wait_s} s"),
+        );
+        return Err(([(header::RETRY_AFTER, wait_s.to_string())], refusal).into_response());
+    }
+    enrol_with_code(&state, body).await.map_err(IntoResponse::into_response)
+}
+
+async fn enrol_with_code(state: &AppState, body: EnrolRequest) -> ApiResult<Json<Enrolled>> {
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(ApiError::bad_request("invalid_name", "a device name is 1–100 printable characters"));
     }
     let device_id = random_hex::<16>();
     let token = random_hex::<32>();
-    let channel = state
+    let enrolment = state
         .db
-        .enrol(token_hash(body.code.trim()), device_id.clone(), name.to_owned(), token_hash(&token))
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::FORBIDDEN,
+        .enrol(
+            token_hash(body.code.trim()),
+            device_id.clone(),
+            name.to_owned(),
+            token_hash(&token),
+            state.new_token_expiry(),
+        )
+        .await?;
+    let refused = |code, message: String| Err(ApiError::new(StatusCode::FORBIDDEN, code, message));
+    let channel = match enrolment {
+        Enrolment::Enrolled { channel } => channel,
+        Enrolment::UnknownCode => {
+            return refused(
                 "invalid_code",
-                "the enrolment code is unknown or was used already",
-            )
-        })?;
+                "the enrolment code is unknown; check it, or ask an admin for a new one".into(),
+            );
+        }
+        Enrolment::UsedCode { used_at } => {
+            return refused(
+                "used_code",
+                format!(
+                    "the enrolment code was used at {used_at} and works once; ask an admin for a new one"
+                ),
+            );
+        }
+        Enrolment::ExpiredCode { expired_at } => {
+            let when = expired_at.map_or_else(String::new, |at| format!(" at {at}"));
+            return refused(
+                "expired_code",
+                format!("the enrolment code expired{when}; ask an admin for a new one"),
+            );
+        }
+    };
     tracing::info!(%device_id, name, %channel, "a device enrolled");
     Ok(Json(Enrolled { device_id, token, channel }))
 }

@@ -256,8 +256,8 @@ async fn issue(
     let message =
         EmergencyMessage { kind: KIND.into(), channel: channel.to_owned(), issued_at, expires_at, text };
     let bytes = message.encode();
-    let signature = state.key.sign(&bytes).to_bytes().to_vec();
-    verify_emergency(&bytes, &signature, &[state.key.verifying_key()], channel, None)
+    let signature = state.emergency_key.sign(&bytes).to_bytes().to_vec();
+    verify_emergency(&bytes, &signature, &[state.emergency_key.verifying_key()], channel, None)
         .map_err(|rejection| ApiError::bad_request("invalid_emergency", rejection.to_string()))?;
     let stored = StoredEmergency { message: bytes, signature };
     let news = Announcement::Emergency(stored.signed());

@@ -12,11 +12,14 @@
 //! connection open. Names and data are [`kiosk_wire::announcement`]'s,
 //! which screens read them with. A stream that fell behind is sent the current
 //! release and emergency message, which is all a device needs to know. Streams
-//! end when the server shuts down.
+//! end when the server shuts down, and a device's when its token is revoked.
+//! A device holds at most [`Settings::max_streams_per_device`](crate::Settings::max_streams_per_device)
+//! streams at once (`429 too_many_streams`).
 
 use std::convert::Infallible;
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use kiosk_wire::{Announcement, ReleaseAnnounced};
@@ -24,9 +27,9 @@ use tokio::sync::{broadcast, watch};
 
 use crate::auth::Reader;
 use crate::db::Db;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::extract::ChannelName;
-use crate::fleet::streams::StreamHeld;
+use crate::fleet::streams::{StreamHeld, StreamRefused};
 use crate::state::AppState;
 
 /// What a channel's screens are told: a release just published, or an
@@ -84,8 +87,9 @@ struct Listener {
     closing: watch::Receiver<bool>,
     /// The device listening (`None`: the admin token, which hears everything).
     device: Option<String>,
-    /// Marks the device as streaming for the fleet view while the stream is open.
-    _held: Option<StreamHeld>,
+    /// Marks the device as streaming for the fleet view while the stream is
+    /// open, and tells when the device's streams are ended.
+    held: Option<StreamHeld>,
 }
 
 enum Next {
@@ -133,6 +137,7 @@ impl Listener {
             }
             let next = tokio::select! {
                 _ = self.closing.wait_for(|closing| *closing) => Next::End,
+                _ = ended(&mut self.held) => Next::End,
                 received = self.releases.recv() => match received {
                     Ok(a) if a.channel == self.channel && hears(self.device.as_deref(), &a.news) => Next::Send(a.news),
                     Ok(_) => Next::Skip,
@@ -150,6 +155,14 @@ impl Listener {
     }
 }
 
+/// Completes when the device's streams are ended; never for the admin's.
+async fn ended(held: &mut Option<StreamHeld>) {
+    match held {
+        Some(held) => held.ended().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// `GET /v1/channels/{channel}/events`.
 pub async fn release_events(
     State(state): State<AppState>,
@@ -157,6 +170,23 @@ pub async fn release_events(
     ChannelName(channel): ChannelName,
 ) -> ApiResult<impl IntoResponse> {
     reader.may_read(&channel)?;
+    let held = match &reader {
+        Reader::Device(device) => {
+            let most = state.settings.max_streams_per_device;
+            Some(state.streams.hold(&device.id, most).map_err(|refused| match refused {
+                StreamRefused::TooMany => ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_streams",
+                    format!(
+                        "this device holds {most} event streams open already, the most it may; \
+                         close one before opening another"
+                    ),
+                ),
+                StreamRefused::Ended => crate::auth::revoked(),
+            })?)
+        }
+        Reader::Admin => None,
+    };
     let mut listener = Listener {
         releases: state.announcer.releases.subscribe(),
         closing: state.announcer.closing.subscribe(),
@@ -167,10 +197,7 @@ pub async fn release_events(
             Reader::Device(device) => Some(device.id.clone()),
             Reader::Admin => None,
         },
-        _held: match &reader {
-            Reader::Device(device) => Some(state.streams.hold(&device.id)),
-            Reader::Admin => None,
-        },
+        held,
     };
     listener.first = listener.current().await;
     let stream = futures_util::stream::unfold(listener, Listener::next);

@@ -19,6 +19,8 @@
 //! - [`publish`]: turning an uploaded manifest into a signed, published release.
 //! - [`extract`]: request extractors that refuse bad input with JSON errors.
 //! - [`auth`]: admin and device bearer tokens.
+//! - [`device_token`]: a device token renewed by its screen, or revoked by an admin.
+//! - [`rate_limit`]: how often one address may try to enrol.
 //! - [`console`]: the staff console: users, roles and sessions, the media
 //!   library, drafts, review and approval, the audit log, the console's files.
 //! - [`fleet`]: every screen's liveness and place, and alerts for screens that
@@ -55,6 +57,7 @@ pub mod clock;
 pub mod console;
 pub mod db;
 pub mod device;
+pub mod device_token;
 pub mod emergency;
 pub mod error;
 pub mod events;
@@ -62,6 +65,7 @@ pub mod extract;
 pub mod fleet;
 pub mod memo;
 pub mod publish;
+pub mod rate_limit;
 pub mod reports;
 pub mod screenshots;
 pub mod settings;
@@ -94,14 +98,7 @@ pub async fn serve(
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, data_dir = %settings.data_dir.display(), "kiosk server listening");
     }
-    // Answers leave at once rather than waiting for the client's delayed ACK.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "TCP_NODELAY not set");
-        }
-    });
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+    let served = kiosk_listener::serve(listener, router, settings.listener_limits, shutdown).await;
     watcher.abort();
     served.map_err(ServerError::Serve)
 }

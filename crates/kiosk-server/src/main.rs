@@ -190,21 +190,35 @@ fn default_data_dir() -> anyhow::Result<PathBuf> {
     Ok(base.join("binhduong-kiosk-server"))
 }
 
+/// The admin token kept in `dir`, or a new one made, kept and printed once.
+/// The file is written whole or not at all: a temporary file, readable by its
+/// owner only from its creation, synced, then linked in under its name and the
+/// folder synced. An empty file (left by an older version cut short) is
+/// replaced, as its token was never shown.
 fn load_or_create_admin_token(dir: &Path) -> anyhow::Result<String> {
     let path = dir.join(TOKEN_FILE);
-    if path.exists() {
-        let token = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        return Ok(token.trim().to_owned());
+    match std::fs::read_to_string(&path) {
+        Ok(token) if !token.trim().is_empty() => return Ok(token.trim().to_owned()),
+        Ok(_) => {
+            tracing::warn!(path = %path.display(), "the admin token file is empty; making a new token");
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let token = kiosk_server::admin::random_hex::<32>();
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(format!("{token}\n").as_bytes())?;
-    file.sync_all()?;
+    // tempfile creates the file with mode 0600.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".admin.token.")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    temp.write_all(format!("{token}\n").as_bytes())?;
+    temp.as_file().sync_all()?;
+    temp.persist_noclobber(&path).with_context(|| format!("creating {}", path.display()))?;
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("syncing {}", dir.display()))?;
     eprintln!("kiosk-server: new admin token (kept in {}): {token}", path.display());
     Ok(token)
 }

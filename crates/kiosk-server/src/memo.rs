@@ -4,9 +4,10 @@
 //! channel's current release, and the bytes of small blobs (the picture a whole
 //! fleet fetches after a publish).
 //!
-//! Only answers that cannot change are kept (tokens are never reissued, releases
-//! are immutable, blobs are named by their content), except the current
-//! release, which [`crate::publish`] replaces as it publishes.
+//! Only answers that cannot change are kept (releases are immutable, blobs are
+//! named by their content), except the current release, which
+//! [`crate::publish`] replaces as it publishes, and device tokens, which a
+//! renewal or a revocation makes staff forget at once ([`DeviceTokens`]).
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -15,7 +16,7 @@ use std::sync::{Arc, RwLock};
 use kiosk_core::blob::BlobId;
 
 use crate::blob_store::StoredBlob;
-use crate::db::StoredRelease;
+use crate::db::{DeviceToken, StoredRelease};
 
 /// A map read by many requests at once.
 #[derive(Debug)]
@@ -36,6 +37,41 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     /// Keeps `value` for `key`.
     pub fn insert(&self, key: K, value: V) {
         self.0.write().unwrap_or_else(|p| p.into_inner()).insert(key, value);
+    }
+}
+
+/// Token hash → the device token as last read. Forgetting a device's tokens
+/// also refuses every answer read before it, so none read before a revocation
+/// is kept after it.
+#[derive(Debug, Default)]
+pub struct DeviceTokens(RwLock<(u64, HashMap<String, DeviceToken>)>);
+
+impl DeviceTokens {
+    /// The token kept for `token_sha256`.
+    pub fn get(&self, token_sha256: &str) -> Option<DeviceToken> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).1.get(token_sha256).cloned()
+    }
+
+    /// Which forgetting the answers read from now on come after; give it to
+    /// [`DeviceTokens::insert`].
+    pub fn generation(&self) -> u64 {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).0
+    }
+
+    /// Keeps `token`, read after [`DeviceTokens::generation`] said `generation`,
+    /// unless a device's tokens were forgotten since.
+    pub fn insert(&self, generation: u64, token_sha256: String, token: DeviceToken) {
+        let mut kept = self.0.write().unwrap_or_else(|p| p.into_inner());
+        if kept.0 == generation {
+            kept.1.insert(token_sha256, token);
+        }
+    }
+
+    /// Forgets every token of `device`, and refuses answers read before now.
+    pub fn forget_device(&self, device: &str) {
+        let mut kept = self.0.write().unwrap_or_else(|p| p.into_inner());
+        kept.0 += 1;
+        kept.1.retain(|_, token| token.id != device);
     }
 }
 
@@ -99,8 +135,8 @@ impl SmallBlobs {
 /// Every memo of the server; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Memos {
-    /// Token hash → `(device id, channel)`.
-    pub devices: Arc<Memo<String, (String, String)>>,
+    /// Token hash → the device token.
+    pub devices: Arc<DeviceTokens>,
     /// `(channel, or any for the admin; blob)` → the media type a release lists it with.
     pub listed: Arc<Memo<(Option<String>, String), String>>,
     /// Blob → where it is stored.
@@ -142,6 +178,28 @@ mod tests {
         assert_eq!(cache.get(&c).as_deref(), Some(&b"x"[..]));
         cache.insert(a.clone(), bytes::Bytes::from(vec![0; 11]));
         assert!(cache.get(&a).is_none(), "larger than the budget: never kept");
+    }
+
+    #[test]
+    fn a_forgotten_device_s_tokens_are_gone_and_answers_read_before_are_not_kept() {
+        let tokens = DeviceTokens::default();
+        let token = |id: &str| DeviceToken {
+            id: id.into(),
+            channel: "c".into(),
+            expires_at: String::new(),
+            revoked_at: None,
+            current: true,
+        };
+        tokens.insert(tokens.generation(), "a1".into(), token("a"));
+        tokens.insert(tokens.generation(), "b1".into(), token("b"));
+        let read_before = tokens.generation();
+        tokens.forget_device("a");
+        assert_eq!(tokens.get("a1"), None);
+        assert_eq!(tokens.get("b1"), Some(token("b")));
+        tokens.insert(read_before, "a1".into(), token("a"));
+        assert_eq!(tokens.get("a1"), None, "read before the revocation: not kept");
+        tokens.insert(tokens.generation(), "a2".into(), token("a"));
+        assert!(tokens.get("a2").is_some());
     }
 
     #[test]

@@ -16,6 +16,37 @@ pub const DEFAULT_MAX_BLOB_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 /// How long a screen may stay quiet before it is offline, by default: 10 minutes.
 pub const DEFAULT_OFFLINE_AFTER_S: u64 = 600;
 
+/// How long a device token works after enrolment or renewal, by default: 365 days.
+pub const DEFAULT_DEVICE_TOKEN_DAYS: u64 = 365;
+
+/// How long an enrolment code works, by default: 24 hours.
+pub const DEFAULT_ENROLMENT_CODE_HOURS: u64 = 24;
+
+/// How many times one address may try `POST /v1/enrol` a minute, by default.
+pub const DEFAULT_ENROL_ATTEMPTS_PER_MINUTE: u32 = 10;
+
+/// How many event streams one device may hold open at once, by default.
+pub const DEFAULT_MAX_STREAMS_PER_DEVICE: usize = 4;
+
+/// What the server allows its clients by default: thousands of screens hold an
+/// event stream each, often many behind one address (a load balancer, a
+/// venue's NAT), so connections are capped only in total and the request rate
+/// per address is generous; a connection silent for 30 s before its request,
+/// or an answer unread for 2 minutes, is closed.
+pub const DEFAULT_LISTENER_LIMITS: kiosk_listener::Limits = kiosk_listener::Limits {
+    max_connections: 20_000,
+    max_connections_per_client: None,
+    request_head_timeout: Duration::from_secs(30),
+    write_stall_timeout: Some(Duration::from_secs(120)),
+    request_rate: Some(DEFAULT_REQUEST_RATE),
+    refusal_log_interval: Duration::from_secs(60),
+};
+
+/// Requests one address may make by default: 500 a second, 5000 at once (a
+/// screen syncing a release asks for every blob in turn, and many screens may
+/// sync through one address).
+pub const DEFAULT_REQUEST_RATE: kiosk_listener::RequestRate = kiosk_listener::RequestRate::new(500, 5_000);
+
 /// The largest JSON body accepted (a manifest, a report): 8 MiB, as for `manifest.json`.
 pub const MAX_JSON_BYTES: usize = 8 * 1024 * 1024;
 
@@ -43,6 +74,17 @@ pub struct Settings {
     pub alert_email: Option<EmailAlerts>,
     /// The zone reports count days in (default `Asia/Ho_Chi_Minh`).
     pub report_zone: TimeZone,
+    /// Connection caps, slow-client timeouts and the request rate per client
+    /// ([`DEFAULT_LISTENER_LIMITS`]).
+    pub listener_limits: kiosk_listener::Limits,
+    /// How long a device token works after enrolment or renewal.
+    pub device_token_lifetime: Duration,
+    /// How long an enrolment code works after it is made.
+    pub enrolment_code_lifetime: Duration,
+    /// How many times one address may try `POST /v1/enrol` a minute.
+    pub enrol_attempts_per_minute: u32,
+    /// How many event streams one device may hold open at once.
+    pub max_streams_per_device: usize,
 }
 
 impl Settings {
@@ -60,6 +102,11 @@ impl Settings {
             alert_webhook: None,
             alert_email: None,
             report_zone: Counting::default().zone,
+            listener_limits: DEFAULT_LISTENER_LIMITS,
+            device_token_lifetime: Duration::from_secs(DEFAULT_DEVICE_TOKEN_DAYS * 24 * 3600),
+            enrolment_code_lifetime: Duration::from_secs(DEFAULT_ENROLMENT_CODE_HOURS * 3600),
+            enrol_attempts_per_minute: DEFAULT_ENROL_ATTEMPTS_PER_MINUTE,
+            max_streams_per_device: DEFAULT_MAX_STREAMS_PER_DEVICE,
         }
     }
 
@@ -85,6 +132,16 @@ impl Settings {
 /// console_dir = "/usr/share/binhduong-kiosk-server/console"   # optional
 /// offline_after_s = 600   # optional: a quiet screen is offline after this
 /// report_zone = "Asia/Ho_Chi_Minh"   # optional: reports count days in this zone
+/// device_token_days = 365          # optional: a device token works this long (renewable)
+/// enrolment_code_hours = 24        # optional: an enrolment code works this long
+/// enrol_attempts_per_minute = 10   # optional: per address, then 429
+/// max_streams_per_device = 4       # optional: open event streams per device token
+///
+/// [limits]   # optional: what clients may do (defaults: DEFAULT_LISTENER_LIMITS)
+/// max_connections = 20000                # all clients together
+/// max_connections_per_client = 0         # per address; 0: no cap (load balancer, NAT)
+/// requests_per_second_per_client = 500   # sustained, then 429; 0: no limit
+/// request_burst_per_client = 5000        # at once after a quiet spell
 ///
 /// [alerts]   # optional
 /// webhook = "http://10.0.0.5:9000/hooks/kiosk"   # new alerts are POSTed here
@@ -119,9 +176,78 @@ pub struct ConfigFile {
     /// The IANA time zone reports count days in.
     #[serde(default)]
     pub report_zone: Option<String>,
+    /// Days a device token works after enrolment or renewal.
+    #[serde(default)]
+    pub device_token_days: Option<u64>,
+    /// Hours an enrolment code works.
+    #[serde(default)]
+    pub enrolment_code_hours: Option<u64>,
+    /// Tries of `POST /v1/enrol` one address may make a minute.
+    #[serde(default)]
+    pub enrol_attempts_per_minute: Option<u32>,
+    /// Event streams one device may hold open at once.
+    #[serde(default)]
+    pub max_streams_per_device: Option<usize>,
     /// Where alerts go.
     #[serde(default)]
     pub alerts: AlertsConfig,
+    /// What one client may do.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// The `[limits]` table of the config file: what clients may do; a key left
+/// out keeps [`DEFAULT_LISTENER_LIMITS`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Connections open at once, all clients together.
+    #[serde(default)]
+    pub max_connections: Option<usize>,
+    /// Connections open at once from one address; 0 caps only the total.
+    #[serde(default)]
+    pub max_connections_per_client: Option<usize>,
+    /// Requests a second one address may make, sustained; 0 for no limit.
+    #[serde(default)]
+    pub requests_per_second_per_client: Option<u32>,
+    /// Requests one address may make at once after a quiet spell.
+    #[serde(default)]
+    pub request_burst_per_client: Option<u32>,
+}
+
+impl LimitsConfig {
+    /// Refuses values that would keep every client out.
+    fn check(&self) -> Result<(), String> {
+        if let Some(max) = self.max_connections
+            && !(16..=1_000_000).contains(&max)
+        {
+            return Err(format!("[limits] max_connections = {max}: give 16 to 1000000"));
+        }
+        if self.request_burst_per_client == Some(0) {
+            return Err("[limits] request_burst_per_client = 0: give at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// `limits` with this table's keys put in.
+    pub fn applied_to(&self, mut limits: kiosk_listener::Limits) -> kiosk_listener::Limits {
+        if let Some(max) = self.max_connections {
+            limits.max_connections = max;
+        }
+        if let Some(max) = self.max_connections_per_client {
+            limits.max_connections_per_client = (max > 0).then_some(max);
+        }
+        let per_second = self.requests_per_second_per_client.map(|n| (n > 0).then_some(n));
+        limits.request_rate = match (per_second, self.request_burst_per_client) {
+            (Some(None), _) => None,
+            (None, None) => limits.request_rate,
+            (per_second, burst) => Some(kiosk_listener::RequestRate::new(
+                per_second.flatten().unwrap_or(DEFAULT_REQUEST_RATE.per_second.get()),
+                burst.unwrap_or(DEFAULT_REQUEST_RATE.burst.get()),
+            )),
+        };
+        limits
+    }
 }
 
 /// The `[alerts]` table of the config file.
@@ -266,6 +392,18 @@ impl ConfigFile {
         {
             return Err(format!("offline_after_s = {secs}: give 10 seconds to 7 days (604800)"));
         }
+        for (key, given, range) in [
+            ("device_token_days", config.device_token_days, 1..=3650),
+            ("enrolment_code_hours", config.enrolment_code_hours, 1..=24 * 30),
+            ("enrol_attempts_per_minute", config.enrol_attempts_per_minute.map(u64::from), 1..=10_000),
+            ("max_streams_per_device", config.max_streams_per_device.map(|n| n as u64), 1..=100),
+        ] {
+            if let Some(value) = given
+                && !range.contains(&value)
+            {
+                return Err(format!("{key} = {value}: give {} to {}", range.start(), range.end()));
+            }
+        }
         if let Some(url) = &config.alerts.webhook
             && !url.starts_with("http://")
         {
@@ -285,6 +423,7 @@ impl ConfigFile {
                  (the tzdata package lists them)"
             ));
         }
+        config.limits.check()?;
         Ok(config)
     }
 
@@ -304,6 +443,19 @@ impl ConfigFile {
         if let Some(zone) = self.report_zone.as_deref().and_then(|z| TimeZone::get(z).ok()) {
             settings.report_zone = zone;
         }
+        if let Some(days) = self.device_token_days {
+            settings.device_token_lifetime = Duration::from_secs(days * 24 * 3600);
+        }
+        if let Some(hours) = self.enrolment_code_hours {
+            settings.enrolment_code_lifetime = Duration::from_secs(hours * 3600);
+        }
+        if let Some(attempts) = self.enrol_attempts_per_minute {
+            settings.enrol_attempts_per_minute = attempts;
+        }
+        if let Some(streams) = self.max_streams_per_device {
+            settings.max_streams_per_device = streams;
+        }
+        settings.listener_limits = self.limits.applied_to(settings.listener_limits);
         settings
     }
 }
@@ -346,11 +498,22 @@ mod tests {
         let tokyo = ConfigFile::parse(&format!("{head}report_zone = \"Asia/Tokyo\"\n")).unwrap().settings();
         assert_eq!(tokyo.counting().zone.iana_name(), Some("Asia/Tokyo"));
         assert_eq!(tokyo.counting().offline_after, Duration::from_secs(600));
+        let devices = ConfigFile::parse(&format!(
+            "{head}device_token_days = 30\nenrolment_code_hours = 2\nenrol_attempts_per_minute = 3\nmax_streams_per_device = 2\n"
+        ))
+        .unwrap()
+        .settings();
+        assert_eq!(devices.device_token_lifetime, Duration::from_secs(30 * 24 * 3600));
+        assert_eq!(devices.enrolment_code_lifetime, Duration::from_secs(2 * 3600));
+        assert_eq!((devices.enrol_attempts_per_minute, devices.max_streams_per_device), (3, 2));
+        assert_eq!(tokyo.device_token_lifetime, Duration::from_secs(365 * 24 * 3600), "the default");
         for (text, says) in [
             ("offline_after_s = 3\n", "10 seconds to 7 days"),
             ("[alerts]\nwebhook = \"ftp://x\"\n", "give an http:// URL"),
             ("[alerts]\nmail = \"a@b\"\n", "unknown field"),
             ("report_zone = \"Mars/Olympus\"\n", "give an IANA time zone"),
+            ("device_token_days = 0\n", "device_token_days = 0: give 1 to 3650"),
+            ("max_streams_per_device = 1000\n", "give 1 to 100"),
             (
                 "[alerts.email]\nserver = \"s\"\nfrom = \"not an address\"\nto = [\"a@b.vn\"]\n",
                 "is not an e-mail address",
@@ -371,6 +534,37 @@ mod tests {
         ] {
             let err = ConfigFile::parse(&format!("{head}{text}")).unwrap_err();
             assert!(err.contains(says), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn reads_the_limits_table_and_refuses_limits_that_keep_everyone_out() {
+        let head = "listen = \"127.0.0.1:1\"\ndata_dir = \"x\"\nadmin_token = \"t\"\n";
+        let limits = |table: &str| {
+            ConfigFile::parse(&format!("{head}[limits]\n{table}")).map(|c| c.settings().listener_limits)
+        };
+        assert_eq!(ConfigFile::parse(head).unwrap().settings().listener_limits, DEFAULT_LISTENER_LIMITS);
+        let set = limits(
+            "max_connections = 500\nmax_connections_per_client = 20\nrequests_per_second_per_client = 7\n",
+        )
+        .unwrap();
+        assert_eq!((set.max_connections, set.max_connections_per_client), (500, Some(20)));
+        assert_eq!(
+            set.request_rate,
+            Some(kiosk_listener::RequestRate::new(7, DEFAULT_REQUEST_RATE.burst.get()))
+        );
+        let open = limits("max_connections_per_client = 0\nrequests_per_second_per_client = 0\n").unwrap();
+        assert_eq!((open.max_connections_per_client, open.request_rate), (None, None));
+        let burst = limits("request_burst_per_client = 50\n").unwrap();
+        let per_second = DEFAULT_REQUEST_RATE.per_second.get();
+        assert_eq!(burst.request_rate, Some(kiosk_listener::RequestRate::new(per_second, 50)));
+        for (table, says) in [
+            ("max_connections = 0\n", "max_connections = 0: give 16 to 1000000"),
+            ("request_burst_per_client = 0\n", "give at least 1"),
+            ("max_conns = 5\n", "unknown field"),
+        ] {
+            let err = limits(table).unwrap_err();
+            assert!(err.contains(says), "{table}: {err}");
         }
     }
 }

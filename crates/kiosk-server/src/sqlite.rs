@@ -278,6 +278,33 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (kind, month, channel, subject, variant, locale)
     ) WITHOUT ROWID;
     DELETE FROM report_meta WHERE key = 'zone';",
+    // 10: device tokens expire and can be revoked; a renewed token's
+    // predecessor may only renew again, until the new one is first used;
+    // enrolment codes expire (codes made before this have no expiry and count
+    // as expired: an admin makes new ones); an event id is unique per device,
+    // not across the fleet. Tokens made before this get their expiry when
+    // first used.
+    "ALTER TABLE devices ADD COLUMN token_expires_at TEXT;
+    ALTER TABLE devices ADD COLUMN token_revoked_at TEXT;
+    ALTER TABLE devices ADD COLUMN previous_token_sha256 TEXT;
+    CREATE UNIQUE INDEX devices_by_previous_token ON devices (previous_token_sha256);
+    ALTER TABLE enrolment_codes ADD COLUMN expires_at TEXT;
+    CREATE TABLE events_per_device (
+        device_id TEXT NOT NULL REFERENCES devices (id),
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        counted_at TEXT,
+        PRIMARY KEY (device_id, id)
+    );
+    INSERT INTO events_per_device (device_id, id, kind, at, data, received_at, counted_at)
+        SELECT device_id, id, kind, at, data, received_at, counted_at FROM events;
+    DROP TABLE events;
+    ALTER TABLE events_per_device RENAME TO events;
+    CREATE INDEX events_by_device ON events (device_id, at);
+    CREATE INDEX events_by_time ON events (at);",
 ];
 
 pub(crate) fn ctx(context: &'static str) -> impl FnOnce(rusqlite::Error) -> DbError {
@@ -588,12 +615,17 @@ impl Database for SqliteDb {
         }))
     }
 
-    fn insert_enrolment_code(&self, code_sha256: String, channel: String) -> DbFuture<'_, ()> {
+    fn insert_enrolment_code(
+        &self,
+        code_sha256: String,
+        channel: String,
+        expires_at: String,
+    ) -> DbFuture<'_, ()> {
         let clock = self.clock.clone();
         Box::pin(self.call(move |c| {
             c.execute(
-                "INSERT INTO enrolment_codes (code_sha256, channel, created_at) VALUES (?1, ?2, ?3)",
-                params![code_sha256, channel, now(&clock)],
+                "INSERT INTO enrolment_codes (code_sha256, channel, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![code_sha256, channel, now(&clock), expires_at],
             )
             .map_err(ctx("insert enrolment code"))?;
             Ok(())
@@ -606,40 +638,137 @@ impl Database for SqliteDb {
         device_id: String,
         name: String,
         token_sha256: String,
-    ) -> DbFuture<'_, Option<String>> {
+        token_expires_at: String,
+    ) -> DbFuture<'_, Enrolment> {
         let clock = self.clock.clone();
-        Box::pin(
-            self.call(move |c| {
-                let tx = c.transaction().map_err(ctx("begin enrolment"))?;
-                let at = now(&clock);
-                let channel: Option<String> = tx
-                    .query_row(
-                        "UPDATE enrolment_codes SET used_at = ?2 WHERE code_sha256 = ?1 AND used_at IS NULL
-                         RETURNING channel",
-                        params![code_sha256, at],
-                        |row| row.get(0),
-                    )
-                    .optional()
-                    .map_err(ctx("use enrolment code"))?;
-                let Some(channel) = channel else { return Ok(None) };
-                tx.execute(
-                    "INSERT INTO devices (id, name, channel, token_sha256, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![device_id, name, channel, token_sha256, at],
+        Box::pin(self.call(move |c| {
+            let tx = c.transaction().map_err(ctx("begin enrolment"))?;
+            let at = now(&clock);
+            let code: Option<(String, Option<String>, Option<String>)> = tx
+                .query_row(
+                    "SELECT channel, used_at, expires_at FROM enrolment_codes WHERE code_sha256 = ?1",
+                    [&code_sha256],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
                 )
-                .map_err(ctx("insert device"))?;
-                tx.commit().map_err(ctx("commit enrolment"))?;
-                Ok(Some(channel))
-            })
-        )
+                .optional()
+                .map_err(ctx("find enrolment code"))?;
+            let channel = match code {
+                None => return Ok(Enrolment::UnknownCode),
+                Some((_, Some(used_at), _)) => return Ok(Enrolment::UsedCode { used_at }),
+                Some((_, None, expires_at)) if expires_at.as_ref().is_none_or(|e| *e <= at) => {
+                    return Ok(Enrolment::ExpiredCode { expired_at: expires_at });
+                }
+                Some((channel, None, _)) => channel,
+            };
+            tx.execute(
+                "UPDATE enrolment_codes SET used_at = ?2 WHERE code_sha256 = ?1",
+                params![code_sha256, at],
+            )
+            .map_err(ctx("use enrolment code"))?;
+            tx.execute(
+                "INSERT INTO devices (id, name, channel, token_sha256, enrolled_at, token_expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![device_id, name, channel, token_sha256, at, token_expires_at],
+            )
+            .map_err(ctx("insert device"))?;
+            tx.commit().map_err(ctx("commit enrolment"))?;
+            Ok(Enrolment::Enrolled { channel })
+        }))
     }
 
-    fn device_by_token(&self, token_sha256: String) -> DbFuture<'_, Option<(String, String)>> {
+    fn device_by_token(
+        &self,
+        token_sha256: String,
+        expires_if_unset: String,
+    ) -> DbFuture<'_, Option<DeviceToken>> {
         Box::pin(self.call(move |c| {
-            c.query_row("SELECT id, channel FROM devices WHERE token_sha256 = ?1", [token_sha256], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()
-            .map_err(ctx("find device"))
+            let tx = c.transaction().map_err(ctx("begin token lookup"))?;
+            let found = tx
+                .query_row(
+                    "SELECT id, channel, token_expires_at, token_revoked_at, token_sha256 = ?1,
+                            previous_token_sha256 IS NOT NULL
+                         FROM devices WHERE token_sha256 = ?1 OR previous_token_sha256 = ?1",
+                    [&token_sha256],
+                    |row| {
+                        let expires_at: Option<String> = row.get(2)?;
+                        let token = DeviceToken {
+                            id: row.get(0)?,
+                            channel: row.get(1)?,
+                            expires_at: expires_at.unwrap_or_default(),
+                            revoked_at: row.get(3)?,
+                            current: row.get(4)?,
+                        };
+                        Ok((token, row.get::<_, bool>(5)?))
+                    },
+                )
+                .optional()
+                .map_err(ctx("find device by token"))?;
+            let Some((mut token, has_previous)) = found else { return Ok(None) };
+            if token.expires_at.is_empty() {
+                tx.execute(
+                    "UPDATE devices SET token_expires_at = ?2 WHERE id = ?1 AND token_expires_at IS NULL",
+                    params![token.id, expires_if_unset],
+                )
+                .map_err(ctx("give a token its expiry"))?;
+                token.expires_at = expires_if_unset;
+            }
+            if token.current && has_previous {
+                tx.execute("UPDATE devices SET previous_token_sha256 = NULL WHERE id = ?1", [&token.id])
+                    .map_err(ctx("end a renewed token's predecessor"))?;
+            }
+            tx.commit().map_err(ctx("commit token lookup"))?;
+            Ok(Some(token))
+        }))
+    }
+
+    fn renew_device_token(
+        &self,
+        device_id: String,
+        old_token_sha256: String,
+        new_token_sha256: String,
+        expires_at: String,
+    ) -> DbFuture<'_, bool> {
+        Box::pin(self.call(move |c| {
+            // Renewing with the current token keeps it as the predecessor;
+            // renewing again with the predecessor keeps that one.
+            let changed = c
+                .execute(
+                    "UPDATE devices
+                         SET previous_token_sha256 = CASE WHEN token_sha256 = ?2
+                                 THEN token_sha256 ELSE previous_token_sha256 END,
+                             token_sha256 = ?3, token_expires_at = ?4
+                         WHERE id = ?1 AND token_revoked_at IS NULL
+                           AND (token_sha256 = ?2 OR previous_token_sha256 = ?2)",
+                    params![device_id, old_token_sha256, new_token_sha256, expires_at],
+                )
+                .map_err(ctx("renew device token"))?;
+            Ok(changed == 1)
+        }))
+    }
+
+    fn revoke_device_token(&self, device_id: String) -> DbFuture<'_, Option<RevokedDevice>> {
+        let clock = self.clock.clone();
+        Box::pin(self.call(move |c| {
+            let at = now(&clock);
+            let tx = c.transaction().map_err(ctx("begin revocation"))?;
+            let before: Option<Option<String>> = tx
+                .query_row("SELECT token_revoked_at FROM devices WHERE id = ?1", [&device_id], |row| {
+                    row.get(0)
+                })
+                .optional()
+                .map_err(ctx("find device to revoke"))?;
+            let Some(before) = before else { return Ok(None) };
+            let (name, channel, revoked_at) = tx
+                .query_row(
+                    "UPDATE devices SET token_revoked_at = COALESCE(token_revoked_at, ?2),
+                             previous_token_sha256 = NULL
+                         WHERE id = ?1 RETURNING name, channel, token_revoked_at",
+                    params![device_id, at],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .map_err(ctx("revoke device token"))?;
+            tx.commit().map_err(ctx("commit revocation"))?;
+            Ok(Some(RevokedDevice { name, channel, revoked_at, newly: before.is_none() }))
         }))
     }
 
@@ -647,8 +776,9 @@ impl Database for SqliteDb {
         Box::pin(self.call(|c| {
             let mut stmt = c
                 .prepare(
-                    "SELECT id, name, channel, enrolled_at, last_heartbeat_at, heartbeat FROM devices
-                         ORDER BY name, id",
+                    "SELECT id, name, channel, enrolled_at, last_heartbeat_at, heartbeat,
+                            token_expires_at, token_revoked_at
+                         FROM devices ORDER BY name, id",
                 )
                 .map_err(ctx("list devices"))?;
             let rows = stmt
@@ -661,6 +791,8 @@ impl Database for SqliteDb {
                         enrolled_at: row.get(3)?,
                         last_heartbeat_at: row.get(4)?,
                         heartbeat: heartbeat.and_then(|text| serde_json::from_str(&text).ok()),
+                        token_expires_at: row.get(6)?,
+                        token_revoked_at: row.get(7)?,
                     })
                 })
                 .map_err(ctx("list devices"))?;
@@ -833,10 +965,16 @@ mod tests {
         let db = SqliteDb::open(&dir.path().join("s.sqlite"), Clock::system()).unwrap();
         assert!(db.create_channel("wtc-booths".into()).await.unwrap());
         assert!(!db.create_channel("wtc-booths".into()).await.unwrap());
-        db.insert_enrolment_code("c".into(), "wtc-booths".into()).await.unwrap();
-        let first = db.enrol("c".into(), "d1".into(), "Booth 1".into(), "t1".into()).await.unwrap();
-        assert_eq!(first.as_deref(), Some("wtc-booths"));
-        assert_eq!(db.enrol("c".into(), "d2".into(), "Booth 2".into(), "t2".into()).await.unwrap(), None);
-        assert_eq!(db.device_by_token("t1".into()).await.unwrap(), Some(("d1".into(), "wtc-booths".into())));
+        let later = "2999-01-01T00:00:00.000000000Z".to_owned();
+        db.insert_enrolment_code("c".into(), "wtc-booths".into(), later.clone()).await.unwrap();
+        let enrol = |device: &str, token: &str| {
+            db.enrol("c".into(), device.into(), "Booth".into(), token.into(), later.clone())
+        };
+        assert_eq!(enrol("d1", "t1").await.unwrap(), Enrolment::Enrolled { channel: "wtc-booths".into() });
+        assert!(matches!(enrol("d2", "t2").await.unwrap(), Enrolment::UsedCode { .. }));
+        let found = db.device_by_token("t1".into(), String::new()).await.unwrap().unwrap();
+        assert_eq!((found.id.as_str(), found.channel.as_str(), found.current), ("d1", "wtc-booths", true));
+        assert_eq!(found.expires_at, later);
+        assert_eq!(db.device_by_token("t2".into(), String::new()).await.unwrap(), None);
     }
 }

@@ -13,12 +13,13 @@ use sha2::{Digest, Sha256};
 use crate::blob_store::{BlobStore, FsBlobStore, StoredBlob};
 use crate::clock::Clock;
 use crate::console::db::Staff;
-use crate::db::{Db, StoredRelease};
+use crate::db::{Db, DeviceToken, StoredRelease, sortable_time};
 use crate::error::{ApiError, ServerError};
 use crate::events::Announcer;
 use crate::fleet::db::FleetStore;
 use crate::fleet::streams::Streams;
 use crate::memo::Memos;
+use crate::rate_limit::AttemptLimit;
 use crate::reports::db::ReportsStore;
 use crate::screenshots::db::ScreenshotStore;
 use crate::settings::Settings;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// The key releases are signed with.
     pub key: Arc<SigningKey>,
+    /// The key emergency messages are signed with, never releases.
+    pub emergency_key: Arc<SigningKey>,
     /// SHA-256 of the admin token.
     pub admin_token_sha256: [u8; 32],
     /// Tells event streams about new releases.
@@ -60,6 +63,8 @@ pub struct AppState {
     pub publishing: Arc<tokio::sync::Mutex<()>>,
     /// What time it is ([`Settings::clock`]); the database tells time by the same one.
     pub clock: Clock,
+    /// Enrolment tries per address, so codes cannot be guessed.
+    pub enrol_attempts: AttemptLimit,
 }
 
 impl AppState {
@@ -85,16 +90,25 @@ impl AppState {
         }
     }
 
-    /// The device `(id, channel)` holding the token with this hash.
-    pub async fn device_by_token(&self, token_sha256: String) -> Result<Option<(String, String)>, ApiError> {
+    /// The device holding the token with this hash (see
+    /// [`Database::device_by_token`](crate::db::Database::device_by_token)).
+    pub async fn device_by_token(&self, token_sha256: String) -> Result<Option<DeviceToken>, ApiError> {
         if let Some(found) = self.memos.devices.get(&token_sha256) {
             return Ok(Some(found));
         }
-        let found = self.db.device_by_token(token_sha256.clone()).await?;
+        let generation = self.memos.devices.generation();
+        let found = self.db.device_by_token(token_sha256.clone(), self.new_token_expiry()).await?;
         if let Some(found) = &found {
-            self.memos.devices.insert(token_sha256, found.clone());
+            self.memos.devices.insert(generation, token_sha256, found.clone());
         }
         Ok(found)
+    }
+
+    /// When a device token made now expires ([`Settings::device_token_lifetime`]).
+    pub fn new_token_expiry(&self) -> String {
+        sortable_time(
+            self.clock.now().checked_add(self.settings.device_token_lifetime).unwrap_or(jiff::Timestamp::MAX),
+        )
     }
 
     /// The media type of a blob listed by some release of `channel` (of any
@@ -155,6 +169,7 @@ impl AppState {
             source: std::io::Error::other(e.to_string()),
         })?;
         let key = signing::load_or_create(dir)?;
+        let emergency_key = signing::load_or_create_emergency(dir)?;
         Ok(Self {
             clock: settings.clock.clone(),
             admin_token_sha256: Sha256::digest(settings.admin_token.as_bytes()).into(),
@@ -167,9 +182,11 @@ impl AppState {
             streams: Streams::default(),
             blobs: Arc::new(blobs),
             key: Arc::new(key),
+            emergency_key: Arc::new(emergency_key),
             announcer: Announcer::new(),
             publishing: Arc::default(),
             memos: Memos::default(),
+            enrol_attempts: AttemptLimit::default(),
         })
     }
 }

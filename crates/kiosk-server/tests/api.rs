@@ -263,7 +263,7 @@ async fn an_enrolment_code_works_once() {
     assert_eq!(enrol().await.unwrap().status(), StatusCode::OK);
     let again = enrol().await.unwrap();
     assert_eq!(again.status(), StatusCode::FORBIDDEN);
-    assert_eq!(again.json::<serde_json::Value>().await.unwrap()["error"], "invalid_code");
+    assert_eq!(again.json::<serde_json::Value>().await.unwrap()["error"], "used_code");
 
     let response =
         server.admin(Method::POST, "/v1/admin/channels/nowhere/enrolment-codes").send().await.unwrap();

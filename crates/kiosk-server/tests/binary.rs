@@ -109,6 +109,32 @@ fn without_a_config_makes_and_prints_an_admin_token_once() {
     assert_eq!(std::fs::read_to_string(&token_file).unwrap().trim(), token, "and kept");
 }
 
+#[test]
+fn an_empty_admin_token_file_is_replaced_whole_and_nothing_else_is_left() {
+    let xdg = tempfile::tempdir().unwrap();
+    let dir = xdg.path().join("binhduong-kiosk-server");
+    std::fs::create_dir_all(&dir).unwrap();
+    // What a start cut short between creating the file and writing it left.
+    std::fs::write(dir.join("admin.token"), "").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_kiosk-server"))
+        .env("XDG_DATA_HOME", xdg.path())
+        .env("RUST_LOG", "off")
+        .args(["user", "add", "--admin", "someone"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let token = std::fs::read_to_string(dir.join("admin.token")).unwrap().trim().to_owned();
+    assert_eq!(token.len(), 64, "a new token: {stderr}");
+    assert!(stderr.contains(&token), "printed once: {stderr}");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("token"))
+        .collect();
+    assert_eq!(names, ["admin.token"], "no temporary file is left");
+}
+
 /// `kiosk-server user add` with the password on standard input.
 fn add_user(config: &std::path::Path, args: &[&str], password: &str) -> std::process::Output {
     use std::io::Write;

@@ -16,7 +16,7 @@ async fn a_screen_syncs_a_published_release_with_its_device_token() {
     server.upload(&blobs).await;
     server.publish("wtc-booths", &manifest).await;
     let token = server.enrol("wtc-booths", "Booth 1").await;
-    let trust = Trust { keys: vec![server.public_key().await], channel: "wtc-booths".into() };
+    let trust = Trust::new(vec![server.public_key().await], "wtc-booths");
 
     let sync = |token: Option<String>| {
         let (base, data, trust) = (server.base.clone(), dir.path().join("screen"), trust.clone());
@@ -58,12 +58,13 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
     let server = start(&dir.path().join("server")).await;
     server.create_channel("wtc-booths").await;
     let token = server.enrol("wtc-booths", "Board 1").await;
-    let trust = Trust { keys: vec![server.public_key().await], channel: "wtc-booths".into() };
+    let trust = Trust::new(vec![server.public_key().await], "wtc-booths")
+        .with_emergency_keys(vec![server.emergency_key().await]);
     let (activated, arrivals) = std::sync::mpsc::channel();
     let (raised, emergencies) = std::sync::mpsc::channel();
     let hooks = kiosk_device::sync_loop::SyncHooks {
         activated: Box::new(move |release| activated.send(release.manifest.version).unwrap()),
-        emergency: Box::new(move |message| raised.send(message).unwrap()),
+        emergency: Box::new(move |message, showing_for| raised.send((message, showing_for)).unwrap()),
         heartbeat: Box::new(|beat| beat.current_item = Some("test".into())),
         ..Default::default()
     };
@@ -102,16 +103,19 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
-    let message =
+    let (message, showing_for) =
         tokio::task::spawn_blocking(move || emergencies.recv_timeout(std::time::Duration::from_secs(2)))
             .await
             .unwrap()
             .expect("the emergency message reaches the screen");
     assert!(raised_at.elapsed() < std::time::Duration::from_secs(1), "took {:?}", raised_at.elapsed());
     assert_eq!(message.text["en"], "Closing early");
-    let kept = kiosk_device::emergency::load(&kiosk_device::DataDir::new(dir.path().join("screen")), &trust)
-        .expect("kept on disk");
-    assert_eq!(kept, message);
+    let ten_minutes = jiff::SignedDuration::from_mins(10);
+    assert!(showing_for <= ten_minutes && showing_for > ten_minutes - jiff::SignedDuration::from_secs(3));
+    let now = jiff::Timestamp::now();
+    let screen = kiosk_device::DataDir::new(dir.path().join("screen"));
+    let kept = kiosk_device::emergency::load(&screen, &trust, now).expect("kept on disk");
+    assert_eq!(kept.message, message);
 
     // After the round, the heartbeat tells the console what the screen is doing.
     let mut heartbeat = serde_json::Value::Null;

@@ -87,3 +87,83 @@ async fn both_shapes_of_version_3_upgrade_and_serve_their_decoded_probes() {
         assert_eq!(probes, [BlobId::of(FILM).to_string()], "only the probe that decoded is kept: {third}");
     }
 }
+
+/// A database at version 9 holding a device, its event and an unused enrolment
+/// code, made by migrations 1 to 9.
+fn version_9(dir: &std::path::Path) {
+    let conn = Connection::open(dir.join(DB_FILE)).unwrap();
+    for sql in &MIGRATIONS[..9] {
+        conn.execute_batch(sql).unwrap();
+    }
+    let at = "2026-11-01T08:00:00.000000000Z";
+    conn.execute("INSERT INTO channels (name, created_at) VALUES ('wtc-booths', ?1)", [at]).unwrap();
+    conn.execute(
+        "INSERT INTO devices (id, name, channel, token_sha256, enrolled_at) VALUES ('old', 'Booth 1', 'wtc-booths', ?1, ?2)",
+        params![kiosk_server::auth::token_hash("old-token"), at],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO events (id, device_id, kind, at, data, received_at, counted_at)
+             VALUES ('e-1', 'old', 'touch', ?1, '{}', ?1, ?1)",
+        [at],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO enrolment_codes (code_sha256, channel, created_at) VALUES (?1, 'wtc-booths', ?2)",
+        params![kiosk_server::auth::token_hash("old-code"), at],
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", 9).unwrap();
+}
+
+#[tokio::test]
+async fn version_9_upgrades_to_tokens_that_expire_and_event_ids_per_device() {
+    let dir = tempfile::tempdir().unwrap();
+    version_9(dir.path());
+    let clock = kiosk_server::Clock::fixed("2026-12-01T08:00:00Z".parse().unwrap());
+    let settings =
+        kiosk_server::Settings::new(dir.path().to_owned(), support::ADMIN.into()).with_clock(clock);
+    let server = support::start_with(settings).await;
+
+    // The old token works, and expires a year after it is first seen.
+    let touch = serde_json::json!({"events": [{"id": "e-1", "kind": "touch", "at": "2026-12-01T07:00:00Z", "data": {}}]});
+    let report =
+        |token: &str| server.client.post(server.url("/v1/reports")).bearer_auth(token).json(&touch).send();
+    assert_eq!(report("old-token").await.unwrap().status(), 200);
+    let devices = support::get(&server, "/v1/admin/devices").await;
+    assert_eq!(devices["devices"][0]["token_expires_at"], "2027-12-01T08:00:00.000000000Z");
+
+    // The old event is kept, the old device's repeat is not stored again, and
+    // a new device's event of the same id is its own.
+    let code =
+        server.admin(Method::POST, "/v1/admin/channels/wtc-booths/enrolment-codes").send().await.unwrap();
+    let code: serde_json::Value = code.json().await.unwrap();
+    let enrolled: serde_json::Value = server
+        .client
+        .post(server.url("/v1/enrol"))
+        .json(&serde_json::json!({"code": code["code"], "name": "Booth 2"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report(enrolled["token"].as_str().unwrap()).await.unwrap().status(), 200);
+    let events = support::get(&server, "/v1/admin/events").await;
+    let events = events["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0]["at"], "2026-11-01T08:00:00.000000000Z", "the old event, kept");
+    assert!(events.iter().all(|e| e["id"] == "e-1"));
+
+    // A code made before codes expired is refused as expired.
+    let old = server
+        .client
+        .post(server.url("/v1/enrol"))
+        .json(&serde_json::json!({"code": "old-code", "name": "Booth 3"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 403);
+    assert_eq!(old.json::<serde_json::Value>().await.unwrap()["error"], "expired_code");
+    server.stop().await;
+}

@@ -25,6 +25,7 @@ fn wire_route(name: &str) -> String {
         Some(pattern),
         [
             kiosk_wire::paths::ENROL_ROUTE,
+            kiosk_wire::paths::TOKEN_RENEW_ROUTE,
             kiosk_wire::paths::REPORTS_ROUTE,
             kiosk_wire::paths::MANIFEST_ROUTE,
             kiosk_wire::paths::CHANNEL_EVENTS_ROUTE,

@@ -84,7 +84,9 @@ async fn an_emergency_message_reaches_the_channel_s_streams_signed_within_a_seco
     let server = start(dir.path()).await;
     server.create_channel("bulletin-boards").await;
     server.create_channel("wtc-booths").await;
-    let key = server.public_key().await;
+    let key = server.emergency_key().await;
+    let release_key = server.public_key().await;
+    assert_ne!(key, release_key, "emergency messages have a key of their own");
     let token = server.enrol("bulletin-boards", "Hall A").await;
     let stream = |channel: &str| {
         server.client.get(server.url(&format!("/v1/channels/{channel}/events"))).bearer_auth(&token).send()
@@ -102,6 +104,8 @@ async fn an_emergency_message_reaches_the_channel_s_streams_signed_within_a_seco
             .expect("announced within a second");
     let signature = hex::decode(announced["signature"].as_str().unwrap()).unwrap();
     let message = announced["message"].as_str().unwrap().as_bytes();
+    let by_release_key = verify_emergency(message, &signature, &[release_key], "bulletin-boards", None);
+    assert_eq!(by_release_key.unwrap_err().code(), "bad-signature", "not signed with the release key");
     let verified = verify_emergency(message, &signature, &[key], "bulletin-boards", None).unwrap();
     assert_eq!(verified.text["en"], "Please leave the hall");
     assert!(verified.is_showing(Timestamp::now()));

@@ -116,7 +116,7 @@ async fn device_id(server: &TestServer, name: &str) -> String {
 }
 
 async fn trust(server: &TestServer) -> Trust {
-    Trust { keys: vec![server.public_key().await], channel: "wtc-booths".into() }
+    Trust::new(vec![server.public_key().await], "wtc-booths")
 }
 
 /// Uploads the screen's outbox to `base`; answers what `upload_outbox` answered

@@ -358,8 +358,7 @@ async fn a_screen_answers_a_request_with_what_its_window_shows() {
     let dir = tempfile::tempdir().unwrap();
     let (server, screens) = fleet(&dir.path().join("server")).await;
     let (a, a_token) = screens[0].clone();
-    let trust =
-        kiosk_device::library::Trust { keys: vec![server.public_key().await], channel: "wtc-booths".into() };
+    let trust = kiosk_device::library::Trust::new(vec![server.public_key().await], "wtc-booths");
     let setup = kiosk_device::ScreenSetup::new(kiosk_device::DataDir::new(dir.path().join("screen")), trust);
     let mut screen = kiosk_device::Screen::open(setup).unwrap();
     let source =

@@ -1,5 +1,6 @@
 //! `POST /v1/enrol`: a screen trades a one-time code from an admin for its own
-//! bearer token and learns the channel it follows.
+//! bearer token and learns the channel it follows. `POST /v1/token/renew`: a
+//! screen trades its token, before it expires, for a fresh one.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -27,6 +28,18 @@ pub struct Enrolled {
     pub channel: String,
 }
 
+/// The answer to `POST /v1/token/renew`: `{"token", "expires_at"}`. The token
+/// sent stops working; the new one works until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, export_to = "wire/")]
+pub struct TokenRenewed {
+    /// The new bearer token; the server keeps only its hash.
+    pub token: String,
+    /// When it expires, RFC 3339.
+    #[ts(type = "string")]
+    pub expires_at: jiff::Timestamp,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +50,14 @@ mod tests {
         assert_eq!(request, EnrolRequest { code: "c0de".into(), name: "Hall A".into() });
         assert!(serde_json::from_str::<EnrolRequest>(r#"{"code": "c", "name": "n", "extra": 1}"#).is_err());
         assert!(serde_json::from_str::<EnrolRequest>(r#"{"code": "c"}"#).is_err());
+    }
+
+    #[test]
+    fn a_renewal_travels_as_token_and_expiry() {
+        let json = serde_json::json!({"token": "t", "expires_at": "2027-12-01T10:00:00Z"});
+        let renewed: TokenRenewed = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(renewed.expires_at, "2027-12-01T10:00:00Z".parse().unwrap());
+        assert_eq!(serde_json::to_value(&renewed).unwrap(), json);
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! # Layout
 //! - [`event`]: proof-of-play and interaction events, as a screen records and sends them.
 //! - [`report`]: `POST /v1/reports`: the heartbeat, the events, and the answer.
-//! - [`enrol`]: `POST /v1/enrol`: the one-time code and the device's token.
+//! - [`enrol`]: `POST /v1/enrol`: the one-time code and the device's token;
+//!   `POST /v1/token/renew`: a fresh token for one about to expire.
 //! - [`announcement`]: what the event stream says (`release`, `emergency`,
 //!   `screenshot`), and the signed emergency message it and
 //!   `GET /v1/channels/{channel}/emergency` carry.
@@ -39,7 +40,7 @@ pub mod report;
 pub mod screenshot;
 
 pub use announcement::{Announcement, ReleaseAnnounced, ScreenshotRequested, SignedEmergency};
-pub use enrol::{EnrolRequest, Enrolled};
+pub use enrol::{EnrolRequest, Enrolled, TokenRenewed};
 pub use event::{Event, EventKind, SurveyAnswer, new_event_id};
 pub use report::{Heartbeat, Report, ReportAccepted, ReportedEvent};
 pub use screenshot::ScreenshotStored;

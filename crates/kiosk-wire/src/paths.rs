@@ -5,6 +5,7 @@
 //! | route | pattern | path |
 //! |---|---|---|
 //! | `POST` enrol | [`ENROL_ROUTE`] | [`enrol`] |
+//! | `POST` renew the device token | [`TOKEN_RENEW_ROUTE`] | [`token_renew`] |
 //! | `POST` a report | [`REPORTS_ROUTE`] | [`reports`] |
 //! | `GET` the current manifest | [`MANIFEST_ROUTE`] | [`manifest`] |
 //! | `GET` the event stream | [`CHANNEL_EVENTS_ROUTE`] | [`channel_events`] |
@@ -19,6 +20,9 @@ use std::fmt::Display;
 
 /// `POST`: a one-time code for a device token.
 pub const ENROL_ROUTE: &str = "/v1/enrol";
+
+/// `POST`: the device's token for a fresh one.
+pub const TOKEN_RENEW_ROUTE: &str = "/v1/token/renew";
 
 /// `POST`: a heartbeat and events.
 pub const REPORTS_ROUTE: &str = "/v1/reports";
@@ -41,6 +45,11 @@ pub const SCREENSHOT_ROUTE: &str = "/v1/screenshots/{request}";
 /// The path of [`ENROL_ROUTE`].
 pub fn enrol() -> &'static str {
     ENROL_ROUTE
+}
+
+/// The path of [`TOKEN_RENEW_ROUTE`].
+pub fn token_renew() -> &'static str {
+    TOKEN_RENEW_ROUTE
 }
 
 /// The path of [`REPORTS_ROUTE`].
@@ -95,6 +104,7 @@ mod tests {
         let cases = [
             (ENROL_ROUTE, enrol().to_owned(), "/v1/enrol".to_owned()),
             (REPORTS_ROUTE, reports().to_owned(), "/v1/reports".to_owned()),
+            (TOKEN_RENEW_ROUTE, token_renew().to_owned(), "/v1/token/renew".to_owned()),
             (MANIFEST_ROUTE, manifest("wtc-booths"), MANIFEST_ROUTE.replace("{channel}", "wtc-booths")),
             (
                 CHANNEL_EVENTS_ROUTE,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::{SignedDuration, Timestamp};
@@ -10,7 +10,8 @@ use kiosk_authoring::build::Progress;
 use kiosk_authoring::keys::{read_public_key, read_secret_key};
 use kiosk_authoring::{BuildOptions, build_bundle};
 use kiosk_core::verify::TrustPolicy;
-use kiosk_device::bundle_folder::{BundlePaths, verify_bundle};
+use kiosk_device::bundle_folder::{BundlePaths, MAX_MANIFEST_BYTES, verify_bundle};
+use kiosk_device::untrusted_file;
 
 /// `kioskctl bundle …`
 #[derive(Debug, Subcommand)]
@@ -167,8 +168,8 @@ pub fn build_with_progress(
 /// policy; the signature check that follows covers it.
 fn claimed_channel(dir: &std::path::Path) -> Result<String> {
     let path = BundlePaths::in_dir(dir).manifest;
-    let bytes =
-        std::fs::read(&path).with_context(|| format!("bundle refused: cannot read {}", path.display()))?;
+    let bytes = untrusted_file::read(&path, MAX_MANIFEST_BYTES)
+        .map_err(|error| anyhow!("bundle refused: {error}"))?;
     let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
     Ok(value.get("channel").and_then(|c| c.as_str()).unwrap_or_default().to_owned())
 }

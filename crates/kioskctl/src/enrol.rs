@@ -27,7 +27,7 @@ use crate::publish::expect_ok;
 /// Stands in for the channel and token while checking, before the code is spent,
 /// that the edited config would load.
 const CHANNEL_PLACEHOLDER: &str = "enrolling";
-const TOKEN_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub(crate) const TOKEN_PLACEHOLDER: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// `kioskctl enrol`
 #[derive(Debug, Args)]
@@ -180,7 +180,7 @@ fn edited(document: &DocumentMut, server: &str, channel: &str, token: &str) -> R
 }
 
 /// Sets a string, keeping a value's comment on its line.
-fn set(table: &mut dyn TableLike, key: &str, text: &str) {
+pub(crate) fn set(table: &mut dyn TableLike, key: &str, text: &str) {
     match table.get_mut(key) {
         Some(Item::Value(old)) => {
             let decor = old.decor().clone();
@@ -195,10 +195,10 @@ fn set(table: &mut dyn TableLike, key: &str, text: &str) {
 
 /// The new config, in a temporary file beside the old one with its owner and
 /// permission bits; dropped unless it replaces the old one.
-struct Staged(NamedTempFile);
+pub(crate) struct Staged(NamedTempFile);
 
 impl Staged {
-    fn beside(path: &Path, original: &Metadata) -> Result<Self> {
+    pub(crate) fn beside(path: &Path, original: &Metadata) -> Result<Self> {
         let dir = path.parent().context("the config has no folder")?;
         let file_name = path.file_name().context("the config has no file name")?.to_string_lossy();
         let temp = tempfile::Builder::new()
@@ -225,7 +225,7 @@ impl Staged {
     }
 
     /// Writes `text`, syncs it, and loads it as a screen would.
-    fn write_and_check(&mut self, text: &str, path: &Path) -> Result<()> {
+    pub(crate) fn write_and_check(&mut self, text: &str, path: &Path) -> Result<()> {
         let file = self.0.as_file_mut();
         file.set_len(0)?;
         file.rewind()?;
@@ -240,7 +240,7 @@ impl Staged {
     }
 
     /// Renames the new file over the old one and syncs the folder.
-    fn replace(self, path: &Path) -> Result<()> {
+    pub(crate) fn replace(self, path: &Path) -> Result<()> {
         self.0.persist(path)?;
         if let Some(dir) = path.parent() {
             File::open(dir)?.sync_all()?;

@@ -12,6 +12,7 @@
 //! kioskctl mirror --data-dir DIR --public-key FILE --channel NAME [--listen ADDR]
 //! kioskctl publish SOURCE_DIR --server URL --channel NAME [--admin-token TOKEN]
 //! kioskctl enrol --server URL --code CODE --config FILE [--name NAME]
+//! kioskctl renew --config FILE
 //! ```
 //!
 //! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`.
@@ -23,6 +24,7 @@ mod keys;
 mod media;
 mod pin;
 mod publish;
+mod renew;
 mod sync;
 
 use std::process::ExitCode;
@@ -61,6 +63,9 @@ enum Command {
     /// Enrol this screen with the central server: trade a one-time code for a
     /// device token and write it, the server and the channel into the config.
     Enrol(enrol::EnrolArgs),
+    /// Trade this screen's device token, before it expires, for a fresh one and
+    /// write it into the config.
+    Renew(renew::RenewArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +86,7 @@ fn main() -> ExitCode {
         Command::Mirror(args) => sync::mirror(args),
         Command::Publish(args) => publish::publish(args),
         Command::Enrol(args) => enrol::enrol(args),
+        Command::Renew(args) => renew::renew(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

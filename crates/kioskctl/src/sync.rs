@@ -56,12 +56,18 @@ pub struct TrustArgs {
     /// The channel.
     #[arg(long)]
     channel: String,
+    /// A public key emergency messages must be signed with (repeat for
+    /// several); without one, emergency messages are refused.
+    #[arg(long = "emergency-key")]
+    emergency_keys: Vec<PathBuf>,
 }
 
 impl TrustArgs {
     fn load(&self) -> Result<Trust> {
         let keys = self.public_keys.iter().map(|p| read_public_key(p)).collect::<Result<Vec<_>, _>>()?;
-        Ok(Trust { keys, channel: self.channel.clone() })
+        let emergency_keys =
+            self.emergency_keys.iter().map(|p| read_public_key(p)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Trust::new(keys, self.channel.clone()).with_emergency_keys(emergency_keys))
     }
 }
 

@@ -180,6 +180,73 @@ fn refuses_each_kind_of_tampering_with_its_own_reason() {
     assert!(said.contains(&name), "{said}");
 }
 
+/// `kioskctl bundle verify` with `args`, killed and failed when it takes two
+/// seconds or more (a FIFO opened for reading would wait for ever).
+fn verify_within_two_seconds(args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kioskctl"))
+        .args(["bundle", "verify"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kioskctl runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(2) {
+            child.kill().unwrap();
+            panic!("kioskctl bundle verify {args:?} still runs after two seconds");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A manifest or blob that is a link to `/dev/zero` or a FIFO is refused at
+/// once, naming the file and what it is, with or without `--channel`.
+#[test]
+fn refuses_a_manifest_or_blob_that_is_a_link_or_a_fifo_at_once() {
+    let setup = Setup::new();
+    let cases = [
+        ("manifest.json", "dev-zero", "manifest.json: a symbolic link, which is not followed"),
+        ("manifest.json", "fifo", "manifest.json: a FIFO (named pipe), not a regular file"),
+        ("blobs", "dev-zero", "a symbolic link, which is not followed"),
+        ("blobs", "fifo", "a FIFO (named pipe), not a regular file"),
+    ];
+    for (i, (file, kind, reason)) in cases.into_iter().enumerate() {
+        let name = format!("hostile-{i}");
+        assert!(setup.build(&name, "wtc-booths", "3", &[]).status.success());
+        let target = match file {
+            "blobs" => {
+                let mut blobs: Vec<_> = std::fs::read_dir(setup.path(&name).join("blobs"))
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .collect();
+                blobs.sort();
+                blobs.remove(0)
+            }
+            file => setup.path(&name).join(file),
+        };
+        std::fs::remove_file(&target).unwrap();
+        if kind == "fifo" {
+            assert!(Command::new("mkfifo").arg(&target).status().unwrap().success());
+        } else {
+            std::os::unix::fs::symlink("/dev/zero", &target).unwrap();
+        }
+        let key = setup.path("keys/content.pub");
+        let dir = setup.path(&name);
+        for channel in [&["--channel", "wtc-booths"][..], &[]] {
+            let mut args = vec![s(&dir), "--public-key", s(&key)];
+            args.extend_from_slice(channel);
+            let out = verify_within_two_seconds(&args);
+            let said = text(&out);
+            assert_eq!(out.status.code(), Some(1), "{file} {kind} {channel:?}: {said}");
+            assert!(said.contains("bundle refused"), "{said}");
+            assert!(said.contains(&format!("{}: ", target.display())), "names the file: {said}");
+            assert!(said.trim_end().ends_with(reason), "{file} {kind} {channel:?}: {said}");
+        }
+    }
+}
+
 #[test]
 fn a_bad_content_folder_is_named_with_file_and_line() {
     let setup = Setup::new();

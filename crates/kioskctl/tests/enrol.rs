@@ -231,12 +231,14 @@ fn a_used_or_wrong_code_leaves_the_config_as_it_was() {
 
     let second = example_config(&work.path().join("second"), "booth.toml", |text| text);
     let before = std::fs::read(&second).unwrap();
-    for code in [code.as_str(), "not-a-code"] {
+    for (code, why) in
+        [(code.as_str(), "the enrolment code was used at"), ("not-a-code", "the enrolment code is unknown")]
+    {
         let output = enrol(&server.base, code, &second, Some("Booth 2"));
         let (stdout, stderr) = said(&output);
         assert!(!output.status.success(), "{stdout}");
         assert!(stdout.is_empty(), "{stdout}");
-        assert!(stderr.contains("the enrolment code is unknown or was used already"), "{stderr}");
+        assert!(stderr.contains(why), "{stderr}");
         assert!(stderr.contains("403"), "{stderr}");
         assert!(stderr.contains("left as it was"), "{stderr}");
         assert_eq!(std::fs::read(&second).unwrap(), before, "byte-identical");
@@ -300,4 +302,47 @@ fn an_unreachable_server_or_a_malformed_address_leaves_the_config_as_it_was() {
         assert_eq!(std::fs::read(&config).unwrap(), before, "{server}: byte-identical");
         assert_eq!(files(work.path()), ["booth.toml", "dev-keys"], "{server}");
     }
+}
+
+#[test]
+fn a_screen_renews_its_token_in_its_config_and_the_old_one_stops() {
+    let work = tempfile::tempdir().unwrap();
+    let server = Server::start(&work.path().join("server"), "wtc-booths");
+    let booth = example_config(&work.path().join("booth"), "booth.toml", |text| text);
+    assert!(enrol(&server.base, &server.code("wtc-booths"), &booth, Some("Booth 1")).status.success());
+    let token = |config: &Path| LoadedConfig::load(config).unwrap().config.sync.unwrap().token.unwrap();
+    let old = token(&booth);
+    let before = std::fs::read_to_string(&booth).unwrap();
+    let mode = std::fs::metadata(&booth).unwrap().permissions().mode() & 0o7777;
+
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_kioskctl")).args(["renew", "--config", s(&booth)]).output().unwrap();
+    let (stdout, stderr) = said(&output);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.starts_with(&format!("renewed the device token in {}; it works until 2", booth.display())),
+        "{stdout}"
+    );
+    let new = token(&booth);
+    assert_ne!(new, old);
+    assert!(!stdout.contains(&new) && !stderr.contains(&new), "the token is never printed");
+    assert_eq!(
+        std::fs::read_to_string(&booth).unwrap(),
+        before.replace(&old, &new),
+        "only the token changed"
+    );
+    assert_eq!(std::fs::metadata(&booth).unwrap().permissions().mode() & 0o7777, mode);
+    assert_eq!(files(booth.parent().unwrap()), ["booth.toml", "dev-keys"]);
+    assert_eq!(server.report_with(&new), 200);
+    assert_eq!(server.report_with(&old), 401, "the old token stops");
+
+    // A config without a token is refused, unchanged.
+    let unenrolled = example_config(&work.path().join("new"), "booth.toml", |text| text);
+    let output = Command::new(env!("CARGO_BIN_EXE_kioskctl"))
+        .args(["renew", "--config", s(&unenrolled)])
+        .output()
+        .unwrap();
+    let (_, stderr) = said(&output);
+    assert!(!output.status.success());
+    assert!(stderr.contains("enrol the screen first"), "{stderr}");
 }

@@ -260,7 +260,7 @@ fn restart(screen: &Path) -> (Option<u64>, kiosk_device::library::ActiveRelease)
         assert_eq!(channel, "wtc-booths");
         version
     });
-    let trust = Trust { keys: vec![key(1).verifying_key()], channel: "wtc-booths".into() };
+    let trust = Trust::new(vec![key(1).verifying_key()], "wtc-booths");
     let release = library.start(&trust, None, now()).unwrap();
     for blob in &release.manifest.blobs {
         let path = release.blob_dir.join(blob.sha256.as_str());

@@ -33,6 +33,8 @@ pub struct ScreenRow {
     pub last_heartbeat_at: Option<String>,
     /// That heartbeat, as sent.
     pub heartbeat: Option<serde_json::Value>,
+    /// When staff revoked its token, if they did.
+    pub token_revoked_at: Option<String>,
 }
 
 impl ScreenRow {

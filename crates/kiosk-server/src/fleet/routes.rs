@@ -46,6 +46,8 @@ pub struct FleetScreen {
     /// Its last heartbeat, as sent.
     #[ts(as = "Option<kiosk_wire::Heartbeat>")]
     pub heartbeat: Option<serde_json::Value>,
+    /// When an admin revoked its token (it can no longer sync or report); `null` while it works.
+    pub token_revoked_at: Option<String>,
 }
 
 /// The answer of `GET /v1/admin/fleet`.
@@ -196,5 +198,6 @@ fn screen(state: &AppState, row: ScreenRow, now: Timestamp, live: &HashMap<Strin
         location: row.location,
         country: row.country,
         heartbeat: row.heartbeat,
+        token_revoked_at: row.token_revoked_at,
     }
 }

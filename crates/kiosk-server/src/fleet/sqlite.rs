@@ -30,7 +30,8 @@ impl FleetDb for SqliteDb {
         Box::pin(self.call(|c| {
             let mut stmt = c
                 .prepare(
-                    "SELECT id, name, channel, location, last_heartbeat_at, heartbeat, country, enrolled_at
+                    "SELECT id, name, channel, location, last_heartbeat_at, heartbeat, country, enrolled_at,
+                            token_revoked_at
                          FROM devices ORDER BY name, id",
                 )
                 .map_err(ctx("list screens"))?;
@@ -46,6 +47,7 @@ impl FleetDb for SqliteDb {
                         enrolled_at: row.get(7)?,
                         last_heartbeat_at: row.get(4)?,
                         heartbeat: heartbeat.and_then(|text| serde_json::from_str(&text).ok()),
+                        token_revoked_at: row.get(8)?,
                     })
                 })
                 .map_err(ctx("list screens"))?;

@@ -49,6 +49,11 @@ pub async fn run(state: AppState) {
 pub async fn check(state: &AppState) -> Result<(), crate::db::DbError> {
     let now = state.clock.now();
     for screen in state.fleet.screens().await? {
+        if screen.token_revoked_at.is_some() {
+            // A revoked screen is expected to go quiet.
+            state.fleet.clear_alerts(screen.id.clone(), sortable_time(now)).await?;
+            continue;
+        }
         match screen.status(now, state.settings.offline_after) {
             ScreenStatus::Offline => {
                 let raised = state

@@ -67,6 +67,12 @@ impl TestServer {
         kiosk_core::keys::parse_public_key(&text).unwrap()
     }
 
+    /// The key the server signs emergency messages with, as a device pins it.
+    pub async fn emergency_key(&self) -> ed25519_dalek::VerifyingKey {
+        let text = self.client.get(self.url("/v1/emergency-key")).send().await.unwrap().text().await.unwrap();
+        kiosk_core::keys::parse_public_key(&text).unwrap()
+    }
+
     pub async fn stop(mut self) {
         let _ = self.stop.take().unwrap().send(());
         self.task.take().unwrap().await.unwrap().unwrap();

@@ -17,6 +17,7 @@ import type {
   ScreenChange,
   ScreenshotAsked,
   Screenshots,
+  TokenRevoked,
   DraftSave,
   SignIn,
   DraftStep,
@@ -84,6 +85,7 @@ export const qrUrl = (text: string) => `/v1/admin/qr.svg${query({ text })}`;
 export const getFleet = (reauth = true) => request<Fleet>("GET", "/v1/admin/fleet", undefined, { reauth });
 export const listAlerts = (limit = 100) => request<Alerts>("GET", `/v1/admin/alerts${query({ limit })}`);
 export const changeScreen = (id: string, body: ScreenChange) => request<FleetScreen>("PUT", `/v1/admin/devices/${enc(id)}`, body);
+export const revokeScreen = (id: string) => request<TokenRevoked>("POST", `/v1/admin/devices/${enc(id)}/revoke`);
 
 // Screenshots of a screen: asked of it, listed, each picture
 export const askScreenshot = (id: string) => request<ScreenshotAsked>("POST", `/v1/admin/devices/${enc(id)}/screenshot`);

@@ -67,6 +67,7 @@ export type * from "../generated/ScreenshotInfo";
 export type * from "../generated/Screenshots";
 export type * from "../generated/ScreenStatus";
 export type * from "../generated/SignIn";
+export type * from "../generated/TokenRevoked";
 export type * from "../generated/Upload";
 export type * from "../generated/User";
 export type * from "../generated/UserChange";

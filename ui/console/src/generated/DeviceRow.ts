@@ -28,4 +28,13 @@ last_heartbeat_at: string | null,
 /**
  * What that heartbeat said, as the device sent it.
  */
-heartbeat: Heartbeat | null, };
+heartbeat: Heartbeat | null, 
+/**
+ * When its token expires (`null`: enrolled before tokens expired, and not
+ * seen since; it is given one when first used).
+ */
+token_expires_at: string | null, 
+/**
+ * When staff revoked its token; `null` while it works.
+ */
+token_revoked_at: string | null, };

@@ -7,4 +7,8 @@ export type EnrolmentCode = {
 /**
  * Works once, for the channel it was made for.
  */
-code: string, };
+code: string, 
+/**
+ * Until when it works ([`Settings::enrolment_code_lifetime`](crate::Settings::enrolment_code_lifetime) from now).
+ */
+expires_at: string, };

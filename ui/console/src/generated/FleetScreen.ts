@@ -45,4 +45,8 @@ live_version: number | null,
 /**
  * Its last heartbeat, as sent.
  */
-heartbeat: Heartbeat | null, };
+heartbeat: Heartbeat | null, 
+/**
+ * When an admin revoked its token (it can no longer sync or report); `null` while it works.
+ */
+token_revoked_at: string | null, };

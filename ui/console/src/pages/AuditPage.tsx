@@ -25,6 +25,7 @@ const ACTIONS: Record<string, Key> = {
   "channel.create": "action.channelCreate",
   "device.enrolment_code": "action.enrolmentCode",
   "device.location": "action.deviceLocation",
+  "device.revoke": "action.deviceRevoke",
   "emergency.raise": "action.emergencyRaise",
   "emergency.withdraw": "action.emergencyWithdraw",
   "draft.save": "action.save",

@@ -1,8 +1,8 @@
 // The fleet: every screen the person may see, how recently each reported, what it
 // plays and whether anything needs attention; counts per status, filters, the
 // alert history. Refreshed every 15 s in place (the old answer stays until the new
-// one has come). Admins set where a screen stands; anyone who sees a screen may
-// take a screenshot of it.
+// one has come). Admins set where a screen stands and revoke a screen's token;
+// anyone who sees a screen may take a screenshot of it.
 
 import { useEffect, useRef, useState } from "preact/hooks";
 import { listAlerts } from "../../api/routes";
@@ -22,6 +22,7 @@ import { useLoad } from "../../lib/use-load";
 import { AlertHistory } from "./AlertHistory";
 import { STATUSES, byAttention, span } from "./facts";
 import { LocationDialog } from "./LocationDialog";
+import { RevokeDialog } from "./RevokeDialog";
 import { ScreenshotDialog } from "./ScreenshotDialog";
 import { ScreenTable } from "./ScreenTable";
 
@@ -37,6 +38,7 @@ export function FleetPage() {
   const [status, setStatus] = useState<ScreenStatus | "">("");
   const [search, setSearch] = useState("");
   const [locating, setLocating] = useState<FleetScreen | null>(null);
+  const [revoking, setRevoking] = useState<FleetScreen | null>(null);
   const [shooting, setShooting] = useState<{ screen: FleetScreen; take: boolean } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const alerts = useLoad(() => listAlerts(100), [data?.now]);
@@ -168,12 +170,23 @@ export function FleetPage() {
         </p>
       )}
       {data && shown.length > 0 && (
-        <ScreenTable screens={shown} now={data.now} showChannel={all} onLocate={me?.is_admin ? setLocating : undefined} onScreenshot={(screen, take) => setShooting({ screen, take })} />
+        <ScreenTable screens={shown} now={data.now} showChannel={all} onLocate={me?.is_admin ? setLocating : undefined} onScreenshot={(screen, take) => setShooting({ screen, take })} onRevoke={me?.is_admin ? setRevoking : undefined} />
       )}
       {!data && !error && <p class="muted">{t("loading")}</p>}
       <ErrorNotice error={alerts.error} />
       <AlertHistory alerts={history} loading={alerts.loading && !alerts.data} />
       {shooting && <ScreenshotDialog key={shooting.screen.id} screen={shooting.screen} take={shooting.take} onClose={() => setShooting(null)} />}
+      {revoking && (
+        <RevokeDialog
+          screen={revoking}
+          onClose={() => setRevoking(null)}
+          onDone={(revoked) => {
+            setSaved(t("fleet.revokedDone", { name: revoked.name }));
+            setRevoking(null);
+            void refreshFleet(true);
+          }}
+        />
+      )}
       {locating && (
         <LocationDialog
           screen={locating}

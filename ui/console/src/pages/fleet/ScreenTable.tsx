@@ -1,6 +1,7 @@
 // The screens as a table (as cards on a narrow window): status, when each last
 // reported, its release against the channel's, what it shows, its disk, its errors;
-// a screenshot of each taken on request, and those taken before.
+// a screenshot of each taken on request, and those taken before; admins revoke a
+// screen's token.
 
 import type { FleetScreen, ScreenStatus } from "../../api/types";
 import { Icon } from "../../components/Icon";
@@ -28,9 +29,11 @@ type Props = {
   onLocate?: (screen: FleetScreen) => void;
   /** Take a screenshot of a screen now (`take`), or look at those it sent. */
   onScreenshot: (screen: FleetScreen, take: boolean) => void;
+  /** Admins: revoke a screen's token. */
+  onRevoke?: (screen: FleetScreen) => void;
 };
 
-function Row({ screen, now, showChannel, onLocate, onScreenshot }: Omit<Props, "screens"> & { screen: FleetScreen }) {
+function Row({ screen, now, showChannel, onLocate, onScreenshot, onRevoke }: Omit<Props, "screens"> & { screen: FleetScreen }) {
   const t = useT();
   const lang = useLang();
   const hb = screen.heartbeat;
@@ -69,6 +72,17 @@ function Row({ screen, now, showChannel, onLocate, onScreenshot }: Omit<Props, "
           <button type="button" class="button ghost small" onClick={() => onScreenshot(screen, false)} data-testid="show-screenshots">
             {t("shots.show")}
           </button>
+          {screen.token_revoked_at ? (
+            <span class="badge badge-locked" title={t("fleet.revokedHint", { time: formatDateTime(screen.token_revoked_at, lang, true) })} data-testid="token-revoked">
+              {t("fleet.revoked")}
+            </span>
+          ) : (
+            onRevoke && (
+              <button type="button" class="button ghost small" onClick={() => onRevoke(screen)} data-testid="revoke-token">
+                {t("fleet.revoke")}
+              </button>
+            )
+          )}
         </span>
       </th>
       {showChannel && (
@@ -154,7 +168,7 @@ function Row({ screen, now, showChannel, onLocate, onScreenshot }: Omit<Props, "
   );
 }
 
-export function ScreenTable({ screens, now, showChannel, onLocate, onScreenshot }: Props) {
+export function ScreenTable({ screens, now, showChannel, onLocate, onScreenshot, onRevoke }: Props) {
   const t = useT();
   return (
     <div class="table-wrap card flush fleet-wrap">
@@ -177,7 +191,7 @@ export function ScreenTable({ screens, now, showChannel, onLocate, onScreenshot 
         </thead>
         <tbody>
           {screens.map((screen) => (
-            <Row key={screen.id} screen={screen} now={now} showChannel={showChannel} onLocate={onLocate} onScreenshot={onScreenshot} />
+            <Row key={screen.id} screen={screen} now={now} showChannel={showChannel} onLocate={onLocate} onScreenshot={onScreenshot} onRevoke={onRevoke} />
           ))}
         </tbody>
       </table>
