@@ -25,7 +25,9 @@ export async function enrolDevice(server, channel, name) {
   const data = join(dir, "data");
   const started = Date.now();
   const appVersion = run(kioskctlBinary, ["--version"]).trim().split(/\s+/).pop();
-  const syncArgs = ["sync", "--server", server.url, "--token", token, "--data-dir", data, "--public-key", key, "--channel", channel, "--once"];
+  // The device token travels in the environment, never on the command line.
+  const syncArgs = ["sync", "--server", server.url, "--data-dir", data, "--public-key", key, "--channel", channel, "--once"];
+  const syncEnv = { ...process.env, KIOSK_DEVICE_TOKEN: token };
   return {
     id,
     name,
@@ -33,12 +35,12 @@ export async function enrolDevice(server, channel, name) {
     data,
     /** One sync round; what kioskctl said. */
     sync() {
-      return run(kioskctlBinary, syncArgs).trim();
+      return run(kioskctlBinary, syncArgs, undefined, { env: syncEnv }).trim();
     },
     /** One sync round then its heartbeat, without blocking this process (a test's own servers keep answering). */
     async syncAsync() {
       const said = await new Promise((done, fail) =>
-        execFile(kioskctlBinary, syncArgs, { encoding: "utf8" }, (error, stdout, stderr) =>
+        execFile(kioskctlBinary, syncArgs, { encoding: "utf8", env: syncEnv }, (error, stdout, stderr) =>
           error ? fail(new Error(`kioskctl sync failed: ${error.message}\n${stdout}\n${stderr}`)) : done(stdout.trim()),
         ),
       );

@@ -107,7 +107,8 @@ export async function startServer({ config: extra = [] } = {}) {
     log: () => log,
     /** Publishes media/ on a channel, as a release the draft starts from. */
     publishDefault(channel) {
-      return run(kioskctlBinary, ["publish", join(repo, "media"), "--server", url, "--channel", channel, "--admin-token", token]);
+      const env = { ...process.env, KIOSK_ADMIN_TOKEN: token };
+      return run(kioskctlBinary, ["publish", join(repo, "media"), "--server", url, "--channel", channel], undefined, { env });
     },
     stop() {
       child.kill("SIGTERM");

@@ -46,9 +46,6 @@ pub enum BundleCommand {
         /// The server (or a mirror), e.g. `http://127.0.0.1:8780`.
         #[arg(long, conflicts_with = "data_dir", required_unless_present = "data_dir")]
         server: Option<String>,
-        /// A device or admin token for the server.
-        #[arg(long, env = "KIOSK_TOKEN", hide_env_values = true)]
-        token: Option<String>,
         /// A screen's data folder, instead of a server.
         #[arg(long)]
         data_dir: Option<PathBuf>,
@@ -94,7 +91,8 @@ pub fn run(command: BundleCommand) -> Result<()> {
             );
             Ok(())
         }
-        BundleCommand::Export { server, token, data_dir, channel, out } => {
+        BundleCommand::Export { server, data_dir, channel, out } => {
+            let token = crate::secret::from_env(crate::secret::EXPORT_TOKEN);
             let source = match (&server, &data_dir) {
                 (Some(url), _) => crate::export::ExportSource::Server { url, token: token.as_deref() },
                 (None, Some(dir)) => crate::export::ExportSource::DataDir(dir),

@@ -3,19 +3,20 @@
 //! ```text
 //! kioskctl keys generate --out DIR [--name NAME]
 //! kioskctl bundle build SOURCE_DIR --channel NAME --version N --key SECRET_KEY --out DIR [--expires-in-days N]
-//! kioskctl bundle export (--server URL [--token T] | --data-dir DIR) --channel NAME --out DIR
+//! kioskctl bundle export (--server URL | --data-dir DIR) --channel NAME --out DIR   (token: $KIOSK_TOKEN)
 //! kioskctl bundle verify DIR --public-key FILE [--public-key FILE …] [--channel NAME]
 //! kioskctl pin hash [PIN]
 //! kioskctl media probe FILE
 //! kioskctl media thumbnail FILE --out PNG [--at-ms N] [--width N]
-//! kioskctl sync --server URL [--token TOKEN] --data-dir DIR --public-key FILE --channel NAME [--once]
+//! kioskctl sync --server URL --data-dir DIR --public-key FILE --channel NAME [--once]   (token: $KIOSK_DEVICE_TOKEN)
 //! kioskctl mirror --data-dir DIR --public-key FILE --channel NAME [--listen ADDR]
-//! kioskctl publish SOURCE_DIR --server URL --channel NAME [--admin-token TOKEN]
+//! kioskctl publish SOURCE_DIR --server URL --channel NAME   (token: $KIOSK_ADMIN_TOKEN)
 //! kioskctl enrol --server URL --code CODE --config FILE [--name NAME]
 //! kioskctl renew --config FILE
 //! ```
 //!
-//! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`.
+//! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`. Tokens
+//! come from the environment, never the command line (`secret`).
 
 mod bundle;
 mod enrol;
@@ -25,6 +26,7 @@ mod media;
 mod pin;
 mod publish;
 mod renew;
+mod secret;
 mod sync;
 
 use std::process::ExitCode;

@@ -21,9 +21,6 @@ pub struct PublishArgs {
     /// The channel to publish on (created when missing).
     #[arg(long)]
     channel: String,
-    /// The admin token.
-    #[arg(long, env = "KIOSK_ADMIN_TOKEN", hide_env_values = true)]
-    admin_token: String,
     /// Do not probe the films with GStreamer.
     #[arg(long)]
     no_probe: bool,
@@ -41,7 +38,8 @@ pub fn publish(args: PublishArgs) -> Result<()> {
 
     let base = args.server.trim_end_matches('/');
     let http = Client::builder().timeout(None).build()?;
-    let admin = |request: RequestBuilder| request.bearer_auth(&args.admin_token);
+    let admin_token = crate::secret::required(crate::secret::ADMIN_TOKEN, "the server's admin token")?;
+    let admin = |request: RequestBuilder| request.bearer_auth(&admin_token);
     let channel = serde_json::json!({ "name": args.channel }).to_string();
     let url = format!("{base}/v1/admin/channels");
     expect_ok(admin(http.post(&url)).header("content-type", "application/json").body(channel).send(), &url)?;

@@ -12,15 +12,14 @@ use kiosk_device::library::Trust;
 use kiosk_device::sync_client::{SyncOutcome, SyncSource};
 use kiosk_device::{DataDir, Screen, ScreenSetup};
 
+use crate::secret;
+
 /// `kioskctl sync`
 #[derive(Debug, Args)]
 pub struct SyncArgs {
     /// The server or mirror, e.g. `http://192.168.1.20:8090`.
     #[arg(long)]
     server: String,
-    /// The device token (a mirror needs none).
-    #[arg(long)]
-    token: Option<String>,
     /// The device's data folder.
     #[arg(long)]
     data_dir: PathBuf,
@@ -76,7 +75,10 @@ pub fn sync(args: SyncArgs) -> Result<()> {
     let trust = args.trust.load()?;
     let channel = trust.channel.clone();
     let screen = Screen::open(ScreenSetup::new(DataDir::new(&args.data_dir), trust))?;
-    let source = SyncSource { base_url: args.server.trim_end_matches('/').to_owned(), token: args.token };
+    let source = SyncSource {
+        base_url: args.server.trim_end_matches('/').to_owned(),
+        token: secret::from_env(secret::DEVICE_TOKEN),
+    };
     loop {
         match screen.sync_round(source.clone()) {
             Ok(SyncOutcome::Activated { release, fetched, bytes, transferred }) => println!(

@@ -185,7 +185,8 @@ fn a_screen_enrols_and_its_config_keeps_everything_else() {
     assert_eq!(server.report_with(&token), 200);
     assert_eq!(server.report_with(&"f".repeat(64)), 401);
     let sync = Command::new(env!("CARGO_BIN_EXE_kioskctl"))
-        .args(["sync", "--server", &server.base, "--token", &token])
+        .env("KIOSK_DEVICE_TOKEN", &token)
+        .args(["sync", "--server", &server.base])
         .args(["--data-dir", s(&work.path().join("screen"))])
         .args(["--public-key", s(&booth.parent().unwrap().join("dev-keys/content-dev.pub"))])
         .args(["--channel", "hall-a-boards", "--once"])

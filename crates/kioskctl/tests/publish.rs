@@ -11,7 +11,19 @@ fn s(path: &Path) -> &str {
 }
 
 fn kioskctl(args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kioskctl")).args(args).output().unwrap();
+    kioskctl_with(args, &[])
+}
+
+/// Runs kioskctl with `env` set (tokens travel there, never in `args`).
+fn kioskctl_with(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kioskctl"))
+        .args(args)
+        .env_remove("KIOSK_ADMIN_TOKEN")
+        .env_remove("KIOSK_DEVICE_TOKEN")
+        .env_remove("KIOSK_TOKEN")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), said)
 }
@@ -28,18 +40,25 @@ fn an_author_publishes_and_a_screen_syncs_it() {
     let source = work.path().join("source");
     write_content_folder(&source, "published");
     let publish = |token: &str| {
-        kioskctl(&[
-            "publish",
-            s(&source),
-            "--server",
-            &base,
-            "--channel",
-            "wtc-booths",
-            "--admin-token",
-            token,
-            "--no-probe",
-        ])
+        kioskctl_with(
+            &["publish", s(&source), "--server", &base, "--channel", "wtc-booths", "--no-probe"],
+            &[("KIOSK_ADMIN_TOKEN", token)],
+        )
     };
+    let (ok, said) = kioskctl(&["publish", s(&source), "--server", &base, "--channel", "wtc-booths"]);
+    assert!(!ok && said.contains("set KIOSK_ADMIN_TOKEN to the server's admin token"), "{said}");
+    let on_the_command_line = [
+        "publish",
+        s(&source),
+        "--server",
+        &base,
+        "--channel",
+        "wtc-booths",
+        "--admin-token",
+        "admin-secret",
+    ];
+    let (ok, said) = kioskctl(&on_the_command_line);
+    assert!(!ok && said.contains("unexpected argument '--admin-token'"), "never on the command line: {said}");
     let (ok, said) = publish("wrong");
     assert!(!ok && said.contains("401"), "{said}");
     let (ok, said) = publish("admin-secret");
@@ -78,32 +97,33 @@ fn an_author_publishes_and_a_screen_syncs_it() {
     let token = enrolled["token"].as_str().unwrap();
 
     let screen = work.path().join("screen");
-    let (ok, said) = kioskctl(&[
-        "sync",
-        "--server",
-        &base,
-        "--token",
-        token,
-        "--data-dir",
-        s(&screen),
-        "--public-key",
-        s(&work.path().join("server.pub")),
-        "--channel",
-        "wtc-booths",
-        "--once",
-    ]);
+    let (ok, said) = kioskctl_with(
+        &[
+            "sync",
+            "--server",
+            &base,
+            "--data-dir",
+            s(&screen),
+            "--public-key",
+            s(&work.path().join("server.pub")),
+            "--channel",
+            "wtc-booths",
+            "--once",
+        ],
+        &[("KIOSK_DEVICE_TOKEN", token)],
+    );
     assert!(ok, "{said}");
     assert!(said.starts_with("activated wtc-booths version 2:"), "{said}");
 
     // A USB stick for a fair abroad, from the server and from the screen; both verify.
-    for (name, from) in [
-        ("from-server", vec!["--server", base.as_str(), "--token", "admin-secret"]),
-        ("from-screen", vec!["--data-dir", s(&screen)]),
+    for (name, from, env) in [
+        ("from-server", vec!["--server", base.as_str()], vec![("KIOSK_TOKEN", "admin-secret")]),
+        ("from-screen", vec!["--data-dir", s(&screen)], vec![]),
     ] {
         let out = work.path().join(name);
         let mut args = vec!["bundle", "export", "--channel", "wtc-booths", "--out", s(&out)];
         args.extend(from);
-        let (ok, said) = kioskctl(&args);
+        let (ok, said) = kioskctl_with(&args, &env);
         assert!(ok && said.starts_with("exported wtc-booths version 2 to "), "{said}");
         let (ok, said) =
             kioskctl(&["bundle", "verify", s(&out), "--public-key", s(&work.path().join("server.pub"))]);
