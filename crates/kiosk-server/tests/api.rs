@@ -282,14 +282,7 @@ async fn announces_the_current_release_and_each_publish_within_a_second() {
     let (_, first_sha) = server.publish("wtc-booths", &manifest).await;
     let token = server.enrol("wtc-booths", "Booth").await;
 
-    let mut events = server
-        .client
-        .get(server.url("/v1/channels/wtc-booths/events"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(events.status(), StatusCode::OK);
+    let mut events = server.open_events("wtc-booths", &token).await;
     assert_eq!(events.headers()["content-type"], "text/event-stream");
     let mut buffer = String::new();
     let current = next_event(&mut events, &mut buffer, "release").await;

@@ -102,14 +102,7 @@ async fn a_revoked_token_is_refused_everywhere_at_once_and_its_stream_ends() {
     // The token works, and is remembered by the server's memo.
     let manifest = || server.client.get(server.url("/v1/channels/wtc-booths/manifest"));
     assert_eq!(answer(manifest(), &token).await.0, StatusCode::OK);
-    let mut stream = server
-        .client
-        .get(server.url("/v1/channels/wtc-booths/events"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stream.status(), StatusCode::OK);
+    let mut stream = server.open_events("wtc-booths", &token).await;
     next_event(&mut stream, &mut String::new(), "release").await;
 
     // Only an admin revokes.

@@ -104,14 +104,7 @@ async fn an_event_stream_open_longer_than_the_head_timeout_still_hears_announcem
     server.publish("wtc-booths", &manifest).await;
     let token = server.enrol("wtc-booths", "Booth").await;
 
-    let mut events = server
-        .client
-        .get(server.url("/v1/channels/wtc-booths/events"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(events.status(), StatusCode::OK);
+    let mut events = server.open_events("wtc-booths", &token).await;
     let mut buffer = String::new();
     let current = next_event(&mut events, &mut buffer, "release").await;
     assert_eq!(current["version"], 1);

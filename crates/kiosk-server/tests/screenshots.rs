@@ -84,15 +84,7 @@ async fn list(server: &TestServer, device: &str) -> Value {
 }
 
 async fn events(server: &TestServer, token: &str) -> reqwest::Response {
-    let response = server
-        .client
-        .get(server.url("/v1/channels/wtc-booths/events"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    response
+    server.open_events("wtc-booths", token).await
 }
 
 /// What the server answers to a request `head` sent alone on a connection

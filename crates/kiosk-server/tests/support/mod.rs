@@ -114,6 +114,19 @@ impl TestServer {
         (body["version"].as_u64().unwrap(), body["manifest_sha256"].as_str().unwrap().to_owned())
     }
 
+    /// Opens `channel`'s event stream with `token`; it must be answered `200`.
+    pub async fn open_events(&self, channel: &str, token: &str) -> reqwest::Response {
+        let response = self
+            .client
+            .get(self.url(&format!("/v1/channels/{channel}/events")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "the event stream of {channel}");
+        response
+    }
+
     /// Makes an enrolment code and enrols with it; answers the device's token.
     pub async fn enrol(&self, channel: &str, name: &str) -> String {
         let response = self
