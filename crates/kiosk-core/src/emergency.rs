@@ -107,7 +107,8 @@ impl EmergencyMessage {
 /// Verifies a signed message for a screen of `channel` that already holds one
 /// issued at `newest_held` (if any): signature by a pinned key, the kind, the
 /// channel, and not older than the one held. Expiry is not a refusal: an
-/// expired message is simply not shown ([`EmergencyMessage::is_showing`]).
+/// expired message is simply not shown (a screen counts what is left of its
+/// lifetime on arrival, [`EmergencyMessage::showing_for`]).
 pub fn verify_emergency(
     bytes: &[u8],
     signature: &[u8],

@@ -3,8 +3,9 @@
 //! One stable URL per brochure and language, `/brochures/<id>/<locale>.pdf`, the
 //! same across releases. Nothing else answers: no listing, no other file, only GET
 //! and HEAD. A GET of a whole PDF is recorded in the store once its last byte
-//! has gone out to the phone: a download cut midway, a `HEAD` or a `Range` for
-//! part of the file records nothing, and the same phone downloading the same
+//! has been handed to the connection: a download cut with more left than the
+//! socket buffers hold, a `HEAD` or a `Range` for part of the file records
+//! nothing, and the same phone downloading the same
 //! PDF again counts once per [`REPEAT_WINDOW`](crate::repeat_downloads::REPEAT_WINDOW).
 
 use std::net::SocketAddr;

@@ -524,8 +524,9 @@ impl LoadedConfig {
             Some(dir) => base.join(dir),
             None => default_data_dir(),
         };
-        let trusted_keys = load_keys("trusted_keys", &config.content.trusted_keys, &text, base, path)?;
-        let emergency_keys = load_keys("emergency_keys", &config.content.emergency_keys, &text, base, path)?;
+        let trusted_keys = load_keys("trusted_keys", true, &config.content.trusted_keys, &text, base, path)?;
+        let emergency_keys =
+            load_keys("emergency_keys", false, &config.content.emergency_keys, &text, base, path)?;
         let watch_dirs = config.content.watch_dirs.iter().map(|dir| base.join(dir)).collect();
         let loaded =
             Self { path: path.to_owned(), config, data_dir, trusted_keys, emergency_keys, watch_dirs };
@@ -534,9 +535,10 @@ impl LoadedConfig {
     }
 }
 
-/// The keys of `content.<list>`; `trusted_keys` must list at least one.
+/// The keys of `content.<list>`; a `required` list must name at least one.
 fn load_keys(
     list: &'static str,
+    required: bool,
     entries: &[toml::Spanned<String>],
     text: &str,
     base: &Path,
@@ -551,7 +553,7 @@ fn load_keys(
         value: value.to_owned(),
         problem,
     };
-    if entries.is_empty() && list == "trusted_keys" {
+    if entries.is_empty() && required {
         let line = text.find("trusted_keys").map_or(1, line_of);
         let problem = "list at least one public key (a .pub file made by `kioskctl keys generate`)";
         return Err(fail(line, 0, "", problem.into()));

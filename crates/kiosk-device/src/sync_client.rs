@@ -465,3 +465,12 @@ pub fn server_date(headers: &reqwest::header::HeaderMap) -> Option<Timestamp> {
     let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
     jiff::fmt::rfc2822::parse(text).ok().map(|zoned| zoned.timestamp())
 }
+
+/// How far the server's clock is ahead of `clock` by an answer's `Date`
+/// ([`server_date`]) read now.
+pub fn server_ahead(
+    server_date: Option<Timestamp>,
+    clock: &crate::clock::DeviceClock,
+) -> Option<jiff::SignedDuration> {
+    server_date.map(|date| date.duration_since(clock.now()))
+}

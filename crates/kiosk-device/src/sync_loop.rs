@@ -21,7 +21,8 @@ use crate::emergency::Keeper;
 use crate::library::{ActiveRelease, Library, Trust};
 use crate::store::Store;
 use crate::sync_client::{
-    OUTBOX_KEEP_UPLOADED, OUTBOX_MAX_EVENTS, SyncClient, SyncError, SyncOutcome, SyncSource, server_date,
+    OUTBOX_KEEP_UPLOADED, OUTBOX_MAX_EVENTS, SyncClient, SyncError, SyncOutcome, SyncSource, server_ahead,
+    server_date,
 };
 
 /// The wait after `failures` failed rounds in a row: `every` while all is well,
@@ -192,7 +193,7 @@ pub fn spawn_sync_loop(
                 };
                 match polled {
                     Ok(Some((signed, server_date))) => {
-                        let server_ahead = server_date.map(|date| date.duration_since(clock.now()));
+                        let server_ahead = server_ahead(server_date, &clock);
                         let _ = raise.send(Arrival { signed, server_ahead });
                     }
                     Ok(None) => {}
@@ -361,8 +362,7 @@ pub fn watch_announcements(
             let pause = match request.send() {
                 Ok(response) if response.status().is_success() => {
                     listening.store(true, Ordering::Relaxed);
-                    let server_ahead =
-                        server_date(response.headers()).map(|date| date.duration_since(clock.now()));
+                    let server_ahead = server_ahead(server_date(response.headers()), &clock);
                     let mut reader = std::io::BufReader::new(response);
                     let lines = std::iter::from_fn(|| capped_line(&mut reader));
                     let relayed = relay(lines, &announced, server_ahead);

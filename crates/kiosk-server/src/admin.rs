@@ -271,8 +271,7 @@ pub async fn create_enrolment_code(
     who.require_admin()?;
     state.require_channel(&channel).await?;
     let code = random_hex::<10>();
-    let lifetime = state.settings.enrolment_code_lifetime;
-    let expires_at = sortable_time(state.clock.now().checked_add(lifetime).unwrap_or(jiff::Timestamp::MAX));
+    let expires_at = sortable_time(state.expiry_after(state.settings.enrolment_code_lifetime));
     state.db.insert_enrolment_code(token_hash(&code), channel.clone(), expires_at.clone()).await?;
     let detail = format!("made a one-time enrolment code, good until {expires_at}");
     audit::by(&state, &who, "device.enrolment_code", Some(&channel), detail).await?;

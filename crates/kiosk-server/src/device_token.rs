@@ -35,7 +35,7 @@ pub async fn renew(State(state): State<AppState>, parts: Parts) -> ApiResult<Jso
         found.check(&sortable_time(now))?
     };
     let token = random_hex::<32>();
-    let expires_at = now.checked_add(state.settings.device_token_lifetime).unwrap_or(jiff::Timestamp::MAX);
+    let expires_at = state.expiry_after(state.settings.device_token_lifetime);
     let renewed = state
         .db
         .renew_device_token(device.id.clone(), old, token_hash(&token), sortable_time(expires_at))

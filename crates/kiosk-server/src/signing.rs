@@ -20,16 +20,19 @@ pub const EMERGENCY_KEY_FILE: &str = "emergency.key";
 
 /// Reads `<data_dir>/signing.key`, generating the pair first when it is missing.
 pub fn load_or_create(data_dir: &Path) -> Result<SigningKey, KeyFileError> {
-    load_or_create_named(data_dir, "signing")
+    load_or_create_named(data_dir, KEY_FILE)
 }
 
 /// Reads `<data_dir>/emergency.key`, generating the pair first when it is missing.
 pub fn load_or_create_emergency(data_dir: &Path) -> Result<SigningKey, KeyFileError> {
-    load_or_create_named(data_dir, "emergency")
+    load_or_create_named(data_dir, EMERGENCY_KEY_FILE)
 }
 
-fn load_or_create_named(data_dir: &Path, name: &str) -> Result<SigningKey, KeyFileError> {
-    let path = data_dir.join(format!("{name}.key"));
+/// Reads `<data_dir>/<file>`, generating the pair (`<name>.key`, `<name>.pub`)
+/// first when it is missing.
+fn load_or_create_named(data_dir: &Path, file: &str) -> Result<SigningKey, KeyFileError> {
+    let path = data_dir.join(file);
+    let name = file.trim_end_matches(".key");
     if !path.exists() {
         let (_, public) = keys::generate(data_dir, name)?;
         tracing::info!(key_id = %kiosk_core::keys::key_id(&public), name, "generated a key of the server's");

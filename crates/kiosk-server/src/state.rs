@@ -104,11 +104,14 @@ impl AppState {
         Ok(found)
     }
 
+    /// When something made now with `lifetime` expires, on the server's clock.
+    pub fn expiry_after(&self, lifetime: std::time::Duration) -> jiff::Timestamp {
+        self.clock.now().checked_add(lifetime).unwrap_or(jiff::Timestamp::MAX)
+    }
+
     /// When a device token made now expires ([`Settings::device_token_lifetime`]).
     pub fn new_token_expiry(&self) -> String {
-        sortable_time(
-            self.clock.now().checked_add(self.settings.device_token_lifetime).unwrap_or(jiff::Timestamp::MAX),
-        )
+        sortable_time(self.expiry_after(self.settings.device_token_lifetime))
     }
 
     /// The media type of a blob listed by some release of `channel` (of any
