@@ -217,11 +217,17 @@ wait_for 60 "systemd in the root does not answer" inside systemctl is-active dbu
 
 log "the server answers and serves the console"
 wait_for 30 "the server is not active" inside systemctl is-active binhduong-kiosk-server
-wait_for 30 "the server does not answer" inside curl -fsS http://127.0.0.1:8780/console/
-[[ "$(inside curl -fsS http://127.0.0.1:8780/console/)" == *'<div id="app"'* ]] || fail "the console page is not served"
-code="$(inside curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
-  http://127.0.0.1:8780/v1/admin/devices)"
+expect_eq "$(stat_of /etc/binhduong-kiosk-server/tls/server.key)" "root:binhduong-kiosk-server 640" \
+  "the server's TLS key"
+pinned=(--cacert /etc/binhduong-kiosk-server/tls/server.crt)
+wait_for 30 "the server does not answer over TLS" inside curl -fsS "${pinned[@]}" https://127.0.0.1:8780/console/
+[[ "$(inside curl -fsS "${pinned[@]}" https://localhost:8780/console/)" == *'<div id="app"'* ]] ||
+  fail "the console page is not served over TLS"
+code="$(inside curl -s "${pinned[@]}" -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+  https://127.0.0.1:8780/v1/admin/devices)"
 expect_eq "$code" "200" "the admin API with the installed token"
+! inside curl -fsS -o /dev/null http://127.0.0.1:8780/console/ || fail "the server answered plain HTTP"
+! inside curl -fsS -o /dev/null https://127.0.0.1:8780/console/ || fail "curl trusted the server without its certificate"
 inside systemd-analyze security binhduong-kiosk-server --no-pager | tail -1
 
 log "the kiosk session under cage"
@@ -296,7 +302,8 @@ screenshot "install-cage-usb.png"
 inside /usr/libexec/binhduong-kiosk/usb-stick unmount "$fresh"
 [[ -z "$(inside ls /run/binhduong-kiosk/usb)" ]] || fail "an unmounted stick left its folder"
 
-log "upgrade keeps the config, the token and the data"
+log "upgrade keeps the config, the token, the certificate and the data"
+cp "$root/etc/binhduong-kiosk-server/tls/server.crt" "$work/server.crt"
 echo "# changed by the caretaker" >>"$root/etc/binhduong-kiosk/kiosk.toml"
 cp "$work"/debs-next/*.deb "$root/var/tmp/"
 inside apt-get install -y -qq -o Dpkg::Options::=--force-confold /var/tmp/binhduong-kiosk_0.1.0-2_amd64.deb \
@@ -305,6 +312,8 @@ inside apt-get install -y -qq -o Dpkg::Options::=--force-confold /var/tmp/binhdu
 expect_eq "$(inside dpkg-query -W -f '${Version}' binhduong-kiosk)" "0.1.0-2" "the upgraded version"
 grep -q "changed by the caretaker" "$root/etc/binhduong-kiosk/kiosk.toml" || fail "the upgrade replaced the config"
 grep -q "$token" "$root/etc/binhduong-kiosk-server/server.toml" || fail "the upgrade changed the admin token"
+cmp -s "$work/server.crt" "$root/etc/binhduong-kiosk-server/tls/server.crt" ||
+  fail "the upgrade replaced the certificate screens pin"
 shows_version "$stick_version" || fail "the upgrade lost the screen's release"
 expect_eq "$(inside stat -c '%U:%G %a' /etc/binhduong-kiosk/kiosk.toml)" "root:kiosk 640" \
   "the kiosk config after the upgrade"

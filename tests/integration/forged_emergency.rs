@@ -85,7 +85,7 @@ fn a_message_signed_by_a_content_key_is_never_shown() {
     spawn_sync_loop(
         screen.clone(),
         trust.clone(),
-        SyncSource { base_url: base, token: Some("a device token".into()) },
+        SyncSource::plain(base, Some("a device token".into())),
         Duration::from_secs(3600),
         DeviceClock::system(),
         hooks,

@@ -188,11 +188,8 @@ async fn idle_and_slow_connections_to_the_mirror_are_closed_after_the_head_timeo
     let synced = tokio::task::spawn_blocking(move || {
         let library = Library::open(&data).unwrap();
         let trust = Trust::new(vec![key(1).verifying_key()], "wtc-booths");
-        kiosk_device::sync_client::SyncClient::new(kiosk_device::sync_client::SyncSource {
-            base_url: base,
-            token: None,
-        })
-        .sync_once(&library, &trust, now())
+        kiosk_device::sync_client::SyncClient::new(kiosk_device::sync_client::SyncSource::plain(base, None))
+            .sync_once(&library, &trust, now())
     });
     let outcome =
         tokio::time::timeout(Duration::from_secs(5), synced).await.expect("synced in time").unwrap();

@@ -9,7 +9,7 @@ use kiosk_core::verify::Rejection;
 use kiosk_device::DataDir;
 use kiosk_device::current_release::CurrentRelease;
 use kiosk_device::library::{Library, Trust};
-use kiosk_device::mirror::serve_mirror;
+use kiosk_device::mirror::serve_mirror_with_limits;
 use kiosk_device::sync_client::{SyncClient, SyncError, SyncOutcome, SyncSource};
 use kiosk_tests::{build_large_test_bundle, build_test_bundle, key, now};
 
@@ -30,6 +30,11 @@ async fn lead(version: u64, signer: u8) -> Lead {
 
 /// A lead kiosk whose release carries a brochure of `megabytes` MB (0: small).
 async fn lead_with(version: u64, signer: u8, megabytes: usize) -> Lead {
+    lead_within(version, signer, megabytes, kiosk_device::mirror::MIRROR_LIMITS).await
+}
+
+/// [`lead_with`], its mirror within `limits`.
+async fn lead_within(version: u64, signer: u8, megabytes: usize, limits: kiosk_listener::Limits) -> Lead {
     let work = tempfile::tempdir().unwrap();
     let name = format!("v{version}");
     let bundle = match megabytes {
@@ -42,9 +47,14 @@ async fn lead_with(version: u64, signer: u8, megabytes: usize) -> Lead {
     let lead_trust = Trust::new(vec![key(signer).verifying_key()], "wtc-booths");
     let release = library.start(&lead_trust, None, now()).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr =
-        serve_mirror(listener, DataDir::new(&data), CurrentRelease::new(release), std::future::pending())
-            .unwrap();
+    let addr = serve_mirror_with_limits(
+        listener,
+        limits,
+        DataDir::new(&data),
+        CurrentRelease::new(release),
+        std::future::pending(),
+    )
+    .unwrap();
     Lead { _work: work, data, base: format!("http://{addr}") }
 }
 
@@ -53,7 +63,7 @@ async fn sync(base: &str, data: &Path, trust: Trust) -> Result<SyncOutcome, Sync
     let (base, data) = (base.to_owned(), data.to_owned());
     tokio::task::spawn_blocking(move || {
         let library = Library::open(&data).unwrap();
-        SyncClient::new(SyncSource { base_url: base, token: None }).sync_once(&library, &trust, now())
+        SyncClient::new(SyncSource::plain(base, None)).sync_once(&library, &trust, now())
     })
     .await
     .unwrap()
@@ -372,4 +382,25 @@ async fn a_full_disk_during_download_is_reported_and_the_screen_keeps_its_releas
     let keys = trust().keys;
     let shown = Library::open(&screen).unwrap().newest_valid(&keys, "wtc-booths", now()).unwrap();
     assert_eq!(shown.manifest.version, 1, "the screen still shows its release, whole");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_mirror_that_asks_screens_to_wait_still_brings_the_release() {
+    // Two requests a second with a burst of two: the screen is told `429` with
+    // `Retry-After` for most blobs, waits and asks again.
+    let busy = kiosk_listener::Limits {
+        request_rate: Some(kiosk_listener::RequestRate::new(2, 2)),
+        ..kiosk_device::mirror::MIRROR_LIMITS
+    };
+    let lead = lead_within(3, 1, 0, busy).await;
+    let screen = tempfile::tempdir().unwrap();
+    let outcome = sync(&lead.base, screen.path(), trust()).await;
+    match outcome.unwrap() {
+        SyncOutcome::Activated { release, fetched, .. } => {
+            assert!(fetched > 3, "more blobs than the burst: {fetched}");
+            assert_eq!(release.manifest.version, 3);
+        }
+        other => panic!("expected activation, got {other:?}"),
+    }
+    assert_eq!(active_version(screen.path()), Some(3));
 }

@@ -45,7 +45,7 @@ pub fn run(
     let deadline = start + duration;
     std::thread::scope(|scope| -> Result<()> {
         for _ in 0..clients.max(1) {
-            let http = kiosk_device::sync_client::http_client();
+            let http = kiosk_device::sync_client::http_client(None);
             let (url, if_none_match) = (&url, &if_none_match);
             let (not_modified, other, next) = (&not_modified, &other, &next);
             scope.spawn(move || {

@@ -106,7 +106,7 @@ impl Fleet {
             }));
             let mut running =
                 RunningScreen::open(setup).with_context(|| format!("opening screen {i}'s data folder"))?;
-            let source = SyncSource { base_url: base_url.to_owned(), token: Some(screen.token.clone()) };
+            let source = SyncSource::plain(base_url.to_owned(), Some(screen.token.clone()));
             running.start_sync(source, POLL_EVERY);
             if running.sync_status().is_none() {
                 anyhow::bail!("the sync loop of screen {i} did not start (too many threads?)");

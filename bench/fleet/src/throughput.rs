@@ -50,7 +50,7 @@ pub fn fetch_and_verify(
     let start = Instant::now();
     std::thread::scope(|scope| -> Result<()> {
         for _ in 0..clients.max(1) {
-            let http = kiosk_device::sync_client::http_client();
+            let http = kiosk_device::sync_client::http_client(None);
             let (next, claimed, bytes, count, failure) = (&next, &claimed, &bytes, &count, &failure);
             scope.spawn(move || {
                 let mut buffer = vec![0u8; 256 * 1024];

@@ -59,6 +59,15 @@ pub enum ConfigError {
         /// The config file.
         path: PathBuf,
     },
+    /// `[sync]` would send the device token where anyone on the way reads it, or
+    /// names a server certificate that cannot be used.
+    #[error("{path}: [sync] {problem}")]
+    Transport {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong and how to mend it.
+        problem: String,
+    },
 }
 
 /// What the screen is for.
@@ -111,10 +120,18 @@ pub struct DeviceConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyncConfig {
-    /// The server or mirror, e.g. `"http://192.168.1.20:8090"`.
+    /// The server or mirror, e.g. `"https://kiosk.wtc-binhduong.vn:8780"` or
+    /// `"http://192.168.1.20:8090"`.
     pub server: BaseUrl,
     /// The device token from enrolment (a mirror needs none).
     pub token: Option<String>,
+    /// The server's certificate, or the CA that issues it (PEM; relative to
+    /// the config file): an `https://` server is trusted only if it shows it.
+    pub server_certificate: Option<PathBuf>,
+    /// Plain `http://` to an address other than loopback: a booth mirror
+    /// (everything it serves is signed), or a closed network.
+    #[serde(default)]
+    pub plain_http: bool,
     /// Seconds between rounds (5–3600).
     #[serde(default = "default_sync_every")]
     pub every_secs: SyncEvery,
@@ -468,6 +485,57 @@ impl TryFrom<String> for BaseUrl {
     }
 }
 
+impl BaseUrl {
+    /// Whether it is `https://`.
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+
+    /// Whether its host is this machine (`localhost`, `127.0.0.0/8`, `[::1]`).
+    pub fn is_loopback(&self) -> bool {
+        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, rest)| rest);
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host = match authority.strip_prefix('[') {
+            Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+            None => authority.rsplit_once(':').map_or(authority, |(host, _)| host),
+        };
+        host.eq_ignore_ascii_case("localhost")
+            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+impl SyncConfig {
+    /// The pinned server certificate, read (relative paths from `base`); none
+    /// for `http://`. Refuses `https://` without one, and plain `http://` to
+    /// another machine unless `plain_http = true`.
+    fn pinned_server(
+        &self,
+        base: &Path,
+        path: &Path,
+    ) -> Result<Option<kiosk_tls::PinnedServer>, ConfigError> {
+        let fail = |problem: String| ConfigError::Transport { path: path.to_owned(), problem };
+        let server = &self.server.0;
+        match (&self.server_certificate, self.server.is_https()) {
+            (Some(file), true) => kiosk_tls::PinnedServer::load(&base.join(file))
+                .map(Some)
+                .map_err(|e| fail(format!("server_certificate = {:?}: {e}", file.display().to_string()))),
+            (None, true) => Err(fail(format!(
+                "server = {server:?} needs server_certificate: the server's certificate or its CA \
+                 (PEM), the only one this screen trusts"
+            ))),
+            (Some(_), false) => {
+                Err(fail(format!("server_certificate is for an https:// server, and server = {server:?}")))
+            }
+            (None, false) if !self.plain_http && !self.server.is_loopback() => Err(fail(format!(
+                "server = {server:?} is plain HTTP to another machine, where anyone on the network \
+                 reads the device token: use https:// with server_certificate, or set \
+                 plain_http = true for a booth mirror or a closed network"
+            ))),
+            (None, false) => Ok(None),
+        }
+    }
+}
+
 /// The development key's public half; its secret half is in the repository.
 pub const DEVELOPMENT_KEY: &str = include_str!("../../../kiosk-config/dev-keys/content-dev.pub");
 
@@ -486,6 +554,8 @@ pub struct LoadedConfig {
     pub emergency_keys: Vec<VerifyingKey>,
     /// `content.watch_dirs`, absolute.
     pub watch_dirs: Vec<PathBuf>,
+    /// The server certificate or CA `[sync]` pins, read.
+    pub server_pin: Option<kiosk_tls::PinnedServer>,
 }
 
 impl DeviceConfig {
@@ -528,8 +598,19 @@ impl LoadedConfig {
         let emergency_keys =
             load_keys("emergency_keys", false, &config.content.emergency_keys, &text, base, path)?;
         let watch_dirs = config.content.watch_dirs.iter().map(|dir| base.join(dir)).collect();
-        let loaded =
-            Self { path: path.to_owned(), config, data_dir, trusted_keys, emergency_keys, watch_dirs };
+        let server_pin = match &config.sync {
+            Some(sync) => sync.pinned_server(base, path)?,
+            None => None,
+        };
+        let loaded = Self {
+            path: path.to_owned(),
+            config,
+            data_dir,
+            trusted_keys,
+            emergency_keys,
+            watch_dirs,
+            server_pin,
+        };
         loaded.refuse_development_key(!cfg!(debug_assertions))?;
         Ok(loaded)
     }
@@ -724,6 +805,39 @@ mod tests {
     fn key_text(seed: u8) -> String {
         let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]).verifying_key();
         kiosk_core::keys::public_key_text(&key).trim().to_owned()
+    }
+
+    #[test]
+    fn sync_speaks_tls_to_the_pinned_server_and_plain_http_only_where_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("booth.toml");
+        let made = kiosk_tls::self_signed::generate(&["kiosk.example".into()]).unwrap();
+        std::fs::write(dir.path().join("server.pem"), &made.certificate_pem).unwrap();
+        let load = |sync: &str| {
+            std::fs::write(&path, format!("{}[sync]\n{sync}", valid_config())).unwrap();
+            LoadedConfig::load(&path).map_err(|e| e.to_string())
+        };
+        let pinned = load("server = \"https://kiosk.example:8780\"\nserver_certificate = \"server.pem\"\n");
+        assert!(pinned.unwrap().server_pin.is_some(), "the certificate beside the config is pinned");
+        for loopback in ["http://127.0.0.1:8780", "http://localhost:8780", "http://[::1]:8780/"] {
+            assert!(load(&format!("server = \"{loopback}\"\n")).unwrap().server_pin.is_none(), "{loopback}");
+        }
+        let mirror = load("server = \"http://192.168.1.20:8090\"\nplain_http = true\n");
+        assert!(mirror.is_ok(), "a booth mirror, said plainly: {mirror:?}");
+        for (sync, expected) in [
+            ("server = \"http://192.168.1.20:8780\"\n", "plain_http = true"),
+            ("server = \"http://127.0.0.1.evil:8780\"\n", "plain_http = true"),
+            ("server = \"https://kiosk.example\"\n", "needs server_certificate"),
+            ("server = \"https://kiosk.example\"\nserver_certificate = \"none.pem\"\n", "none.pem"),
+            (
+                "server = \"https://kiosk.example\"\nserver_certificate = \"booth.toml\"\n",
+                "holds no certificate",
+            ),
+            ("server = \"http://127.0.0.1\"\nserver_certificate = \"server.pem\"\n", "is for an https://"),
+        ] {
+            let error = load(sync).unwrap_err();
+            assert!(error.contains("[sync]") && error.contains(expected), "{sync}: {error}");
+        }
     }
 
     /// [`config`] with a real key pinned.

@@ -423,7 +423,11 @@ impl Screen {
             crate::screen_sound::start_sound(&config.sound, config.mode, &release, clock, config.time_zone());
         screen.watch_folders(&loaded.watch_dirs);
         if let Some(sync) = &config.sync {
-            let source = SyncSource { base_url: sync.server.0.clone(), token: sync.token.clone() };
+            let source = SyncSource {
+                base_url: sync.server.0.clone(),
+                token: sync.token.clone(),
+                server_certificate: loaded.server_pin.clone(),
+            };
             screen.start_sync(source.clone(), Duration::from_secs(u64::from(sync.every_secs.0)));
             let every = sync.screenshot_every_minutes.map(|m| Duration::from_secs(u64::from(m.0) * 60));
             if source.token.is_some() {

@@ -296,7 +296,7 @@ fn work(
     asked: &Receiver<Ask>,
 ) {
     // Made here, outside any async runtime the caller may be in.
-    let http = crate::sync_client::http_client();
+    let http = source.http_client();
     let mut desk = Desk::new(timing, Instant::now());
     loop {
         let ask = match desk.next_wake() {
@@ -395,7 +395,7 @@ mod tests {
     }
 
     fn source(base: String) -> SyncSource {
-        SyncSource { base_url: base, token: Some("device-token".into()) }
+        SyncSource::plain(base, Some("device-token".into()))
     }
 
     async fn wait_for(kept: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {

@@ -62,6 +62,20 @@ pub struct SyncSource {
     pub base_url: String,
     /// The device token (a mirror needs none).
     pub token: Option<String>,
+    /// The server certificate or CA trusted for `https://` (none: plain HTTP).
+    pub server_certificate: Option<kiosk_tls::PinnedServer>,
+}
+
+impl SyncSource {
+    /// A plain HTTP source: `base_url` and an optional device token.
+    pub fn plain(base_url: impl Into<String>, token: Option<String>) -> Self {
+        Self { base_url: base_url.into(), token, server_certificate: None }
+    }
+
+    /// An HTTP client for this source ([`http_client`]).
+    pub fn http_client(&self) -> reqwest::blocking::Client {
+        http_client(self.server_certificate.as_ref())
+    }
 }
 
 /// What a round did.
@@ -153,7 +167,8 @@ pub struct SyncClient {
 impl SyncClient {
     /// A client for `source` with its own connections ([`http_client`]).
     pub fn new(source: SyncSource) -> Self {
-        Self::with_http(source, http_client())
+        let http = source.http_client();
+        Self::with_http(source, http)
     }
 
     /// A client for `source` sharing `http`'s connections (and its thread).
@@ -190,7 +205,7 @@ impl SyncClient {
         if let Some(current) = trusted.as_ref().filter(|_| trusted_is_active) {
             request = request.header("if-none-match", format!("\"{}\"", current.manifest_sha256));
         }
-        let network = |e: reqwest::Error| SyncError::Network { url: url.clone(), reason: e.to_string() };
+        let network = |e: reqwest::Error| SyncError::Network { url: url.clone(), reason: with_causes(&e) };
         let response = request.send().map_err(network)?;
         match response.status().as_u16() {
             304 => return Ok(SyncOutcome::UpToDate),
@@ -211,7 +226,7 @@ impl SyncClient {
         response
             .take(MAX_MANIFEST_BYTES + 1)
             .read_to_end(&mut manifest_bytes)
-            .map_err(|e| SyncError::Network { url: url.clone(), reason: e.to_string() })?;
+            .map_err(|e| SyncError::Network { url: url.clone(), reason: with_causes(&e) })?;
 
         let policy =
             TrustPolicy { keys: &trust.keys, channel: &trust.channel, trusted: trusted.as_ref(), now };
@@ -322,7 +337,7 @@ impl SyncClient {
             let response = request
                 .body(body)
                 .send()
-                .map_err(|e| SyncError::Network { url: url.clone(), reason: e.to_string() })?;
+                .map_err(|e| SyncError::Network { url: url.clone(), reason: with_causes(&e) })?;
             let status = response.status().as_u16();
             if status != 200 {
                 let body = error_body(response);
@@ -346,7 +361,7 @@ impl SyncClient {
     ) -> Result<Option<(SignedEmergency, Option<Timestamp>)>, SyncError> {
         let url = format!("{}{}", self.source.base_url, paths::emergency(channel));
         let network =
-            |e: &dyn std::fmt::Display| SyncError::Network { url: url.clone(), reason: e.to_string() };
+            |e: &dyn std::error::Error| SyncError::Network { url: url.clone(), reason: with_causes(e) };
         let response = self.get(&url).send().map_err(|e| network(&e))?;
         match response.status().as_u16() {
             200 => {}
@@ -408,8 +423,8 @@ impl SyncClient {
                 request.header("range", format!("bytes={have}-")).header("if-range", format!("\"{id}\""));
         }
         let network =
-            |e: &dyn std::fmt::Display| SyncError::Network { url: url.to_owned(), reason: e.to_string() };
-        let response = request.send().map_err(|e| network(&e))?;
+            |e: &dyn std::error::Error| SyncError::Network { url: url.to_owned(), reason: with_causes(e) };
+        let response = send_patiently(request).map_err(|e| network(&e))?;
         let append = match response.status().as_u16() {
             206 => true,
             200 => false,
@@ -443,13 +458,64 @@ impl SyncClient {
 }
 
 /// An HTTP client with short connect and read timeouts (a read that waits a
-/// minute means a dead connection).
-pub fn http_client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
+/// minute means a dead connection), trusting only `pinned` over TLS when given.
+pub fn http_client(pinned: Option<&kiosk_tls::PinnedServer>) -> reqwest::blocking::Client {
+    let mut builder = reqwest::blocking::Client::builder()
         .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(60))
-        .build()
-        .expect("an HTTP client without TLS builds")
+        .timeout(Duration::from_secs(60));
+    if let Some(pinned) = pinned {
+        builder = builder.tls_backend_preconfigured(pinned.client_config());
+    }
+    builder.build().expect("an HTTP client builds")
+}
+
+/// Times a request answered `429 Too Many Requests` is sent again.
+const RETRIES_WHEN_TOO_MANY: u32 = 5;
+/// The longest wait a `Retry-After` is followed for.
+const LONGEST_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// Sends `request`; answered `429 Too Many Requests` (a mirror or server busy
+/// with the booth's other screens), waits as its `Retry-After` says (1 s when
+/// it says nothing, 10 s at most) and sends it again, a few times, before
+/// handing the `429` on.
+fn send_patiently(
+    mut request: reqwest::blocking::RequestBuilder,
+) -> reqwest::Result<reqwest::blocking::Response> {
+    let mut tries = 0;
+    loop {
+        let again = request.try_clone();
+        let response = request.send()?;
+        let Some(again) = again.filter(|_| {
+            response.status() == reqwest::StatusCode::TOO_MANY_REQUESTS && tries < RETRIES_WHEN_TOO_MANY
+        }) else {
+            return Ok(response);
+        };
+        let wait = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+            .map_or(Duration::from_secs(1), Duration::from_secs)
+            .min(LONGEST_RETRY_AFTER);
+        tracing::debug!(url = %response.url(), ?wait, "too many requests: waiting, then asking again");
+        std::thread::sleep(wait);
+        tries += 1;
+        request = again;
+    }
+}
+
+/// An error with the errors beneath it ("error sending request: … invalid
+/// peer certificate: UnknownIssuer"), so a log line says what went wrong.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !text.contains(&said) {
+            text = format!("{text}: {said}");
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 /// The start of an error answer, read no further (the source is not trusted).

@@ -117,7 +117,7 @@ pub fn spawn_sync_loop(
     std::thread::Builder::new().name("sync".into()).spawn(move || {
         // One HTTP client (and its thread) for the stream and the rounds, made
         // here, outside any async runtime the caller may be in.
-        let http = crate::sync_client::http_client();
+        let http = source.http_client();
         let watching = watch_announcements(
             http.clone(),
             source.clone(),

@@ -96,9 +96,14 @@ pub async fn serve(
         closing.close();
     };
     if let Ok(addr) = listener.local_addr() {
-        tracing::info!(%addr, data_dir = %settings.data_dir.display(), "kiosk server listening");
+        let scheme = if settings.tls.is_some() { "https" } else { "http" };
+        tracing::info!(%addr, scheme, data_dir = %settings.data_dir.display(), "kiosk server listening");
     }
-    let served = kiosk_listener::serve(listener, router, settings.listener_limits, shutdown).await;
+    let limits = settings.listener_limits;
+    let served = match settings.tls.clone() {
+        Some(identity) => kiosk_listener::serve_with(listener, router, limits, identity, shutdown).await,
+        None => kiosk_listener::serve(listener, router, limits, shutdown).await,
+    };
     watcher.abort();
     served.map_err(ServerError::Serve)
 }

@@ -1,7 +1,8 @@
 //! `kiosk-server`: the central server of the kiosk fleet.
 //!
 //! `kiosk-server --config FILE` reads a TOML file (`listen`, `data_dir`,
-//! `admin_token`, optional `max_blob_bytes`). Without one it listens on
+//! `admin_token`, `[tls]` on an address other than loopback, and optional keys:
+//! `kiosk_server::settings::ConfigFile`). Without one it listens on
 //! `127.0.0.1:8780`, keeps its data under `$XDG_DATA_HOME/binhduong-kiosk-server`
 //! and makes a random admin token on first start, printed once to stderr and kept
 //! in the data folder (`admin.token`, readable by its owner only).
@@ -9,6 +10,9 @@
 //! `kiosk-server [--config FILE] user add [--admin] [--role CHANNEL=ROLE]... NAME`
 //! adds a staff member of the console; the password is asked for (twice) on a
 //! terminal, or read from the first line of standard input, and never printed.
+//!
+//! `kiosk-server tls self-signed --name HOST... --certificate FILE --private-key FILE`
+//! makes a certificate and key for `[tls]`; screens pin the certificate.
 //!
 //! `kiosk-server [--config FILE] report yearly --year 2026 --out FILE.pdf [--lang vi|en]`
 //! writes the province's yearly report from the data folder (the server may be
@@ -47,6 +51,63 @@ enum Command {
     /// Reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// TLS certificates.
+    #[command(subcommand)]
+    Tls(TlsCommand),
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum TlsCommand {
+    /// Makes a self-signed certificate and its key for the names screens reach
+    /// this server by; screens pin the certificate (`[sync] server_certificate`).
+    SelfSigned {
+        /// A host name or IP address of the server (repeat for each).
+        #[arg(long = "name", value_name = "HOST", required = true)]
+        names: Vec<String>,
+        /// Where the certificate goes (PEM; give it to every screen).
+        #[arg(long, value_name = "FILE.pem")]
+        certificate: PathBuf,
+        /// Where the private key goes (PEM, readable by its owner only).
+        #[arg(long, value_name = "FILE.pem")]
+        private_key: PathBuf,
+        /// Replace files already there (screens pinning the old certificate
+        /// stop trusting the server).
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+/// Writes a self-signed certificate and its key, never half-written, the key
+/// readable by its owner only; refuses to replace either unless `replace`.
+fn self_signed(
+    names: &[String],
+    certificate: &Path,
+    private_key: &Path,
+    replace: bool,
+) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if !replace && let Some(there) = [certificate, private_key].into_iter().find(|path| path.exists()) {
+        anyhow::bail!("{} is already there; give --replace to make new ones", there.display());
+    }
+    let made = kiosk_tls::self_signed::generate(names)?;
+    for (path, text, mode) in
+        [(private_key, &made.private_key_pem, 0o600), (certificate, &made.certificate_pem, 0o644)]
+    {
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut file = tempfile::NamedTempFile::new_in(folder)
+            .with_context(|| format!("writing into {}", folder.display()))?;
+        file.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
+        file.write_all(text.as_bytes())?;
+        file.as_file().sync_all()?;
+        file.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    }
+    eprintln!(
+        "kiosk-server: wrote a certificate for {} to {} (screens pin it) and its key to {}",
+        names.join(", "),
+        certificate.display(),
+        private_key.display()
+    );
+    Ok(())
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -232,6 +293,11 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Some(Command::Tls(TlsCommand::SelfSigned { names, certificate, private_key, replace })) =
+        &cli.command
+    {
+        return self_signed(names, certificate, private_key, *replace);
+    }
     let (listen, mut settings): (SocketAddr, Settings) = match &cli.config {
         Some(path) => {
             let text =
@@ -239,7 +305,9 @@ async fn main() -> anyhow::Result<()> {
             let config = ConfigFile::parse(&text)
                 .map_err(anyhow::Error::msg)
                 .with_context(|| format!("reading {}", path.display()))?;
-            (config.listen, config.settings())
+            let mut settings = config.settings();
+            settings.tls = config.tls_identity().with_context(|| format!("reading {}", path.display()))?;
+            (config.listen, settings)
         }
         None => {
             let dir = default_data_dir()?;
@@ -254,7 +322,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Report(ReportCommand::Yearly { year, out, lang, channel })) => {
             return yearly_report(&settings, year, &out, lang, channel).await;
         }
-        None => {}
+        Some(Command::Tls(_)) | None => {}
     }
     if settings.console_dir.is_none() {
         settings.console_dir = default_console_dir();

@@ -85,6 +85,8 @@ pub struct Settings {
     pub enrol_attempts_per_minute: u32,
     /// How many event streams one device may hold open at once.
     pub max_streams_per_device: usize,
+    /// The certificate and key answers go out under; none: plain HTTP.
+    pub tls: Option<kiosk_tls::ServerIdentity>,
 }
 
 impl Settings {
@@ -107,6 +109,7 @@ impl Settings {
             enrolment_code_lifetime: Duration::from_secs(DEFAULT_ENROLMENT_CODE_HOURS * 3600),
             enrol_attempts_per_minute: DEFAULT_ENROL_ATTEMPTS_PER_MINUTE,
             max_streams_per_device: DEFAULT_MAX_STREAMS_PER_DEVICE,
+            tls: None,
         }
     }
 
@@ -136,6 +139,11 @@ impl Settings {
 /// enrolment_code_hours = 24        # optional: an enrolment code works this long
 /// enrol_attempts_per_minute = 10   # optional: per address, then 429
 /// max_streams_per_device = 4       # optional: open event streams per device token
+/// # plain_http = true              # only behind a proxy that ends TLS
+///
+/// [tls]      # required on an address other than loopback, unless plain_http = true
+/// certificate = "/etc/binhduong-kiosk-server/tls/server.crt"   # PEM, own certificate first
+/// private_key = "/etc/binhduong-kiosk-server/tls/server.key"   # PEM
 ///
 /// [limits]   # optional: what clients may do (defaults: DEFAULT_LISTENER_LIMITS)
 /// max_connections = 20000                # all clients together
@@ -194,6 +202,26 @@ pub struct ConfigFile {
     /// What one client may do.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// The certificate and key to answer over TLS with.
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+    /// Plain HTTP on an address other than loopback: for a server behind a
+    /// proxy that ends TLS, or a closed network. Device tokens and staff
+    /// passwords then cross the network readable.
+    #[serde(default)]
+    pub plain_http: bool,
+}
+
+/// The `[tls]` table of the config file (`kiosk-server tls self-signed` makes
+/// both files for a new installation).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// The certificate chain, PEM, the server's own certificate first: what
+    /// screens pin (or its CA).
+    pub certificate: PathBuf,
+    /// Its private key, PEM, readable by the server only.
+    pub private_key: PathBuf,
 }
 
 /// The `[limits]` table of the config file: what clients may do; a key left
@@ -408,13 +436,14 @@ impl ConfigFile {
             && !url.starts_with("http://")
         {
             return Err(format!(
-                "[alerts] webhook = {url:?}: give an http:// URL (the server speaks no TLS yet; \
-                 put a relay on the same machine or network for https)"
+                "[alerts] webhook = {url:?}: give an http:// URL (alerts are posted over plain \
+                 HTTP; put a relay on the same machine or network for https)"
             ));
         }
         if let Some(email) = &config.alerts.email {
             email.resolve()?;
         }
+        config.check_transport()?;
         if let Some(zone) = &config.report_zone
             && TimeZone::get(zone).is_err()
         {
@@ -427,7 +456,30 @@ impl ConfigFile {
         Ok(config)
     }
 
-    /// The settings this file describes.
+    /// Refuses plain HTTP on an address other than loopback unless the config
+    /// says `plain_http = true`.
+    fn check_transport(&self) -> Result<(), String> {
+        match (&self.tls, self.plain_http) {
+            (Some(_), true) => Err("give either [tls] or plain_http = true, not both".into()),
+            (None, false) if !self.listen.ip().is_loopback() => Err(format!(
+                "listen = \"{}\" is reachable from the network, so the server answers over TLS: \
+                 give [tls] certificate and private_key (`kiosk-server tls self-signed` makes them), \
+                 or plain_http = true behind a proxy that ends TLS",
+                self.listen
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The certificate and key of `[tls]`, read; none without `[tls]`.
+    pub fn tls_identity(&self) -> Result<Option<kiosk_tls::ServerIdentity>, kiosk_tls::TlsError> {
+        self.tls
+            .as_ref()
+            .map(|tls| kiosk_tls::ServerIdentity::load(&tls.certificate, &tls.private_key))
+            .transpose()
+    }
+
+    /// The settings this config gives, apart from `[tls]` ([`Self::tls_identity`]).
     pub fn settings(&self) -> Settings {
         let mut settings = Settings::new(self.data_dir.clone(), self.admin_token.clone());
         if let Some(max) = self.max_blob_bytes {
@@ -535,6 +587,26 @@ mod tests {
             let err = ConfigFile::parse(&format!("{head}{text}")).unwrap_err();
             assert!(err.contains(says), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn the_network_gets_tls_unless_the_config_says_plain_http() {
+        let on = |listen: &str, rest: &str| {
+            ConfigFile::parse(&format!(
+                "listen = \"{listen}\"\ndata_dir = \"x\"\nadmin_token = \"t\"\n{rest}"
+            ))
+        };
+        let tls = "[tls]\ncertificate = \"c.pem\"\nprivate_key = \"k.pem\"\n";
+        assert!(on("127.0.0.1:8780", "").is_ok(), "loopback may be plain");
+        assert!(on("[::1]:8780", "").is_ok());
+        assert!(on("0.0.0.0:8780", tls).unwrap().tls.is_some());
+        assert!(on("192.168.1.20:8780", "plain_http = true\n").is_ok(), "said plainly");
+        let refused = on("0.0.0.0:8780", "").unwrap_err();
+        assert!(refused.contains("[tls]") && refused.contains("plain_http = true"), "{refused}");
+        let both = on("0.0.0.0:8780", &format!("plain_http = true\n{tls}")).unwrap_err();
+        assert!(both.contains("not both"), "{both}");
+        let missing = on("0.0.0.0:8780", tls).unwrap().tls_identity().unwrap_err().to_string();
+        assert!(missing.contains("c.pem"), "{missing}");
     }
 
     #[test]

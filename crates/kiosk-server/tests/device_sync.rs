@@ -22,7 +22,7 @@ async fn a_screen_syncs_a_published_release_with_its_device_token() {
         let (base, data, trust) = (server.base.clone(), dir.path().join("screen"), trust.clone());
         tokio::task::spawn_blocking(move || {
             let library = Library::open(&data).unwrap();
-            SyncClient::new(SyncSource { base_url: base, token }).sync_once(
+            SyncClient::new(SyncSource::plain(base, token)).sync_once(
                 &library,
                 &trust,
                 jiff::Timestamp::now(),
@@ -71,7 +71,7 @@ async fn a_publish_reaches_a_screen_within_seconds_though_it_polls_hourly() {
     kiosk_device::sync_loop::spawn_sync_loop(
         kiosk_device::DataDir::new(dir.path().join("screen")),
         trust.clone(),
-        SyncSource { base_url: server.base.clone(), token: Some(token) },
+        SyncSource::plain(server.base.clone(), Some(token)),
         std::time::Duration::from_secs(3600),
         kiosk_device::clock::DeviceClock::system(),
         hooks,

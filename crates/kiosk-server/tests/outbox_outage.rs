@@ -126,7 +126,7 @@ async fn upload(base: &str, token: &str, store: &Path) -> (Result<usize, SyncErr
     tokio::task::spawn_blocking(move || {
         let before: BTreeSet<String> = pending(&store).into_iter().collect();
         let mut opened = Store::open(&store).unwrap();
-        let client = SyncClient::new(SyncSource { base_url: base, token: Some(token) });
+        let client = SyncClient::new(SyncSource::plain(base, Some(token)));
         let result = client.upload_outbox(&mut opened, heartbeat(), Timestamp::now());
         let after: BTreeSet<String> = pending(&store).into_iter().collect();
         (result, before.difference(&after).cloned().collect())
@@ -159,7 +159,7 @@ async fn a_month_without_the_server_keeps_the_outbox_bounded_and_each_event_arri
         (server.base.clone(), screen.clone(), trust.clone(), token.clone());
     let synced = tokio::task::spawn_blocking(move || {
         let library = Library::open(&data).unwrap();
-        SyncClient::new(SyncSource { base_url: base, token: Some(sync_token) }).sync_once(
+        SyncClient::new(SyncSource::plain(base, Some(sync_token))).sync_once(
             &library,
             &sync_trust,
             Timestamp::now(),
@@ -187,7 +187,7 @@ async fn a_month_without_the_server_keeps_the_outbox_bounded_and_each_event_arri
         (store_path.clone(), screen.clone(), trust.clone(), token.clone());
     let (expected, dropped_total) = tokio::task::spawn_blocking(move || {
         let mut expected = expected;
-        let client = SyncClient::new(SyncSource { base_url: dead.clone(), token: Some(outage_token) });
+        let client = SyncClient::new(SyncSource::plain(dead.clone(), Some(outage_token)));
         let mut store = Store::open(&outage_store).unwrap();
         let recorder = EventRecorder::new(Store::open(&outage_store).unwrap(), DeviceClock::system());
         let library = Library::open(&outage_screen).unwrap();

@@ -30,7 +30,7 @@ async fn the_outbox_goes_once_and_is_marked_uploaded() {
         tokio::task::spawn_blocking(move || {
             let mut store = Store::open(&path).unwrap();
             let heartbeat = serde_json::from_value(serde_json::json!({ "release_version": 1 })).unwrap();
-            SyncClient::new(SyncSource { base_url: base, token }).upload_outbox(
+            SyncClient::new(SyncSource::plain(base, token)).upload_outbox(
                 &mut store,
                 heartbeat,
                 Timestamp::now(),

@@ -353,8 +353,7 @@ async fn a_screen_answers_a_request_with_what_its_window_shows() {
     let trust = kiosk_device::library::Trust::new(vec![server.public_key().await], "wtc-booths");
     let setup = kiosk_device::ScreenSetup::new(kiosk_device::DataDir::new(dir.path().join("screen")), trust);
     let mut screen = kiosk_device::Screen::open(setup).unwrap();
-    let source =
-        kiosk_device::sync_client::SyncSource { base_url: server.base.clone(), token: Some(a_token) };
+    let source = kiosk_device::sync_client::SyncSource::plain(server.base.clone(), Some(a_token));
     screen.start_sync(source.clone(), Duration::from_secs(3600));
     screen.start_screenshots(source, kiosk_device::screenshots::ScreenshotTiming::new(None));
     let window = png(96, 54, 7);

@@ -32,9 +32,8 @@ pub(crate) const TOKEN_PLACEHOLDER: &str = "000000000000000000000000000000000000
 /// `kioskctl enrol`
 #[derive(Debug, Args)]
 pub struct EnrolArgs {
-    /// The central server, e.g. `http://192.168.1.20:8780`.
-    #[arg(long)]
-    server: String,
+    #[command(flatten)]
+    server: crate::server::ServerArgs,
     /// The one-time enrolment code from an admin.
     #[arg(long)]
     code: String,
@@ -48,7 +47,22 @@ pub struct EnrolArgs {
 
 /// Runs `kioskctl enrol`.
 pub fn enrol(args: EnrolArgs) -> Result<()> {
-    let server = server_address(&args.server)?;
+    let server = server_address(&args.server.server)?;
+    // Before anything else: an https:// server needs its certificate pinned.
+    let http = args.server.client(
+        Client::builder().connect_timeout(Duration::from_secs(10)).timeout(Duration::from_secs(30)),
+    )?;
+    // Written into the config as an absolute path: the screen reads it from anywhere.
+    let certificate = match &args.server.server_certificate {
+        Some(file) => Some(
+            std::fs::canonicalize(file)
+                .with_context(|| format!("--server-certificate {}: cannot read it", file.display()))?
+                .to_string_lossy()
+                .into_owned(),
+        ),
+        None => None,
+    };
+    let target = Target { server: &server, certificate: certificate.as_deref() };
     let name = match args.name {
         Some(name) => name,
         None => hostname()?,
@@ -70,13 +84,13 @@ pub fn enrol(args: EnrolArgs) -> Result<()> {
     // Before the one-time code is spent: the edit loads, and can be written.
     let mut staged =
         Staged::beside(&path, &metadata).with_context(|| format!("{shown}: cannot be replaced"))?;
-    let trial = edited(&document, &server, CHANNEL_PLACEHOLDER, TOKEN_PLACEHOLDER)
+    let trial = edited(&document, &target, CHANNEL_PLACEHOLDER, TOKEN_PLACEHOLDER)
         .with_context(|| format!("{shown}: cannot be edited"))?;
     staged
         .write_and_check(&trial, &args.config)
         .with_context(|| format!("{shown} would not load once enrolled, so the code was not used"))?;
 
-    let enrolled = ask_server(&server, &args.code, &name)
+    let enrolled = ask_server(&http, &server, &args.code, &name)
         .with_context(|| format!("enrolment failed; {shown} is left as it was"))?;
     let Enrolled { device_id, token, channel } = enrolled;
     let lost = || {
@@ -85,7 +99,7 @@ pub fn enrol(args: EnrolArgs) -> Result<()> {
              remove that device and enrol again with a new code"
         )
     };
-    let text = edited(&document, &server, &channel, &token).with_context(lost)?;
+    let text = edited(&document, &target, &channel, &token).with_context(lost)?;
     staged
         .write_and_check(&text, &args.config)
         .map_err(|e| anyhow!("{}", format!("{e:#}").replace(&token, "<token>")))
@@ -116,11 +130,7 @@ fn hostname() -> Result<String> {
 }
 
 /// `POST /v1/enrol`: the device id, token and channel for a code.
-fn ask_server(server: &str, code: &str, name: &str) -> Result<Enrolled> {
-    let http = Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
-        .build()?;
+fn ask_server(http: &Client, server: &str, code: &str, name: &str) -> Result<Enrolled> {
     let url = format!("{server}{}", kiosk_wire::paths::enrol());
     let request = EnrolRequest { code: code.trim().to_owned(), name: name.trim().to_owned() };
     let response = expect_ok(
@@ -137,9 +147,18 @@ fn ask_server(server: &str, code: &str, name: &str) -> Result<Enrolled> {
     Ok(enrolled)
 }
 
-/// The config text with `content.channel`, `sync.server` and `sync.token` set;
-/// everything else, comments included, as it was.
-fn edited(document: &DocumentMut, server: &str, channel: &str, token: &str) -> Result<String> {
+/// The server a screen is enrolled with, as its config names it.
+struct Target<'a> {
+    /// `sync.server`.
+    server: &'a str,
+    /// `sync.server_certificate`, an absolute path; none for `http://`.
+    certificate: Option<&'a str>,
+}
+
+/// The config text with `content.channel`, `sync.server`,
+/// `sync.server_certificate` and `sync.token` set; everything else, comments
+/// included, as it was.
+fn edited(document: &DocumentMut, target: &Target<'_>, channel: &str, token: &str) -> Result<String> {
     let mut document = document.clone();
     let content = document
         .get_mut("content")
@@ -174,7 +193,11 @@ fn edited(document: &DocumentMut, server: &str, channel: &str, token: &str) -> R
         Some(_) => {}
     }
     let sync = document.get_mut("sync").and_then(Item::as_table_like_mut).context("`sync` is not a table")?;
-    set(sync, "server", server);
+    set(sync, "server", target.server);
+    match target.certificate {
+        Some(certificate) => set(sync, "server_certificate", certificate),
+        None => drop(sync.remove("server_certificate")),
+    }
     set(sync, "token", token);
     Ok(document.to_string())
 }
@@ -253,12 +276,16 @@ impl Staged {
 mod tests {
     use super::*;
 
+    fn plain(server: &str) -> Target<'_> {
+        Target { server, certificate: None }
+    }
+
     const CONFIG: &str = "# A booth.\nmode = \"kiosk\"\n\n[content]\n# Which group.\nchannel = \"old\" # set by enrol\ntrusted_keys = [\"k.pub\"]\n\n[staff]\npin_hash = \"x\"\n";
 
     #[test]
     fn sets_channel_server_and_token_keeping_comments() {
         let document: DocumentMut = CONFIG.parse().unwrap();
-        let text = edited(&document, "http://s:8780", "hall-a", "t0k").unwrap();
+        let text = edited(&document, &plain("http://s:8780"), "hall-a", "t0k").unwrap();
         assert_eq!(
             text,
             CONFIG.replace("\"old\"", "\"hall-a\"")
@@ -269,14 +296,14 @@ mod tests {
     #[test]
     fn a_new_sync_table_comes_after_the_last_comments() {
         let text = format!("{CONFIG}# Later, maybe:\n# [mirror]\n\n");
-        let edited = edited(&text.parse().unwrap(), "http://s", "c", "t").unwrap();
+        let edited = edited(&text.parse().unwrap(), &plain("http://s"), "c", "t").unwrap();
         assert!(
             edited
                 .ends_with("\n# Later, maybe:\n# [mirror]\n\n[sync]\nserver = \"http://s\"\ntoken = \"t\"\n"),
             "{edited}"
         );
         let unended = CONFIG.trim_end();
-        let edited = super::edited(&unended.parse().unwrap(), "http://s", "c", "t").unwrap();
+        let edited = super::edited(&unended.parse().unwrap(), &plain("http://s"), "c", "t").unwrap();
         assert!(
             edited.ends_with("pin_hash = \"x\"\n\n[sync]\nserver = \"http://s\"\ntoken = \"t\"\n"),
             "{edited}"
@@ -286,7 +313,7 @@ mod tests {
     #[test]
     fn keeps_the_other_keys_of_sync() {
         let config = format!("{CONFIG}\n[sync]\n# Where from.\nserver = \"http://old\"\nevery_secs = 60\n");
-        let text = edited(&config.parse().unwrap(), "https://new", "c", "t").unwrap();
+        let text = edited(&config.parse().unwrap(), &plain("https://new"), "c", "t").unwrap();
         assert!(
             text.ends_with(
                 "[sync]\n# Where from.\nserver = \"https://new\"\nevery_secs = 60\ntoken = \"t\"\n"
@@ -294,15 +321,15 @@ mod tests {
             "{text}"
         );
         let inline = format!("sync = {{ server = \"http://old\", every_secs = 60 }}\n{CONFIG}");
-        let text = edited(&inline.parse().unwrap(), "http://n", "c", "t").unwrap();
+        let text = edited(&inline.parse().unwrap(), &plain("http://n"), "c", "t").unwrap();
         assert!(
             text.starts_with("sync = { server = \"http://n\", every_secs = 60, token = \"t\" }\n"),
             "{text}"
         );
         let bad = format!("sync = 3\n{CONFIG}");
-        assert!(edited(&bad.parse().unwrap(), "http://n", "c", "t").is_err());
+        assert!(edited(&bad.parse().unwrap(), &plain("http://n"), "c", "t").is_err());
         let none = "mode = \"kiosk\"\n";
-        assert!(edited(&none.parse().unwrap(), "http://n", "c", "t").is_err());
+        assert!(edited(&none.parse().unwrap(), &plain("http://n"), "c", "t").is_err());
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub enum ExportSource<'a> {
         url: &'a str,
         /// A device or admin token.
         token: Option<&'a str>,
+        /// The certificate or CA pinned for `https://`.
+        certificate: Option<&'a Path>,
     },
     /// A screen's data folder.
     DataDir(&'a Path),
@@ -32,15 +34,24 @@ pub fn export(source: &ExportSource<'_>, channel: &str, out: &Path) -> Result<Ma
     std::fs::create_dir_all(partial.join("blobs"))
         .with_context(|| format!("creating {}", partial.display()))?;
     let manifest = match source {
-        ExportSource::Server { url, token } => from_server(url, *token, channel, &partial)?,
+        ExportSource::Server { url, token, certificate } => {
+            let http =
+                crate::server::client(url, *certificate, reqwest::blocking::Client::builder().timeout(None))?;
+            from_server(&http, url, *token, channel, &partial)?
+        }
         ExportSource::DataDir(dir) => from_data_dir(dir, channel, &partial)?,
     };
     std::fs::rename(&partial, out).with_context(|| format!("renaming to {}", out.display()))?;
     Ok(manifest)
 }
 
-fn from_server(url: &str, token: Option<&str>, channel: &str, partial: &Path) -> Result<Manifest> {
-    let http = reqwest::blocking::Client::builder().timeout(None).build()?;
+fn from_server(
+    http: &reqwest::blocking::Client,
+    url: &str,
+    token: Option<&str>,
+    channel: &str,
+    partial: &Path,
+) -> Result<Manifest> {
     let get = |path: String| {
         let request = http.get(format!("{}{path}", url.trim_end_matches('/')));
         let request = match token {

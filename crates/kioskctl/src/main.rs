@@ -3,20 +3,23 @@
 //! ```text
 //! kioskctl keys generate --out DIR [--name NAME]
 //! kioskctl bundle build SOURCE_DIR --channel NAME --version N --key SECRET_KEY --out DIR [--expires-in-days N]
-//! kioskctl bundle export (--server URL | --data-dir DIR) --channel NAME --out DIR   (token: $KIOSK_TOKEN)
+//! kioskctl bundle export (--server URL [--server-certificate PEM] | --data-dir DIR) --channel NAME --out DIR   (token: $KIOSK_TOKEN)
 //! kioskctl bundle verify DIR --public-key FILE [--public-key FILE …] [--channel NAME]
 //! kioskctl pin hash [PIN]
 //! kioskctl media probe FILE
 //! kioskctl media thumbnail FILE --out PNG [--at-ms N] [--width N]
-//! kioskctl sync --server URL --data-dir DIR --public-key FILE --channel NAME [--once]   (token: $KIOSK_DEVICE_TOKEN)
+//! kioskctl sync --server URL [--server-certificate PEM] --data-dir DIR --public-key FILE --channel NAME [--once]   (token: $KIOSK_DEVICE_TOKEN)
 //! kioskctl mirror --data-dir DIR --public-key FILE --channel NAME [--listen ADDR]
-//! kioskctl publish SOURCE_DIR --server URL --channel NAME   (token: $KIOSK_ADMIN_TOKEN)
-//! kioskctl enrol --server URL --code CODE --config FILE [--name NAME]
+//! kioskctl publish SOURCE_DIR --server URL [--server-certificate PEM] --channel NAME   (token: $KIOSK_ADMIN_TOKEN)
+//! kioskctl enrol --server URL [--server-certificate PEM] --code CODE --config FILE [--name NAME]
 //! kioskctl renew --config FILE
+//! kioskctl translations check [MEDIA_DIR]
+//! kioskctl translations confirm [MEDIA_DIR] --locale TAG [--place PLACE …]
 //! ```
 //!
 //! Each verb is a few lines over `kiosk-authoring` and `kiosk-device`. Tokens
-//! come from the environment, never the command line (`secret`).
+//! come from the environment, never the command line (`secret`); an `https://`
+//! server is trusted only with the certificate or CA pinned (`server`).
 
 mod bundle;
 mod enrol;
@@ -27,7 +30,9 @@ mod pin;
 mod publish;
 mod renew;
 mod secret;
+mod server;
 mod sync;
+mod translations;
 
 use std::process::ExitCode;
 
@@ -68,6 +73,9 @@ enum Command {
     /// Trade this screen's device token, before it expires, for a fresh one and
     /// write it into the config.
     Renew(renew::RenewArgs),
+    /// Texts missing or stale in each locale of a content folder.
+    #[command(subcommand)]
+    Translations(translations::TranslationsCommand),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +97,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => publish::publish(args),
         Command::Enrol(args) => enrol::enrol(args),
         Command::Renew(args) => renew::renew(args),
+        Command::Translations(command) => translations::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

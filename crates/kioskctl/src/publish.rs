@@ -15,9 +15,8 @@ use crate::bundle::build_with_progress;
 pub struct PublishArgs {
     /// The content folder (the layout of media/).
     source_dir: PathBuf,
-    /// The server, e.g. `http://127.0.0.1:8780`.
-    #[arg(long)]
-    server: String,
+    #[command(flatten)]
+    server: crate::server::ServerArgs,
     /// The channel to publish on (created when missing).
     #[arg(long)]
     channel: String,
@@ -36,8 +35,8 @@ pub fn publish(args: PublishArgs) -> Result<()> {
     options.probe = (!args.no_probe).then_some(kiosk_media::manifest_probe as kiosk_authoring::ProbeFilm);
     let built = build_with_progress(&args.source_dir, &work.path().join("bundle"), &options)?;
 
-    let base = args.server.trim_end_matches('/');
-    let http = Client::builder().timeout(None).build()?;
+    let base = args.server.base();
+    let http = args.server.client(Client::builder().timeout(None))?;
     let admin_token = crate::secret::required(crate::secret::ADMIN_TOKEN, "the server's admin token")?;
     let admin = |request: RequestBuilder| request.bearer_auth(&admin_token);
     let channel = serde_json::json!({ "name": args.channel }).to_string();

@@ -37,6 +37,7 @@ pub fn renew(args: RenewArgs) -> Result<()> {
         bail!("{shown} has no sync.token: enrol the screen first (kioskctl enrol)");
     };
     let BaseUrl(server) = sync.server;
+    let pinned = loaded.server_pin;
 
     let path = loaded.path;
     let metadata = std::fs::metadata(&path).with_context(|| format!("{shown}: cannot read the config"))?;
@@ -51,8 +52,8 @@ pub fn renew(args: RenewArgs) -> Result<()> {
         .write_and_check(&with_token(&document, TOKEN_PLACEHOLDER)?, &args.config)
         .with_context(|| format!("{shown} would not load once renewed, so the token was not renewed"))?;
 
-    let renewed =
-        ask_server(&server, &token).with_context(|| format!("renewal failed; {shown} is left as it was"))?;
+    let renewed = ask_server(&server, pinned, &token)
+        .with_context(|| format!("renewal failed; {shown} is left as it was"))?;
     let lost =
         || format!("the server renewed the token, but {shown} was not changed; run kioskctl renew again");
     let text = with_token(&document, &renewed.token).with_context(lost)?;
@@ -66,11 +67,13 @@ pub fn renew(args: RenewArgs) -> Result<()> {
 }
 
 /// `POST /v1/token/renew` with `token`: the new token and its expiry.
-fn ask_server(server: &str, token: &str) -> Result<TokenRenewed> {
-    let http = Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
-        .build()?;
+fn ask_server(server: &str, pinned: Option<kiosk_tls::PinnedServer>, token: &str) -> Result<TokenRenewed> {
+    let mut http =
+        Client::builder().connect_timeout(Duration::from_secs(10)).timeout(Duration::from_secs(30));
+    if let Some(pinned) = pinned {
+        http = http.tls_backend_preconfigured(pinned.client_config());
+    }
+    let http = http.build()?;
     let url = format!("{server}{}", kiosk_wire::paths::token_renew());
     let response = expect_ok(http.post(&url).bearer_auth(token).send(), &url)?;
     let answer = response.text().with_context(|| format!("{url}: the answer was cut off"))?;

@@ -17,9 +17,8 @@ use crate::secret;
 /// `kioskctl sync`
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// The server or mirror, e.g. `http://192.168.1.20:8090`.
-    #[arg(long)]
-    server: String,
+    #[command(flatten)]
+    server: crate::server::ServerArgs,
     /// The device's data folder.
     #[arg(long)]
     data_dir: PathBuf,
@@ -76,8 +75,12 @@ pub fn sync(args: SyncArgs) -> Result<()> {
     let channel = trust.channel.clone();
     let screen = Screen::open(ScreenSetup::new(DataDir::new(&args.data_dir), trust))?;
     let source = SyncSource {
-        base_url: args.server.trim_end_matches('/').to_owned(),
+        base_url: args.server.base().to_owned(),
         token: secret::from_env(secret::DEVICE_TOKEN),
+        server_certificate: crate::server::pinned(
+            &args.server.server,
+            args.server.server_certificate.as_deref(),
+        )?,
     };
     loop {
         match screen.sync_round(source.clone()) {

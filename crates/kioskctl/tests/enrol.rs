@@ -16,8 +16,21 @@ fn s(path: &Path) -> &str {
 }
 
 fn enrol(server: &str, code: &str, config: &Path, name: Option<&str>) -> Output {
+    enrol_pinning(server, None, code, config, name)
+}
+
+fn enrol_pinning(
+    server: &str,
+    pinned: Option<&Path>,
+    code: &str,
+    config: &Path,
+    name: Option<&str>,
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kioskctl"));
     command.args(["enrol", "--server", server, "--code", code, "--config", s(config)]);
+    if let Some(pinned) = pinned {
+        command.args(["--server-certificate", s(pinned)]);
+    }
     if let Some(name) = name {
         command.args(["--name", name]);
     }
@@ -40,12 +53,39 @@ struct Server {
 
 impl Server {
     fn start(data: &Path, channel: &str) -> Self {
+        Self::start_with(kiosk_server::Settings::new(data.to_owned(), ADMIN.into()), channel, None)
+    }
+
+    /// The server over TLS with a self-signed certificate for 127.0.0.1, written
+    /// as `server.crt` beside `data`.
+    fn start_tls(data: &Path, channel: &str) -> (Self, PathBuf) {
+        let made = kiosk_tls::self_signed::generate(&["127.0.0.1".into()]).unwrap();
+        let dir = data.parent().unwrap();
+        std::fs::create_dir_all(dir).unwrap();
+        let (certificate, key) = (dir.join("server.crt"), dir.join("server.key"));
+        std::fs::write(&certificate, &made.certificate_pem).unwrap();
+        std::fs::write(&key, &made.private_key_pem).unwrap();
+        let mut settings = kiosk_server::Settings::new(data.to_owned(), ADMIN.into());
+        settings.tls = Some(kiosk_tls::ServerIdentity::load(&certificate, &key).unwrap());
+        let pinned = kiosk_tls::PinnedServer::load(&certificate).unwrap();
+        (Self::start_with(settings, channel, Some(pinned)), certificate)
+    }
+
+    fn start_with(
+        settings: kiosk_server::Settings,
+        channel: &str,
+        pinned: Option<kiosk_tls::PinnedServer>,
+    ) -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        let settings = kiosk_server::Settings::new(data.to_owned(), ADMIN.into());
         let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let scheme = if pinned.is_some() { "https" } else { "http" };
+        let base = format!("{scheme}://{}", listener.local_addr().unwrap());
         runtime.spawn(kiosk_server::serve(settings, listener, std::future::pending()));
-        let server = Self { base, http: reqwest::blocking::Client::new(), _runtime: runtime };
+        let mut http = reqwest::blocking::Client::builder();
+        if let Some(pinned) = pinned {
+            http = http.tls_backend_preconfigured(pinned.client_config());
+        }
+        let server = Self { base, http: http.build().unwrap(), _runtime: runtime };
         let created = server
             .http
             .post(format!("{}/v1/admin/channels", server.base))
@@ -199,11 +239,13 @@ fn a_screen_enrols_and_its_config_keeps_everything_else() {
     // A bulletin board whose [sync] has other keys and comments: they stay; the
     // name defaults to the hostname.
     let board = example_config(&work.path().join("board"), "bulletin-board.toml", |text| {
-        text.replace("# [sync]\n# server = \"http://192.168.1.20:8780\"\n# token = \"the device token from enrolment\"\n# # A screenshot", "[sync]\nserver = \"http://192.168.1.20:8780\"\n# A screenshot")
+        text.replace("# [sync]\n# server = \"https://192.168.1.20:8780\"\n", "[sync]\nserver = \"http://192.168.1.20:8780\"\n")
+            .replace("# server_certificate = \"server.crt\"\n# token = \"the device token from enrolment\"\n# # A screenshot", "# A screenshot")
             .replace("# screenshot_every_minutes = 60", "screenshot_every_minutes = 60 # hourly")
     });
     let before = std::fs::read_to_string(&board).unwrap();
-    assert!(before.contains("[sync]\nserver = \"http://192.168.1.20:8780\"\n# A screenshot"), "{before}");
+    assert!(before.contains("[sync]\nserver = \"http://192.168.1.20:8780\"\n# # The server's"), "{before}");
+    assert!(before.contains("trusts.\n# A screenshot"), "{before}");
     let output = enrol(&server.base, &server.code("hall-a-boards"), &board, None);
     let (stdout, stderr) = said(&output);
     assert!(output.status.success(), "{stdout}{stderr}");
@@ -346,4 +388,44 @@ fn a_screen_renews_its_token_in_its_config_and_the_old_one_stops() {
     let (_, stderr) = said(&output);
     assert!(!output.status.success());
     assert!(stderr.contains("enrol the screen first"), "{stderr}");
+}
+
+#[test]
+fn over_tls_a_screen_enrols_only_with_the_server_it_pins_and_keeps_the_pin() {
+    let work = tempfile::tempdir().unwrap();
+    let (server, certificate) = Server::start_tls(&work.path().join("server/data"), "hall-b");
+    let booth = example_config(&work.path().join("booth"), "booth.toml", |text| text);
+    let before = std::fs::read_to_string(&booth).unwrap();
+    let code = server.code("hall-b");
+
+    let unpinned = enrol(&server.base, &code, &booth, Some("B1"));
+    assert!(!unpinned.status.success());
+    assert!(said(&unpinned).1.contains("needs --server-certificate"), "{}", said(&unpinned).1);
+
+    // Another server's certificate: the handshake fails, the code is not spent.
+    let other = work.path().join("other.crt");
+    let impostor = kiosk_tls::self_signed::generate(&["127.0.0.1".into()]).unwrap();
+    std::fs::write(&other, impostor.certificate_pem).unwrap();
+    let refused = enrol_pinning(&server.base, Some(&other), &code, &booth, Some("B1"));
+    assert!(!refused.status.success());
+    assert!(said(&refused).1.contains("certificate"), "{}", said(&refused).1);
+    assert_eq!(std::fs::read_to_string(&booth).unwrap(), before, "the config is left as it was");
+    assert!(server.devices().is_empty(), "nothing was enrolled");
+
+    let pinned = enrol_pinning(&server.base, Some(&certificate), &code, &booth, Some("B1"));
+    let (stdout, stderr) = said(&pinned);
+    assert!(pinned.status.success(), "{stdout}{stderr}");
+    let loaded = LoadedConfig::load(&booth).unwrap();
+    let sync = loaded.config.sync.as_ref().unwrap();
+    assert_eq!(sync.server.0, server.base);
+    assert_eq!(
+        sync.server_certificate.as_deref(),
+        Some(std::fs::canonicalize(&certificate).unwrap().as_path())
+    );
+    assert!(loaded.server_pin.is_some(), "the screen pins the server's certificate");
+
+    // Renewal reads the pin from the config.
+    let renewed =
+        Command::new(env!("CARGO_BIN_EXE_kioskctl")).args(["renew", "--config", s(&booth)]).output().unwrap();
+    assert!(renewed.status.success(), "{}{}", said(&renewed).0, said(&renewed).1);
 }

@@ -115,8 +115,10 @@ pub async fn sign_in(
     };
     state.staff.insert_session(session.clone()).await?;
     audit::record(&state, &user.name, from.as_deref(), "session.sign_in", None, "signed in").await?;
+    // Over TLS the browser sends the cookie back over TLS only.
+    let secure = if state.settings.tls.is_some() { "; Secure" } else { "" };
     let cookie = format!(
-        "{SESSION_COOKIE}={cookie_value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        "{SESSION_COOKIE}={cookie_value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
         SESSION_LENGTH.as_secs()
     );
     let mut response = Json(me(&user, &session)).into_response();

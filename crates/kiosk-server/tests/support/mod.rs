@@ -33,14 +33,29 @@ pub async fn start(data_dir: &std::path::Path) -> TestServer {
 }
 
 pub async fn start_with(settings: Settings) -> TestServer {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    serve_for(settings, "http", client).await
+}
+
+/// A server answering over TLS (its settings name the certificate), with a
+/// client trusting only `pinned`.
+pub async fn start_tls(settings: Settings, pinned: &kiosk_tls::PinnedServer) -> TestServer {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .tls_backend_preconfigured(pinned.client_config())
+        .build()
+        .unwrap();
+    serve_for(settings, "https", client).await
+}
+
+async fn serve_for(settings: Settings, scheme: &str, client: reqwest::Client) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let base = format!("{scheme}://{}", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
     let data_dir = settings.data_dir.clone();
     let task = tokio::spawn(kiosk_server::serve(settings, listener, async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
     let server = TestServer { base, client, data_dir, stop: Some(stop), task: Some(task) };
     for _ in 0..200 {
         if server.client.get(server.url("/v1/public-key")).send().await.is_ok() {
@@ -237,6 +252,7 @@ pub fn sample(tag: &str) -> (Manifest, Vec<(BlobId, Vec<u8>)>) {
         ui: Localized::from_pairs([("vi", ui(&[("back", "Quay lại")]))]),
         signage: None,
         sound: None,
+        tour: None,
     };
     let mut blobs = refs;
     blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
