@@ -14,8 +14,8 @@ packages=(
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
   # sound
   libasound2-dev alsa-utils
-  # fonts that cover Vietnamese
-  fonts-noto-core fonts-noto-ui-core fonts-dejavu-core
+  # fonts that cover Vietnamese, and Korean, Japanese and Chinese
+  fonts-noto-core fonts-noto-ui-core fonts-noto-cjk fonts-dejavu-core
   # a display, a driver and a browser for the tests
   xvfb xauth webkit2gtk-driver chromium chromium-driver
   # inspecting PDFs in tests; the tests also find processes (pgrep), read the

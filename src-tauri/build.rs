@@ -1,8 +1,9 @@
 //! Builds the default content bundle from `media/` (or `KIOSK_BUILT_IN_MEDIA`), signed with the development
 //! key or `KIOSK_BUILT_IN_KEY` for production builds, for the app to embed,
-//! and declares the app's commands for Tauri's permission system.
+//! warns of texts missing or stale in a locale (never failing the build), and
+//! declares the app's commands for Tauri's permission system.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
     build_default_bundle();
@@ -55,6 +56,25 @@ fn build_default_bundle() {
     }
     if let Err(error) = kiosk_authoring::build_bundle(&media, &out, &options, &mut |_| {}) {
         panic!("the default content in media/ does not build: {error}");
+    }
+    warn_of_translations(&media);
+}
+
+/// One warning per locale with texts missing, stale or unconfirmed. The build
+/// goes on: on screen a missing text falls back to the default locale's.
+fn warn_of_translations(media: &Path) {
+    match kiosk_authoring::translations::check_folder(media) {
+        Ok(reports) => {
+            for report in reports.iter().filter(|report| !report.is_complete()) {
+                println!(
+                    "cargo:warning=translations {} (see `kioskctl translations check`)",
+                    report.summary(3)
+                );
+            }
+        }
+        Err(error) => {
+            println!("cargo:warning=translations not checked: {}", error.to_string().replace('\n', " "))
+        }
     }
 }
 

@@ -41,6 +41,9 @@ if [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
   exit 1
 fi
 
+step "translations: every language the content offers is complete and confirmed"
+cargo run --locked --quiet -p kioskctl -- translations check media
+
 step "fuzzing: the manifest and emergency parsers, FUZZ_SECONDS (60) each"
 bash tests/fuzz.sh
 

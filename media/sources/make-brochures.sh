@@ -7,10 +7,14 @@
 #                        its output replaces the line <!-- @symbols --> of each page
 # Printed by Debian's chromium in headless mode; nothing is fetched from the network.
 #
-# Debian packages: chromium, python3, fonts-noto-core (Noto Sans, Noto Serif,
-#   Noto Serif Display: full Vietnamese), poppler-utils (pdfinfo, only for the report).
+# Locales: vi en ko ja zh-Hans zh-Hant (a locale whose <id>.<locale>.html is missing is skipped).
 #
-# usage: make-brochures.sh [id.locale ...]   (default: all six; e.g. invest-guide.en)
+# Debian packages: chromium, python3, fonts-noto-core (Noto Sans, Noto Serif,
+#   Noto Serif Display: full Vietnamese), fonts-noto-cjk (Noto Sans CJK, Noto Serif CJK:
+#   Korean, Japanese, Simplified and Traditional Chinese), poppler-utils (pdfinfo, only
+#   for the report).
+#
+# usage: make-brochures.sh [id.locale ...]   (default: all; e.g. invest-guide.en, top1-icf-award.zh-Hant)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +27,7 @@ CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || tr
 [ -n "$CHROMIUM" ] || { echo "make-brochures: chromium is missing" >&2; exit 1; }
 
 BROCHURES="invest-guide smart-city-innovation-zone top1-icf-award"
-LOCALES="vi en"
+LOCALES="vi en ko ja zh-Hans zh-Hant"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/make-brochures.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -36,6 +40,12 @@ for id in $BROCHURES; do
   for loc in $LOCALES; do
     if [ $# -gt 0 ] && [[ " $* " != *" $id.$loc "* ]]; then continue; fi
     src="$SRC/$id.$loc.html"
+    if [ ! -f "$src" ]; then
+      # vi and en are always there; a new language may not be written yet
+      case "$loc" in vi|en) echo "make-brochures: $src is missing" >&2; exit 1 ;; esac
+      if [ $# -gt 0 ]; then echo "make-brochures: $src is missing" >&2; exit 1; fi
+      continue
+    fi
     page="$WORK/$id.$loc.html"
     # include the shared symbols where the page asks for them
     sed -e "/<!-- @symbols -->/{r $WORK/symbols.svg" -e 'd}' "$src" > "$page"

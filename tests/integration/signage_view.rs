@@ -174,3 +174,45 @@ fn a_survey_scene_on_a_board_asks_its_question_and_says_where_to_answer() {
     assert_eq!(en.body, "Answer this question at a Bình Dương touch kiosk");
     assert!(en.highlights.is_empty() && card.qr_svg.is_none(), "nothing to touch or scan");
 }
+
+#[test]
+fn the_welcome_loop_plays_the_tour_stop_by_stop_in_the_screens_languages() {
+    let (_work, release) = release();
+    let sunday: Timestamp = "2026-12-06T10:00:00+07:00".parse().unwrap();
+    let plan = signage_plan(&release, sunday, &settings(&["ja", "en"]), &urls(), &BTreeMap::new());
+    assert_eq!(plan.playlist, "welcome");
+    let item = plan.items.iter().find(|i| i.kind == "tour").expect("the tour item");
+    let tour = item.tour.as_ref().expect("the tour's map and stops");
+    let stops = release.manifest.content.tour.as_ref().unwrap().stops.len() as u64;
+    assert_eq!(tour.stop_ms, 8_000);
+    assert_eq!(item.planned_ms, stops * 8_000, "every stop once, eight seconds each");
+    assert!(!item.until_media_ends);
+
+    assert!(tour.map_url.starts_with("http://127.0.0.1:1/s/blobs/"), "{}", tour.map_url);
+    assert_eq!(item.image_url.as_ref(), Some(&tour.map_url), "a player without a tour screen shows the map");
+    assert_eq!(item.blob.as_deref(), Some(&tour.map_url["http://127.0.0.1:1/s/blobs/".len()..]));
+    let titles: Vec<_> = item.texts.iter().map(|t| (t.locale.as_str(), t.title.as_str())).collect();
+    assert_eq!(titles, [("ja", "イノベーションゾーンを巡る"), ("en", "A tour of the Innovation Zone")]);
+
+    assert_eq!(tour.stops.len() as u64, stops);
+    let wtc = tour.stops.iter().find(|s| s.id == "wtc-binh-duong").unwrap();
+    assert_eq!((wtc.kind, wtc.sample), ("landmark", false));
+    let names: Vec<_> = wtc.texts.iter().map(|t| (t.locale.as_str(), t.title.as_str())).collect();
+    assert_eq!(names, [("ja", "WTC Bình Dương"), ("en", "WTC Bình Dương")]);
+    assert!(wtc.texts.iter().all(|t| !t.body.is_empty()), "a summary in each language");
+    assert!(tour.stops.iter().any(|s| s.sample), "sample stops say so");
+    assert!(wtc.texts.iter().all(|t| t.kicker.is_empty()), "a named place has no sample mark");
+    let sample = tour.stops.iter().find(|s| s.sample).unwrap();
+    let marks: Vec<_> = sample.texts.iter().map(|t| (t.locale.as_str(), t.kicker.as_str())).collect();
+    assert_eq!(
+        marks,
+        [("ja", "サンプル：イメージとしての場所"), ("en", "Sample: an illustrative place")],
+        "in the screen's languages"
+    );
+    assert!(tour.stops.iter().any(|s| s.image_url.is_some()));
+
+    let json = serde_json::to_value(item).unwrap();
+    assert_eq!(json["tour"]["stops"][0]["texts"][0]["locale"], "ja");
+    let film = plan.items.iter().find(|i| i.kind == "video").unwrap();
+    assert!(serde_json::to_value(film).unwrap().get("tour").is_none(), "no \"tour\" key on other items");
+}

@@ -88,7 +88,7 @@ fn each_visitor_answers_once() {
 
     screen.new_visit();
     // Answers the release shown does not have are left out.
-    let unknown = [answer("golf", "en"), answer("study", "ko")];
+    let unknown = [answer("golf", "en"), answer("study", "fr")];
     assert_eq!(screen.record_events(unknown.to_vec()).unwrap(), 0);
     assert_eq!(screen.record_events(vec![answer("trade", "en")]).unwrap(), 1, "the visit may still answer");
     assert_eq!(answers_stored(&screen), ["research", "study", "trade"]);

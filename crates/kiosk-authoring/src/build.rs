@@ -18,8 +18,9 @@ use kiosk_core::content::{
 use kiosk_core::locale::Localized;
 use kiosk_core::manifest::{FORMAT, Manifest};
 use kiosk_core::signage::{Playlist, PlaylistItem, Show, Signage};
+use kiosk_core::tour::{MAP_PERMILLE, StopScene, Tour, TourStop};
 
-use crate::source::{Source, SourceError};
+use crate::source::{Source, SourceError, StopFile, TOUR_FILE};
 
 /// What to stamp on the release and the key to sign it with.
 #[derive(Debug, Clone)]
@@ -86,6 +87,14 @@ pub enum BuildError {
     /// The content breaks a rule.
     #[error("content: {0}")]
     Content(#[from] ContentError),
+    /// The tour breaks a rule.
+    #[error("{file}: {source}")]
+    Tour {
+        /// `tour.toml`.
+        file: PathBuf,
+        /// The rule and where.
+        source: ContentError,
+    },
     /// The channel name is not a slug.
     #[error("channel {0:?} must be lowercase letters, digits and '-'")]
     BadChannel(String),
@@ -165,6 +174,12 @@ pub fn build_bundle(
     let mut blobs: Vec<BlobRef> = copied.into_values().collect();
     blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
     blobs.dedup_by(|a, b| a.sha256 == b.sha256);
+    if let Some(tour) = &content.tour {
+        tour.check(&content).map_err(|source_error| BuildError::Tour {
+            file: source.root.join(TOUR_FILE),
+            source: source_error,
+        })?;
+    }
     content.check(&blobs)?;
 
     let manifest = Manifest {
@@ -330,6 +345,40 @@ fn assemble(source: &Source, blob: &mut Resolver<'_>) -> Result<ContentPack, Bui
         }
     };
 
+    let tour_toml = source.root.join(TOUR_FILE);
+    let tour = match &source.tour {
+        None => None,
+        Some(tour_file) => {
+            let mut stops = Vec::new();
+            for stop in &tour_file.stops {
+                let key = |k: &str| format!("stops[{}].{k}", stop.id);
+                let bad = |k: &str, problem: String| SourceError::BadItem {
+                    file: tour_toml.clone(),
+                    key: key(k),
+                    problem,
+                };
+                stops.push(TourStop {
+                    id: stop.id.clone(),
+                    kind: stop.kind,
+                    x_permille: permille(stop.x).map_err(|problem| bad("x", problem))?,
+                    y_permille: permille(stop.y).map_err(|problem| bad("y", problem))?,
+                    name: stop.name.clone(),
+                    summary: stop.summary.clone(),
+                    sample: stop.sample,
+                    scene: stop_scene(stop).map_err(|(k, problem)| bad(k, problem))?,
+                    image: stop.image.as_deref().map(|v| file(&tour_toml, &key("image"), v)).transpose()?,
+                });
+            }
+            Some(Tour {
+                title: tour_file.title.clone(),
+                intro: tour_file.intro.clone(),
+                map: file(&tour_toml, "map", &tour_file.map)?,
+                seconds_per_stop: tour_file.seconds_per_stop,
+                stops,
+            })
+        }
+    };
+
     Ok(ContentPack {
         default_locale: pack.default_locale.clone(),
         locales: pack.locales.clone(),
@@ -341,7 +390,31 @@ fn assemble(source: &Source, blob: &mut Resolver<'_>) -> Result<ContentPack, Bui
         ui: pack.ui.clone(),
         signage,
         sound,
+        tour,
     })
+}
+
+/// A fraction of the map (0 to 1) in the thousandths the content model keeps.
+fn permille(fraction: f64) -> Result<u16, String> {
+    if !(0.0..=1.0).contains(&fraction) {
+        return Err(format!(
+            "{fraction} is off the map: write a fraction from 0 (left or top) to 1 (right or bottom)"
+        ));
+    }
+    Ok((fraction * f64::from(MAP_PERMILLE)).round() as u16)
+}
+
+/// The story scene a stop opens: `chapter` and `scene` together, or neither.
+/// An error names the key that is missing.
+fn stop_scene(stop: &StopFile) -> Result<Option<StopScene>, (&'static str, String)> {
+    match (&stop.chapter, &stop.scene) {
+        (Some(chapter), Some(scene)) => {
+            Ok(Some(StopScene { chapter: chapter.clone(), scene: scene.clone() }))
+        }
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(("scene", "a stop that opens a scene needs both chapter and scene".into())),
+        (None, Some(_)) => Err(("chapter", "a stop that opens a scene needs both chapter and scene".into())),
+    }
 }
 
 /// What an item of `playlists.toml` shows; a missing key is an error naming it.
@@ -364,7 +437,8 @@ fn item_show(
         "message" => Show::Message {
             text: item.text.clone().ok_or_else(|| format!("kind \"message\" needs {}", key("text")))?,
         },
-        other => return Err(format!("{other:?} is not one of video, image, scene, brochure, message")),
+        "tour" => Show::Tour,
+        other => return Err(format!("{other:?} is not one of video, image, scene, brochure, message, tour")),
     })
 }
 
@@ -425,7 +499,19 @@ vi = "Đoạn một."
     }
 
     fn build_with(extra: &str, scene_extra: &str) -> Result<Built, BuildError> {
-        let source = folder(extra, scene_extra);
+        build_folder(&folder(extra, scene_extra))
+    }
+
+    /// The minimal folder with these files added (name, text).
+    fn build_files(files: &[(&str, &str)]) -> Result<Built, BuildError> {
+        let source = folder("", "");
+        for (name, text) in files {
+            std::fs::write(source.path().join(name), text).unwrap();
+        }
+        build_folder(&source)
+    }
+
+    fn build_folder(source: &tempfile::TempDir) -> Result<Built, BuildError> {
         let out = tempfile::tempdir().unwrap();
         let key = SigningKey::from_bytes(&[7; 32]);
         let options = BuildOptions::new("default", 1, "2026-11-26T12:00:00Z".parse().unwrap(), key);
@@ -508,5 +594,138 @@ en = "Tourism"
             SURVEY.split("\n[[scenes.survey.options]]\nid = \"tourism\"").next().unwrap().to_owned();
         let message = refused(one_answer);
         assert!(message.contains("has 1; a survey offers 2 to 6 answers"), "{message}");
+    }
+
+    const TOUR: &str = r#"map = "images/badge.svg"
+seconds_per_stop = 6
+title = { vi = "Chuyến tham quan", en = "The tour" }
+intro = { vi = "Các điểm dọc Vùng đổi mới sáng tạo." }
+
+[[stops]]
+id = "vsip"
+kind = "industrial_park"
+x = 0.52
+y = 0.3406
+chapter = "award"
+scene = "new-york"
+image = "images/badge.svg"
+name = { vi = "VSIP", en = "VSIP" }
+summary = { vi = "Khu công nghiệp." }
+
+[[stops]]
+id = "new-city"
+kind = "city_centre"
+x = 1
+y = 0
+sample = true
+name = { vi = "Thành phố mới" }
+summary = { vi = "Trung tâm đô thị mới." }
+"#;
+
+    const TOUR_ITEM: &str = r#"[schedule]
+fallback = "welcome"
+
+[[playlists]]
+id = "welcome"
+
+[[playlists.items]]
+id = "tour"
+kind = "tour"
+"#;
+
+    #[test]
+    fn tour_toml_becomes_the_packs_tour_with_positions_in_thousandths() {
+        let built = build_files(&[("tour.toml", TOUR)]).unwrap();
+        let content = &built.manifest.content;
+        let tour = content.tour.as_ref().expect("a tour from tour.toml");
+        assert_eq!(tour.seconds_per_stop, 6);
+        assert_eq!(built.manifest.blob(&tour.map).unwrap().media_type, MediaType::Svg);
+        let stops: Vec<_> =
+            tour.stops.iter().map(|s| (s.id.as_str(), s.x_permille, s.y_permille, s.sample)).collect();
+        assert_eq!(stops, [("vsip", 520, 341, false), ("new-city", 1000, 0, true)]);
+        assert_eq!(tour.stops[0].kind, kiosk_core::tour::StopKind::IndustrialPark);
+        assert_eq!(
+            tour.stops[0].scene,
+            Some(StopScene { chapter: "award".into(), scene: "new-york".into() })
+        );
+        assert_eq!(tour.stops[0].image.as_ref(), Some(&tour.map), "one file, one blob");
+        assert_eq!((&tour.stops[1].scene, &tour.stops[1].image), (&None, &None));
+
+        assert_eq!(build("").unwrap().manifest.content.tour, None, "no tour.toml, no tour");
+        let default = build_files(&[("tour.toml", &TOUR.replace("seconds_per_stop = 6\n", ""))]).unwrap();
+        assert_eq!(default.manifest.content.tour.unwrap().seconds_per_stop, 8);
+    }
+
+    #[test]
+    fn a_playlist_plays_the_tour_only_when_the_pack_has_one() {
+        let built = build_files(&[("tour.toml", TOUR), ("playlists.toml", TOUR_ITEM)]).unwrap();
+        let item = &built.manifest.content.signage.as_ref().unwrap().playlists[0].items[0];
+        assert_eq!((item.id.as_str(), &item.show, item.seconds), ("tour", &Show::Tour, None));
+
+        let message = build_files(&[("playlists.toml", TOUR_ITEM)]).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "content: playlist \"welcome\" item \"tour\": shows the tour, which the pack lacks"
+        );
+    }
+
+    #[test]
+    fn a_tour_that_breaks_a_rule_is_named_with_its_file_and_key() {
+        let refused = |tour: String| {
+            let message = build_files(&[("tour.toml", &tour)]).expect_err("should be refused").to_string();
+            let (file, rest) = message.split_once(": ").unwrap();
+            assert!(file.ends_with("/tour.toml"), "{message}");
+            rest.to_owned()
+        };
+        let cases = [
+            (
+                TOUR.replace("x = 0.52", "x = 1.2"),
+                "stops[vsip].x: 1.2 is off the map: write a fraction from 0 (left or top) to 1 (right or bottom)",
+            ),
+            (TOUR.replace("y = 0\n", "y = -0.1\n"), "stops[new-city].y: -0.1 is off the map"),
+            (TOUR.replace("y = 0\n", "y = nan\n"), "stops[new-city].y: NaN is off the map"),
+            (
+                TOUR.replace("scene = \"new-york\"\n", ""),
+                "stops[vsip].scene: a stop that opens a scene needs both chapter and scene",
+            ),
+            (
+                TOUR.replace("scene = \"new-york\"", "scene = \"paris\""),
+                "tour stop \"vsip\" scene: \"award\"/\"paris\" is not a scene of the story",
+            ),
+            (
+                TOUR.replace("map = \"images/badge.svg\"", "map = \"images/map.svg\""),
+                "map = \"images/map.svg\": no such file",
+            ),
+            (
+                TOUR.replace("image = \"images/badge.svg\"", "image = \"../badge.svg\""),
+                "stops[vsip].image = \"../badge.svg\": write a path",
+            ),
+            (
+                TOUR.replace("\"industrial_park\"", "\"harbour\""),
+                "unknown variant `harbour`, expected one of `industrial_park`",
+            ),
+            (TOUR.replace("sample = true", "sampled = true"), "unknown field `sampled`"),
+            (
+                TOUR.replace("seconds_per_stop = 6", "seconds_per_stop = 90"),
+                "tour seconds_per_stop: is 90; a stop shows for 3 to 60 seconds",
+            ),
+            (TOUR.replace("id = \"new-city\"", "id = \"vsip\""), "tour stops: id \"vsip\" is used twice"),
+            (
+                TOUR.replace("name = { vi = \"VSIP\", en = \"VSIP\" }", "name = { en = \"VSIP\" }"),
+                "tour stop \"vsip\" name: has no text in the default locale \"vi\"",
+            ),
+        ];
+        for (tour, expected) in cases {
+            let got = refused(tour);
+            assert!(got.contains(expected), "{got:?} should contain {expected:?}");
+        }
+
+        let film = build_files(&[(
+            "tour.toml",
+            &TOUR.replace("images/badge.svg\"\nseconds", "sounds/bed.ogg\"\nseconds"),
+        )])
+        .unwrap_err()
+        .to_string();
+        assert!(film.starts_with("content: tour map: expects Image but blob"), "{film}");
     }
 }

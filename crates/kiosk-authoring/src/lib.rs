@@ -8,6 +8,8 @@
 //! - [`source`]: reads and checks the author's TOML files.
 //! - [`build`]: hashes and copies the files, writes and signs the manifest.
 //! - [`keys`]: makes and reads signing key files.
+//! - [`translations`]: which texts are missing or stale in each locale, against
+//!   `translations.lock`.
 //!
 //! # Example
 //! ```no_run
@@ -23,5 +25,6 @@
 pub mod build;
 pub mod keys;
 pub mod source;
+pub mod translations;
 
 pub use build::{BuildError, BuildOptions, Built, ProbeFilm, build_bundle};

@@ -1,5 +1,6 @@
 //! The author's folder: `pack.toml`, `story/*.toml`, `brochures.toml`,
-//! `social.toml`, and the files they refer to by relative path.
+//! `social.toml`, `playlists.toml`, `tour.toml`, and the files they refer to by
+//! relative path.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -7,6 +8,9 @@ use std::path::{Component, Path, PathBuf};
 use kiosk_core::content::{LocaleInfo, SocialChannel};
 use kiosk_core::locale::{LocaleTag, Localized};
 use serde::Deserialize;
+
+/// The tour's file name in the folder.
+pub const TOUR_FILE: &str = "tour.toml";
 
 /// A folder that cannot be read as content, naming the file and what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +31,8 @@ pub enum SourceError {
         /// The parser's message, with line, column and key.
         message: String,
     },
-    /// A playlist item that lacks what its kind needs.
+    /// A playlist item that lacks what its kind needs, or a tour stop whose
+    /// position or scene is written wrong.
     #[error("{file}: {key}: {problem}")]
     BadItem {
         /// The TOML file.
@@ -211,7 +216,7 @@ pub struct PlaylistFile {
 pub struct ItemFile {
     /// Stable id within the playlist.
     pub id: String,
-    /// `video`, `image`, `scene`, `brochure` or `message`.
+    /// `video`, `image`, `scene`, `brochure`, `message` or `tour`.
     pub kind: String,
     /// Film path, for `video`.
     pub video: Option<String>,
@@ -229,6 +234,55 @@ pub struct ItemFile {
     pub seconds: Option<u32>,
 }
 
+/// `tour.toml`: the Innovation Zone tour, a map and the stops marked on it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TourFile {
+    /// Map picture path.
+    pub map: String,
+    /// How long each stop shows in guided mode and on a board.
+    #[serde(default = "default_seconds_per_stop")]
+    pub seconds_per_stop: u32,
+    /// Title.
+    pub title: Localized<String>,
+    /// One or two sentences before the first stop.
+    pub intro: Localized<String>,
+    /// The stops, in guided order.
+    #[serde(default)]
+    pub stops: Vec<StopFile>,
+}
+
+fn default_seconds_per_stop() -> u32 {
+    kiosk_core::tour::DEFAULT_SECONDS_PER_STOP
+}
+
+/// `[[stops]]` of `tour.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopFile {
+    /// Stable id.
+    pub id: String,
+    /// `industrial_park`, `university`, `research`, `city_centre` or `landmark`.
+    pub kind: kiosk_core::tour::StopKind,
+    /// Fraction of the map's width from its left edge (0 to 1).
+    pub x: f64,
+    /// Fraction of the map's height from its top edge (0 to 1).
+    pub y: f64,
+    /// The place or the name is illustrative, not from the plan.
+    #[serde(default)]
+    pub sample: bool,
+    /// Chapter id of the story scene it opens, with `scene`.
+    pub chapter: Option<String>,
+    /// Scene id of the story scene it opens, with `chapter`.
+    pub scene: Option<String>,
+    /// Picture path.
+    pub image: Option<String>,
+    /// Name.
+    pub name: Localized<String>,
+    /// One or two sentences.
+    pub summary: Localized<String>,
+}
+
 /// Every TOML file of a folder, parsed.
 #[derive(Debug)]
 pub struct Source {
@@ -244,6 +298,8 @@ pub struct Source {
     pub social: SocialFile,
     /// `playlists.toml`, if present.
     pub playlists: Option<PlaylistsFile>,
+    /// `tour.toml`, if present.
+    pub tour: Option<TourFile>,
 }
 
 impl Source {
@@ -265,7 +321,8 @@ impl Source {
         let brochures = optional("brochures.toml").map(|p| parse(&p)).transpose()?.unwrap_or_default();
         let social = optional("social.toml").map(|p| parse(&p)).transpose()?.unwrap_or_default();
         let playlists = optional("playlists.toml").map(|p| parse(&p)).transpose()?;
-        Ok(Self { root: root.to_owned(), pack, chapters, brochures, social, playlists })
+        let tour = optional(TOUR_FILE).map(|p| parse(&p)).transpose()?;
+        Ok(Self { root: root.to_owned(), pack, chapters, brochures, social, playlists, tour })
     }
 
     /// Resolves a path written in `file` under `key` to a file inside the folder.

@@ -1,6 +1,7 @@
-//! The content a release carries: the story, brochures, social cards and the words
-//! of the interface, in any number of languages, with pictures, films, PDFs and
-//! sounds referred to by [`BlobId`].
+//! The content a release carries: the story, brochures, social cards, the words
+//! of the interface, playlists ([`crate::signage`]) and the tour ([`crate::tour`]),
+//! in any number of languages, with pictures, films, PDFs and sounds referred to
+//! by [`BlobId`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,6 +41,11 @@ pub struct ContentPack {
     /// absent, so a pack without sounds encodes as it did before sounds existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sound: Option<Sound>,
+    /// The Innovation Zone tour, if the pack has one. Left out of the manifest
+    /// when absent, so a pack without a tour encodes as it did before tours
+    /// existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tour: Option<crate::tour::Tour>,
 }
 
 /// The sounds a kiosk plays itself (films carry their own sound).
@@ -346,6 +352,9 @@ impl ContentPack {
                 uses.push(("sound bed".into(), bed, BlobUse::Sound));
             }
         }
+        if let Some(tour) = &self.tour {
+            uses.extend(tour.blobs().into_iter().map(|(place, blob)| (place, blob, BlobUse::Image)));
+        }
         uses
     }
 
@@ -358,6 +367,11 @@ impl ContentPack {
         })
     }
 
+    /// Whether the story has scene `scene` in chapter `chapter`.
+    pub fn has_scene(&self, chapter: &str, scene: &str) -> bool {
+        self.chapters.iter().any(|c| c.id == chapter && c.scenes.iter().any(|s| s.id == scene))
+    }
+
     /// The survey on scene `scene` of chapter `chapter`, if it has one.
     pub fn survey_at(&self, chapter: &str, scene: &str) -> Option<&Survey> {
         self.surveys().find(|(c, s, _)| *c == chapter && *s == scene).map(|(_, _, survey)| survey)
@@ -365,8 +379,8 @@ impl ContentPack {
 
     /// Checks the rules a device relies on: the default locale is offered and every
     /// text has it, ids are well formed and unique, colours and addresses are well
-    /// formed, surveys offer 2–6 answers, and every blob the pack uses is listed
-    /// with a fitting media type.
+    /// formed, surveys offer 2–6 answers, playlists and the tour follow their
+    /// rules, and every blob the pack uses is listed with a fitting media type.
     pub fn check(&self, blobs: &[BlobRef]) -> Result<(), ContentError> {
         let fail = |place: &str, problem: String| ContentError { place: place.to_owned(), problem };
         let tags: Vec<&LocaleTag> = self.locales.iter().map(|l| &l.tag).collect();
@@ -466,6 +480,9 @@ impl ContentPack {
         if let Some(signage) = &self.signage {
             signage.check(self)?;
         }
+        if let Some(tour) = &self.tour {
+            tour.check(self)?;
+        }
 
         let listed: BTreeMap<&BlobId, &BlobRef> = blobs.iter().map(|b| (&b.sha256, b)).collect();
         for (place, id, usage) in self.blob_uses() {
@@ -499,16 +516,7 @@ fn check_survey(place: &str, survey: &Survey, default: &LocaleTag) -> Result<(),
             format!("id {:?} must be lowercase letters, digits and '-'", survey.id),
         );
     }
-    let texts = |at: String, text: &Localized<String>| {
-        if !text.has(default) {
-            return fail(at, format!("has no text in the default locale {:?}", default.as_str()));
-        }
-        match text.iter().find(|(_, words)| words.trim().is_empty()) {
-            Some((locale, _)) => fail(format!("{at} {locale}"), "is empty".into()),
-            None => Ok(()),
-        }
-    };
-    texts(format!("{place} question"), &survey.question)?;
+    check_text(&format!("{place} question"), &survey.question, default)?;
     let count = survey.options.len();
     if !(SURVEY_MIN_OPTIONS..=SURVEY_MAX_OPTIONS).contains(&count) {
         return fail(
@@ -518,12 +526,32 @@ fn check_survey(place: &str, survey: &Survey, default: &LocaleTag) -> Result<(),
     }
     check_ids(&format!("{place} options"), survey.options.iter().map(|o| o.id.as_str()))?;
     for option in &survey.options {
-        texts(format!("{place} option {:?} label", option.id), &option.label)?;
+        check_text(&format!("{place} option {:?} label", option.id), &option.label, default)?;
     }
     Ok(())
 }
 
-fn check_ids<'a>(place: &str, ids: impl Iterator<Item = &'a str> + Clone) -> Result<(), ContentError> {
+/// A text has the default locale, and no translation of it is blank.
+pub(crate) fn check_text(
+    place: &str,
+    text: &Localized<String>,
+    default: &LocaleTag,
+) -> Result<(), ContentError> {
+    let fail = |at: String, problem: String| Err(ContentError { place: at, problem });
+    if !text.has(default) {
+        return fail(place.to_owned(), format!("has no text in the default locale {:?}", default.as_str()));
+    }
+    match text.iter().find(|(_, words)| words.trim().is_empty()) {
+        Some((locale, _)) => fail(format!("{place} {locale}"), "is empty".into()),
+        None => Ok(()),
+    }
+}
+
+/// Ids are slugs, each once; `place` names the list.
+pub(crate) fn check_ids<'a>(
+    place: &str,
+    ids: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), ContentError> {
     if let Some(bad) = ids.clone().find(|id| !is_slug(id)) {
         return Err(ContentError {
             place: place.to_owned(),

@@ -12,6 +12,7 @@ use crate::blob::BlobId;
 use crate::content::ContentPack;
 use crate::locale::Localized;
 use crate::signage::{Show, Signage};
+use crate::tour::Tour;
 
 /// One change between two packs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +155,32 @@ fn facts(pack: &ContentPack, name: &dyn Fn(&BlobId) -> String) -> Vec<(String, S
         out.blob("sound › touch", sound.touch.as_ref());
         out.blob("sound › music bed", sound.bed.as_ref());
     }
+    if let Some(tour) = &pack.tour {
+        tour_facts(&mut out, tour);
+    }
     out.list
+}
+
+fn tour_facts(out: &mut Facts<'_>, tour: &Tour) {
+    out.text("tour › title", &tour.title);
+    out.text("tour › intro", &tour.intro);
+    out.blob("tour › map", Some(&tour.map));
+    out.push("tour › seconds per stop", tour.seconds_per_stop.to_string());
+    out.push("tour › stops", tour.stops.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(" → "));
+    for stop in &tour.stops {
+        let at = format!("tour › stop \"{}\"", stop.id);
+        let sample = if stop.sample { ", sample" } else { "" };
+        out.push(
+            &format!("{at} › place"),
+            format!("{} at {}‰, {}‰{sample}", stop.kind.as_str(), stop.x_permille, stop.y_permille),
+        );
+        out.text(&format!("{at} › name"), &stop.name);
+        out.text(&format!("{at} › summary"), &stop.summary);
+        if let Some(scene) = &stop.scene {
+            out.push(&format!("{at} › opens"), format!("scene {}/{}", scene.chapter, scene.scene));
+        }
+        out.blob(&format!("{at} › picture"), stop.image.as_ref());
+    }
 }
 
 fn signage_facts(out: &mut Facts<'_>, signage: &Signage) {
@@ -176,6 +202,7 @@ fn signage_facts(out: &mut Facts<'_>, signage: &Signage) {
                         text.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" / ")
                     )
                 }
+                Show::Tour => "the tour".to_owned(),
             };
             let length = item.seconds.map_or_else(|| "own length".to_owned(), |s| format!("{s} s"));
             out.push(&format!("{at} › item \"{}\"", item.id), format!("{shows}, {length}"));
@@ -313,5 +340,31 @@ mod tests {
         let changes = content_changes(Some(&before), &after, &short);
         let length = find(&changes, "playlist \"welcome\" › item \"b\"");
         assert_eq!(length.after.as_deref(), Some("scene award/new-york, 20 s"));
+    }
+
+    #[test]
+    fn a_moved_stop_and_a_new_tour_are_named() {
+        let (before, _) = crate::fixtures::sample_pack_with_tour();
+        let mut after = before.clone();
+        let stop = &mut after.tour.as_mut().unwrap().stops[1];
+        stop.x_permille = 600;
+        stop.name.insert(LocaleTag::new("en").unwrap(), "New City".into());
+        let changes = content_changes(Some(&before), &after, &short);
+        assert_eq!(changes.len(), 2, "{changes:#?}");
+        let moved = find(&changes, "tour › stop \"new-city\" › place");
+        assert_eq!(
+            (moved.before.as_deref(), moved.after.as_deref()),
+            (Some("city_centre at 540‰, 480‰, sample"), Some("city_centre at 600‰, 480‰, sample"))
+        );
+        let named = find(&changes, "tour › stop \"new-city\" › name [en]");
+        assert_eq!((named.kind, named.after.as_deref()), (ChangeKind::Added, Some("New City")));
+
+        let added = content_changes(Some(&pack()), &before, &short);
+        assert_eq!(find(&added, "tour › stops").after.as_deref(), Some("vsip → new-city"));
+        assert_eq!(
+            find(&added, "tour › stop \"vsip\" › opens").after.as_deref(),
+            Some("scene award/new-york")
+        );
+        assert!(added.iter().all(|c| c.kind == ChangeKind::Added && c.place.starts_with("tour ›")));
     }
 }

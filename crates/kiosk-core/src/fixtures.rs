@@ -78,6 +78,7 @@ pub(crate) fn sample_pack() -> (ContentPack, Vec<BlobRef>) {
         ]),
         signage: None,
         sound: None,
+        tour: None,
     };
     let mut blobs = vec![badge, cover, film, pdf];
     blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
@@ -110,5 +111,48 @@ pub(crate) fn sample_pack_with_survey() -> (ContentPack, Vec<BlobRef>) {
     let (mut pack, blobs) = sample_pack();
     pack.chapters[0].scenes[0].video = None;
     pack.chapters[0].scenes[0].survey = Some(sample_survey());
+    (pack, blobs)
+}
+
+/// The sample pack with a tour of two stops: "vsip" (with a picture, opening
+/// the award's scene) and "new-city" (sample, without either).
+pub(crate) fn sample_pack_with_tour() -> (ContentPack, Vec<BlobRef>) {
+    use crate::tour::{StopKind, StopScene, Tour, TourStop};
+    let (mut pack, mut blobs) = sample_pack();
+    let map = blob(b"<svg>map</svg>", MediaType::Svg);
+    let photo = blob(b"<svg>vsip</svg>", MediaType::Svg);
+    let text = |vi: &str, en: &str| Localized::from_pairs([("vi", vi.to_owned()), ("en", en.to_owned())]);
+    pack.tour = Some(Tour {
+        title: text("Chuyến tham quan", "The tour"),
+        intro: text("Các điểm dọc Vùng đổi mới sáng tạo.", "Places along the Innovation Zone."),
+        map: map.sha256.clone(),
+        seconds_per_stop: 8,
+        stops: vec![
+            TourStop {
+                id: "vsip".into(),
+                kind: StopKind::IndustrialPark,
+                x_permille: 520,
+                y_permille: 340,
+                name: text("VSIP", "VSIP"),
+                summary: text("Khu công nghiệp.", "An industrial park."),
+                sample: false,
+                scene: Some(StopScene { chapter: "award".into(), scene: "new-york".into() }),
+                image: Some(photo.sha256.clone()),
+            },
+            TourStop {
+                id: "new-city".into(),
+                kind: StopKind::CityCentre,
+                x_permille: 540,
+                y_permille: 480,
+                name: Localized::from_pairs([("vi", "Thành phố mới".to_owned())]),
+                summary: Localized::from_pairs([("vi", "Trung tâm đô thị mới.".to_owned())]),
+                sample: true,
+                scene: None,
+                image: None,
+            },
+        ],
+    });
+    blobs.extend([map, photo]);
+    blobs.sort_by(|a, b| a.sha256.cmp(&b.sha256));
     (pack, blobs)
 }

@@ -17,6 +17,7 @@
 //! - [`qr`]: QR codes as SVG.
 //! - [`schedule`]: which playlist plays when, in the device's time zone.
 //! - [`signage`]: playlists for unattended screens.
+//! - [`tour`]: the Innovation Zone tour, a map with stops to visit.
 //! - [`sync`]: what a device fetches for a new release, keeps and collects.
 //!
 //! # Example
@@ -42,6 +43,7 @@ pub mod qr;
 pub mod schedule;
 pub mod signage;
 pub mod sync;
+pub mod tour;
 pub mod verify;
 
 #[cfg(test)]

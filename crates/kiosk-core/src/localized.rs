@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::blob::BlobId;
 use crate::content::{Brochure, Chapter, ContentPack, Scene, Survey};
 use crate::locale::{LocaleTag, Localized};
+use crate::tour::{StopKind, StopScene, Tour};
 
 /// The pack in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,6 +27,46 @@ pub struct LocalizedPack {
     pub brochures: Vec<LocalizedBrochure>,
     /// Interface words: this language's, completed by the default's.
     pub ui: BTreeMap<String, String>,
+    /// The tour, if the pack has one.
+    pub tour: Option<LocalizedTour>,
+}
+
+/// The tour in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedTour {
+    /// Title.
+    pub title: String,
+    /// Introduction.
+    pub intro: String,
+    /// The map.
+    pub map: BlobId,
+    /// How long each stop shows in guided mode.
+    pub seconds_per_stop: u32,
+    /// The stops, in guided order.
+    pub stops: Vec<LocalizedTourStop>,
+}
+
+/// A stop of the tour in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocalizedTourStop {
+    /// Stable id.
+    pub id: String,
+    /// What kind of place it is.
+    pub kind: StopKind,
+    /// Thousandths of the map's width from its left edge.
+    pub x_permille: u16,
+    /// Thousandths of the map's height from its top edge.
+    pub y_permille: u16,
+    /// Name.
+    pub name: String,
+    /// Summary.
+    pub summary: String,
+    /// Its place or name is illustrative.
+    pub sample: bool,
+    /// The story scene it opens.
+    pub scene: Option<StopScene>,
+    /// Picture.
+    pub image: Option<BlobId>,
 }
 
 /// A chapter in one language.
@@ -127,6 +168,7 @@ impl ContentPack {
             chapters: self.chapters.iter().map(|c| localize_chapter(c, &locale, default)).collect(),
             brochures: self.brochures.iter().filter_map(|b| localize_brochure(b, &locale, default)).collect(),
             ui,
+            tour: self.tour.as_ref().map(|t| localize_tour(t, &locale, default)),
             locale,
         }
     }
@@ -166,6 +208,31 @@ fn localize_survey(survey: &Survey, locale: &LocaleTag, default: &LocaleTag) -> 
             .options
             .iter()
             .map(|o| LocalizedSurveyOption { id: o.id.clone(), label: text(&o.label) })
+            .collect(),
+    }
+}
+
+fn localize_tour(tour: &Tour, locale: &LocaleTag, default: &LocaleTag) -> LocalizedTour {
+    let text = |t: &Localized<String>| t.get(locale, default).cloned().unwrap_or_default();
+    LocalizedTour {
+        title: text(&tour.title),
+        intro: text(&tour.intro),
+        map: tour.map.clone(),
+        seconds_per_stop: tour.seconds_per_stop,
+        stops: tour
+            .stops
+            .iter()
+            .map(|stop| LocalizedTourStop {
+                id: stop.id.clone(),
+                kind: stop.kind,
+                x_permille: stop.x_permille,
+                y_permille: stop.y_permille,
+                name: text(&stop.name),
+                summary: text(&stop.summary),
+                sample: stop.sample,
+                scene: stop.scene.clone(),
+                image: stop.image.clone(),
+            })
             .collect(),
     }
 }
@@ -262,6 +329,35 @@ mod tests {
             "Đầu tư"
         );
         assert!(crate::fixtures::sample_pack().0.localize(&tag("en")).chapters[0].scenes[0].survey.is_none());
+    }
+
+    #[test]
+    fn the_tour_comes_in_the_visitors_language_with_fallback() {
+        let (pack, _) = crate::fixtures::sample_pack_with_tour();
+        let en = pack.localize(&tag("en")).tour.unwrap();
+        assert_eq!((en.title.as_str(), en.intro.as_str()), ("The tour", "Places along the Innovation Zone."));
+        assert_eq!(en.map, pack.tour.as_ref().unwrap().map);
+        assert_eq!(en.seconds_per_stop, 8);
+        let stops: Vec<_> =
+            en.stops.iter().map(|s| (s.id.as_str(), s.name.as_str(), s.summary.as_str())).collect();
+        assert_eq!(
+            stops,
+            vec![
+                ("vsip", "VSIP", "An industrial park."),
+                ("new-city", "Thành phố mới", "Trung tâm đô thị mới."),
+            ],
+            "a stop without English falls back to Vietnamese"
+        );
+        let vsip = &en.stops[0];
+        assert_eq!(
+            (vsip.kind, vsip.x_permille, vsip.y_permille, vsip.sample),
+            (StopKind::IndustrialPark, 520, 340, false)
+        );
+        assert_eq!(vsip.scene, Some(StopScene { chapter: "award".into(), scene: "new-york".into() }));
+        assert!(vsip.image.is_some() && en.stops[1].image.is_none() && en.stops[1].sample);
+
+        assert_eq!(pack.localize(&tag("vi")).tour.unwrap().title, "Chuyến tham quan");
+        assert!(sample_pack().0.localize(&tag("en")).tour.is_none(), "a pack without a tour has none");
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The signage side of a pack: playlists for unattended screens, and the
 //! [`Schedule`] that says which one plays when.
 //!
-//! An item shows a film, a picture, a story scene, a brochure's QR card or a
-//! full-screen message. A film lasts its own length unless `seconds` says
+//! An item shows a film, a picture, a story scene, a brochure's QR card, a
+//! full-screen message or the pack's tour. A film lasts its own length and the
+//! tour each of its stops in turn ([`Tour::length_ms`]) unless `seconds` says
 //! otherwise; anything else lasts `seconds`, or [`DEFAULT_STILL_SECONDS`].
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,7 @@ use crate::blob::BlobId;
 use crate::content::{ContentError, ContentPack, is_slug};
 use crate::locale::Localized;
 use crate::schedule::Schedule;
+use crate::tour::Tour;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
@@ -100,16 +102,22 @@ pub enum Show {
         /// The words.
         text: Localized<String>,
     },
+    /// The pack's tour: its map, and each stop in turn for the tour's
+    /// `seconds_per_stop`.
+    Tour,
 }
 
 impl PlaylistItem {
     /// How long the item shows: `seconds` when set, else the film's own length
-    /// (`film_ms`, when known), else [`DEFAULT_STILL_SECONDS`].
-    pub fn planned_ms(&self, film_ms: Option<u64>) -> u64 {
+    /// (`film_ms`, when known), else the whole `tour` (every stop once), else
+    /// [`DEFAULT_STILL_SECONDS`].
+    pub fn planned_ms(&self, film_ms: Option<u64>, tour: Option<&Tour>) -> u64 {
+        let still = u64::from(DEFAULT_STILL_SECONDS) * 1000;
         match (self.seconds, &self.show) {
             (Some(seconds), _) => u64::from(seconds) * 1000,
-            (None, Show::Video { .. }) => film_ms.unwrap_or(u64::from(DEFAULT_STILL_SECONDS) * 1000),
-            (None, _) => u64::from(DEFAULT_STILL_SECONDS) * 1000,
+            (None, Show::Video { .. }) => film_ms.unwrap_or(still),
+            (None, Show::Tour) => tour.map_or(still, Tour::length_ms),
+            (None, _) => still,
         }
     }
 }
@@ -120,8 +128,8 @@ impl Signage {
         self.playlists.iter().find(|p| p.id == id)
     }
 
-    /// Checks ids, references to the story and brochures, and the schedule's
-    /// playlists. Blob references are checked with the pack's other blobs.
+    /// Checks ids, references to the story, brochures and tour, and the
+    /// schedule's playlists. Blob references are checked with the pack's other blobs.
     pub fn check(&self, pack: &ContentPack) -> Result<(), ContentError> {
         let fail = |place: String, problem: String| ContentError { place, problem };
         let mut seen = std::collections::BTreeSet::new();
@@ -143,20 +151,20 @@ impl Signage {
                     return Err(fail(place, "seconds must be at least 1".into()));
                 }
                 match &item.show {
-                    Show::Scene { chapter, scene } => {
-                        let found = pack.chapters.iter().find(|c| &c.id == chapter);
-                        if !found.is_some_and(|c| c.scenes.iter().any(|s| &s.id == scene)) {
-                            return Err(fail(
-                                place,
-                                format!("shows scene {chapter:?}/{scene:?}, which the story lacks"),
-                            ));
-                        }
+                    Show::Scene { chapter, scene } if !pack.has_scene(chapter, scene) => {
+                        return Err(fail(
+                            place,
+                            format!("shows scene {chapter:?}/{scene:?}, which the story lacks"),
+                        ));
                     }
                     Show::Brochure { brochure } if !pack.brochures.iter().any(|b| &b.id == brochure) => {
                         return Err(fail(
                             place,
                             format!("shows brochure {brochure:?}, which the pack lacks"),
                         ));
+                    }
+                    Show::Tour if pack.tour.is_none() => {
+                        return Err(fail(place, "shows the tour, which the pack lacks".into()));
                     }
                     Show::Message { text } if !text.has(&pack.default_locale) => {
                         return Err(fail(
@@ -316,9 +324,37 @@ mod tests {
     fn durations_default_to_the_film_or_ten_seconds() {
         let s = signage();
         let items = &s.playlists[0].items;
-        assert_eq!(items[0].planned_ms(Some(36_000)), 36_000);
-        assert_eq!(items[1].planned_ms(None), 12_000);
-        assert_eq!(items[2].planned_ms(None), 10_000);
+        assert_eq!(items[0].planned_ms(Some(36_000), None), 36_000);
+        assert_eq!(items[1].planned_ms(None, None), 12_000);
+        assert_eq!(items[2].planned_ms(None, None), 10_000);
+    }
+
+    #[test]
+    fn the_tour_lasts_its_stops_times_their_seconds_unless_the_playlist_says() {
+        let (pack, _) = crate::fixtures::sample_pack_with_tour();
+        let tour = pack.tour.as_ref().unwrap();
+        let item = PlaylistItem { id: "tour".into(), show: Show::Tour, seconds: None };
+        assert_eq!(item.planned_ms(None, Some(tour)), 2 * 8 * 1000, "two stops of eight seconds");
+        let timed = PlaylistItem { seconds: Some(30), ..item.clone() };
+        assert_eq!(timed.planned_ms(None, Some(tour)), 30_000);
+        assert_eq!(item.planned_ms(None, None), 10_000, "without a tour, a still's length");
+    }
+
+    #[test]
+    fn a_tour_item_needs_the_packs_tour() {
+        let mut s = signage();
+        s.playlists[0].items.push(PlaylistItem { id: "tour".into(), show: Show::Tour, seconds: None });
+        let json = serde_json::to_value(&s.playlists[0].items[3]).unwrap();
+        assert_eq!(json, serde_json::json!({"id": "tour", "show": {"kind": "tour"}, "seconds": null}));
+        assert_eq!(serde_json::from_value::<PlaylistItem>(json).unwrap(), s.playlists[0].items[3]);
+
+        let (with_tour, _) = crate::fixtures::sample_pack_with_tour();
+        s.check(&with_tour).unwrap();
+        let (without, _) = sample_pack();
+        assert_eq!(
+            s.check(&without).unwrap_err().to_string(),
+            "playlist \"welcome\" item \"tour\": shows the tour, which the pack lacks"
+        );
     }
 
     #[test]

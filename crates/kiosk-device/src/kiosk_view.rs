@@ -1,5 +1,6 @@
 //! The payloads the kiosk interface receives: the active release in one
-//! language, with blob names turned into URLs and brochure links into QR codes.
+//! language, with blob names turned into URLs and brochure links into QR codes,
+//! and the Innovation Zone tour's map and stops.
 //! Their TypeScript types are generated into `ui/kiosk/src/generated/`.
 
 use kiosk_core::locale::LocaleTag;
@@ -66,6 +67,62 @@ pub struct LocalizedContent {
     /// Interface words.
     #[ts(type = "Record<string, string>")]
     pub ui: std::collections::BTreeMap<String, String>,
+    /// The Innovation Zone tour; left out when the pack has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tour: Option<Tour>,
+}
+
+/// The Innovation Zone tour: a map with stops to tap, or to visit in turn in
+/// guided mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
+pub struct Tour {
+    /// Title.
+    pub title: String,
+    /// One or two sentences before the first stop.
+    pub intro: String,
+    /// The map picture; stops are placed on it by `x_permille` and `y_permille`.
+    pub map_url: String,
+    /// How long each stop shows in guided mode.
+    pub seconds_per_stop: u32,
+    /// The stops, in guided order.
+    pub stops: Vec<TourStop>,
+}
+
+/// One place on the tour's map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
+pub struct TourStop {
+    /// Id, stable in the pack.
+    pub id: String,
+    /// What kind of place it is, for its marker.
+    #[ts(type = "\"industrial_park\" | \"university\" | \"research\" | \"city_centre\" | \"landmark\"")]
+    pub kind: &'static str,
+    /// Thousandths of the map's width from its left edge (0–1000).
+    pub x_permille: u16,
+    /// Thousandths of the map's height from its top edge (0–1000).
+    pub y_permille: u16,
+    /// Name.
+    pub name: String,
+    /// One or two sentences.
+    pub summary: String,
+    /// Its place or name is illustrative: the screen marks it as a sample.
+    pub sample: bool,
+    /// The story scene it opens.
+    pub scene: Option<SceneLink>,
+    /// Its picture.
+    pub image_url: Option<String>,
+}
+
+/// A scene of the story, by the ids of its chapter and itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
+pub struct SceneLink {
+    /// The chapter's id.
+    pub chapter: String,
+    /// The scene's id.
+    pub scene: String,
 }
 
 /// Brand.
@@ -307,5 +364,26 @@ pub fn localized_content(release: &ActiveRelease, locale: &str, urls: &Urls) -> 
                 .collect(),
         },
         ui: pack.ui,
+        tour: pack.tour.map(|tour| Tour {
+            title: tour.title,
+            intro: tour.intro,
+            map_url: urls.blob(&tour.map),
+            seconds_per_stop: tour.seconds_per_stop,
+            stops: tour
+                .stops
+                .into_iter()
+                .map(|stop| TourStop {
+                    kind: stop.kind.as_str(),
+                    image_url: stop.image.as_ref().map(|id| urls.blob(id)),
+                    scene: stop.scene.map(|s| SceneLink { chapter: s.chapter, scene: s.scene }),
+                    id: stop.id,
+                    x_permille: stop.x_permille,
+                    y_permille: stop.y_permille,
+                    name: stop.name,
+                    summary: stop.summary,
+                    sample: stop.sample,
+                })
+                .collect(),
+        }),
     }
 }

@@ -1,5 +1,6 @@
 //! What the playlist player receives: the playlist to play now, each item with
-//! its URL or its card's words in the screen's languages, and when to ask again.
+//! its URL or its card's words in the screen's languages (the tour with its map
+//! and every stop's words), and when to ask again.
 //!
 //! The choice itself is `kiosk_core::signage::Signage::plan`; this module only
 //! turns it into a payload (its TypeScript type is generated into
@@ -12,10 +13,11 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use kiosk_core::blob::BlobId;
-use kiosk_core::locale::LocaleTag;
+use kiosk_core::locale::{LocaleTag, Localized};
 use kiosk_core::qr::qr_svg;
 use kiosk_core::schedule::TimeWindow;
 use kiosk_core::signage::{Chosen, DEFAULT_STILL_SECONDS, PlaylistItem, Show};
+use kiosk_core::tour::Tour;
 use serde::Serialize;
 
 use crate::kiosk_view::{ReleaseInfo, Urls};
@@ -122,8 +124,8 @@ impl From<Chosen> for PlanReason {
 pub struct PlayerItem {
     /// Stable id in its playlist (proof of play).
     pub id: String,
-    /// `video`, `image`, `scene`, `brochure` or `message`.
-    #[ts(type = "\"video\" | \"image\" | \"scene\" | \"brochure\" | \"message\"")]
+    /// `video`, `image`, `scene`, `brochure`, `message` or `tour`.
+    #[ts(type = "\"video\" | \"image\" | \"scene\" | \"brochure\" | \"message\" | \"tour\"")]
     pub kind: &'static str,
     /// Planned milliseconds (a film's own length unless the playlist says).
     #[ts(type = "number")]
@@ -138,12 +140,53 @@ pub struct PlayerItem {
     pub has_audio: bool,
     /// The card's words, one entry per language of the screen.
     pub texts: Vec<CardText>,
-    /// The card's picture (a scene's image, a brochure's cover).
+    /// The card's picture (a scene's image, a brochure's cover, the tour's map).
     pub image_url: Option<String>,
     /// A brochure's QR code (SVG) and its address.
     pub qr_svg: Option<String>,
     /// The address in the QR code.
     pub download_url: Option<String>,
+    /// The tour's map and stops, for a `tour` item; left out otherwise. Its
+    /// title and introduction are the item's `texts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub tour: Option<PlayerTour>,
+}
+
+/// The tour on a board: the map, then each stop in turn for `stop_ms`, from
+/// the first, for the item's `planned_ms` (starting again after the last).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
+pub struct PlayerTour {
+    /// The map picture.
+    pub map_url: String,
+    /// How long each stop shows, in milliseconds.
+    #[ts(type = "number")]
+    pub stop_ms: u64,
+    /// The stops, in order.
+    pub stops: Vec<PlayerTourStop>,
+}
+
+/// A stop of the tour on a board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, export_to = "kiosk/src/generated/")]
+pub struct PlayerTourStop {
+    /// Its id.
+    pub id: String,
+    /// What kind of place it is, for its marker.
+    #[ts(type = "\"industrial_park\" | \"university\" | \"research\" | \"city_centre\" | \"landmark\"")]
+    pub kind: &'static str,
+    /// Thousandths of the map's width from its left edge (0–1000).
+    pub x_permille: u16,
+    /// Thousandths of the map's height from its top edge (0–1000).
+    pub y_permille: u16,
+    /// Its place or name is illustrative: the board marks it as a sample.
+    pub sample: bool,
+    /// Its picture.
+    pub image_url: Option<String>,
+    /// Its name (`title`), summary (`body`) and, for a sample, the interface's
+    /// word `tour_sample` (`kicker`), one entry per language of the screen.
+    pub texts: Vec<CardText>,
 }
 
 /// A card's words in one language.
@@ -300,7 +343,7 @@ impl View<'_> {
         let mut out = PlayerItem {
             id: item.id.clone(),
             kind: "message",
-            planned_ms: item.planned_ms(None),
+            planned_ms: item.planned_ms(None, content.tour.as_ref()),
             until_media_ends: false,
             blob: None,
             url: None,
@@ -309,11 +352,12 @@ impl View<'_> {
             image_url: None,
             qr_svg: None,
             download_url: None,
+            tour: None,
         };
         match &item.show {
             Show::Video { video } => {
                 out.kind = "video";
-                out.planned_ms = item.planned_ms(film_ms(video));
+                out.planned_ms = item.planned_ms(film_ms(video), None);
                 out.until_media_ends = item.seconds.is_none();
                 out.blob = Some(video.to_string());
                 out.url = Some(self.urls.blob(video));
@@ -386,8 +430,78 @@ impl View<'_> {
                 }
                 out.texts.dedup_by(|a, b| a.title == b.title);
             }
+            Show::Tour => {
+                out.kind = "tour";
+                if let Some(tour) = &content.tour {
+                    out.blob = Some(tour.map.to_string());
+                    out.image_url = Some(self.urls.blob(&tour.map));
+                    out.texts = self.card_texts(&tour.title, &tour.intro);
+                    out.tour = Some(self.tour(tour));
+                }
+            }
         }
         out
+    }
+
+    /// The tour's map and its stops, each with its name and summary in every
+    /// language of the screen.
+    fn tour(&self, tour: &Tour) -> PlayerTour {
+        // A sample stop says so above its name, in each language of the screen.
+        let sample_words: Vec<String> = self.locales.iter().map(|l| self.ui_word(l, "tour_sample")).collect();
+        PlayerTour {
+            map_url: self.urls.blob(&tour.map),
+            stop_ms: u64::from(tour.seconds_per_stop) * 1000,
+            stops: tour
+                .stops
+                .iter()
+                .map(|stop| PlayerTourStop {
+                    id: stop.id.clone(),
+                    kind: stop.kind.as_str(),
+                    x_permille: stop.x_permille,
+                    y_permille: stop.y_permille,
+                    sample: stop.sample,
+                    image_url: stop.image.as_ref().map(|id| self.urls.blob(id)),
+                    texts: {
+                        let mut texts = self.card_texts(&stop.name, &stop.summary);
+                        if stop.sample {
+                            for (text, word) in texts.iter_mut().zip(&sample_words) {
+                                text.kicker.clone_from(word);
+                            }
+                        }
+                        texts
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    /// One interface word in `locale`, else in the pack's default language.
+    fn ui_word(&self, locale: &LocaleTag, key: &str) -> String {
+        let content = &self.release.manifest.content;
+        [locale, &content.default_locale]
+            .into_iter()
+            .find_map(|l| content.ui.exact(l).and_then(|words| words.get(key)))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// A title and a body in each language of the screen, falling back to the
+    /// pack's default language.
+    fn card_texts(&self, title: &Localized<String>, body: &Localized<String>) -> Vec<CardText> {
+        let default = &self.release.manifest.content.default_locale;
+        let text = |words: &Localized<String>, locale: &LocaleTag| {
+            words.get(locale, default).cloned().unwrap_or_default()
+        };
+        self.locales
+            .iter()
+            .map(|locale| CardText {
+                locale: locale.to_string(),
+                title: text(title, locale),
+                kicker: String::new(),
+                body: text(body, locale),
+                highlights: Vec::new(),
+            })
+            .collect()
     }
 
     fn brand_card(&self) -> PlayerItem {
@@ -418,6 +532,7 @@ impl View<'_> {
             image_url: None,
             qr_svg: None,
             download_url: None,
+            tour: None,
         }
     }
 }

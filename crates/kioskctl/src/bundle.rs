@@ -46,6 +46,10 @@ pub enum BundleCommand {
         /// The server (or a mirror), e.g. `http://127.0.0.1:8780`.
         #[arg(long, conflicts_with = "data_dir", required_unless_present = "data_dir")]
         server: Option<String>,
+        /// The server's certificate or its CA (PEM), the only one trusted for
+        /// an `https://` server.
+        #[arg(long, value_name = "FILE.pem", requires = "server")]
+        server_certificate: Option<PathBuf>,
         /// A screen's data folder, instead of a server.
         #[arg(long)]
         data_dir: Option<PathBuf>,
@@ -79,6 +83,7 @@ pub fn run(command: BundleCommand) -> Result<()> {
                 .map(|days| now.checked_add(SignedDuration::from_hours(i64::from(days) * 24)))
                 .transpose()?;
             let built = build_with_progress(&source_dir, &out, &options)?;
+            crate::translations::print_summary(&source_dir);
             let m = &built.manifest;
             println!(
                 "built {}: channel {}, version {}, {} blobs, {:.1} MB, manifest {}",
@@ -91,10 +96,14 @@ pub fn run(command: BundleCommand) -> Result<()> {
             );
             Ok(())
         }
-        BundleCommand::Export { server, data_dir, channel, out } => {
+        BundleCommand::Export { server, server_certificate, data_dir, channel, out } => {
             let token = crate::secret::from_env(crate::secret::EXPORT_TOKEN);
             let source = match (&server, &data_dir) {
-                (Some(url), _) => crate::export::ExportSource::Server { url, token: token.as_deref() },
+                (Some(url), _) => crate::export::ExportSource::Server {
+                    url,
+                    token: token.as_deref(),
+                    certificate: server_certificate.as_deref(),
+                },
                 (None, Some(dir)) => crate::export::ExportSource::DataDir(dir),
                 (None, None) => bail!("give --server or --data-dir"),
             };

@@ -223,12 +223,15 @@ export const en: Dict = {
   "playlist.moved": "Moved {id} to position {n} of {total}.",
   "playlist.missingScene": "Scene {id} is no longer in the story",
   "playlist.missingBrochure": "Brochure {id} no longer exists",
+  "playlist.missingTour": "The pack has no tour (tour.toml)",
+  "playlist.tourStops": "{title} · {n} stops",
 
   "show.video": "Film",
   "show.image": "Picture",
   "show.scene": "Story scene",
   "show.brochure": "Brochure QR card",
   "show.message": "Message",
+  "show.tour": "Tour",
 
   "schedule.title": "Schedule",
   "schedule.timezone": "Asia/Ho_Chi_Minh (screen's local time)",

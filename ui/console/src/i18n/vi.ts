@@ -221,12 +221,15 @@ export const vi = {
   "playlist.moved": "Đã chuyển {id} đến vị trí {n} trên {total}.",
   "playlist.missingScene": "Cảnh {id} không còn trong câu chuyện",
   "playlist.missingBrochure": "Brochure {id} không còn",
+  "playlist.missingTour": "Gói nội dung chưa có chuyến tham quan (tour.toml)",
+  "playlist.tourStops": "{title} · {n} điểm dừng",
 
   "show.video": "Phim",
   "show.image": "Hình ảnh",
   "show.scene": "Cảnh trong câu chuyện",
   "show.brochure": "Mã QR brochure",
   "show.message": "Thông điệp",
+  "show.tour": "Chuyến tham quan",
 
   "schedule.title": "Lịch chiếu",
   "schedule.timezone": "Asia/Ho_Chi_Minh (giờ địa phương của màn hình)",

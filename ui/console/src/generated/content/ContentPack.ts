@@ -9,6 +9,7 @@ import type { Localized } from "./Localized";
 import type { Signage } from "./Signage";
 import type { Social } from "./Social";
 import type { Sound } from "./Sound";
+import type { Tour } from "./Tour";
 
 /**
  * Everything a kiosk shows.
@@ -54,4 +55,10 @@ signage: Signage | null,
  * The kiosk's sounds, if the pack has them. Left out of the manifest when
  * absent, so a pack without sounds encodes as it did before sounds existed.
  */
-sound?: Sound | null, };
+sound?: Sound | null, 
+/**
+ * The Innovation Zone tour, if the pack has one. Left out of the manifest
+ * when absent, so a pack without a tour encodes as it did before tours
+ * existed.
+ */
+tour?: Tour | null, };

@@ -29,4 +29,4 @@ brochure: string, } | { "kind": "message",
 /**
  * The words.
  */
-text: Localized<string>, };
+text: Localized<string>, } | { "kind": "tour" };

@@ -1,5 +1,5 @@
 // Adds an item to a playlist: a film or picture from the library, a scene of the
-// story, a brochure's QR card or a message in every language.
+// story, a brochure's QR card, a message in every language or the pack's tour.
 
 import { useState } from "preact/hooks";
 import type { ContentPack, PlaylistItem, Show } from "../../api/types";
@@ -11,7 +11,7 @@ import { anyText, orderedLocales } from "../../lib/locales";
 import { freeId } from "../../lib/slug";
 
 type Kind = Show["kind"];
-const KINDS: Kind[] = ["video", "image", "scene", "brochure", "message"];
+const KINDS: Kind[] = ["video", "image", "scene", "brochure", "message", "tour"];
 
 export function AddItemDialog({
   pack,
@@ -47,6 +47,8 @@ export function AddItemDialog({
         return brochure ? { kind, brochure } : null;
       case "message":
         return Object.values(text).some((v) => v.trim()) ? { kind, text } : null;
+      case "tour":
+        return pack.tour ? { kind } : null;
     }
   }
   const ready = show();

@@ -19,6 +19,7 @@ const KIND_ICON: Record<PlaylistItem["show"]["kind"], IconName> = {
   scene: "scene",
   brochure: "qr",
   message: "message",
+  tour: "pin",
 };
 
 function describe(item: PlaylistItem, pack: ContentPack, find: ReturnType<typeof useLibrary>, lang: Lang, t: T): string {
@@ -40,6 +41,8 @@ function describe(item: PlaylistItem, pack: ContentPack, find: ReturnType<typeof
     }
     case "message":
       return `“${anyText(show.text, lang)}”`;
+    case "tour":
+      return pack.tour ? t("playlist.tourStops", { title: anyText(pack.tour.title, lang), n: pack.tour.stops.length }) : t("playlist.missingTour");
   }
 }
 
