@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { kioskctlBinary, repo, shots, startKiosk } from "./harness.mjs";
+import { chooseLanguage, kioskctlBinary, repo, shots, startKiosk } from "./harness.mjs";
 import { until } from "./webdriver.mjs";
 
 let kiosk;
@@ -83,7 +83,7 @@ test("the attract loop shows pictures instead of the broken film", async () => {
 test("the chapter shows the scene picture and a notice instead of the broken film", async () => {
   await s.click('[data-testid="attract"]');
   await until(async () => (await screen()) === "home", "home not shown");
-  await s.click('[data-testid="lang-en"]');
+  await chooseLanguage(s, "en");
   await s.click('[data-testid="chapter-card"]');
   await until(async () => (await screen()) === "chapter", "chapter not shown");
   const notice = await until(

@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { freePort, start, stop, until, virtualDisplay, Session } from "./webdriver.mjs";
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -22,6 +23,24 @@ const tauriDriver = process.env.TAURI_DRIVER ?? "tauri-driver";
 // The sample PIN of kiosk-config/booth.toml (2023).
 const booth = readFileSync(join(repo, "kiosk-config/booth.toml"), "utf8");
 export const pinHash = booth.match(/^pin_hash = "(.*)"$/m)[1];
+
+/** Chooses a language as a visitor does, in two touches: the top bar's language
+ *  button, then the language in the sheet it opens. Waits until the screen is in it. */
+export async function chooseLanguage(s, tag) {
+  await s.click('[data-testid="open-languages"]');
+  await s.click(`[data-testid="lang-${tag}"]`);
+  await until(async () => (await s.run("return document.documentElement.lang")) === tag, `the screen is not in ${tag}`);
+}
+
+/** Waits until every animation of the element `css` and of what it holds has finished
+ *  (WebKit under Xvfb starts them late), then a moment for the paint. */
+export async function untilSettled(s, css) {
+  await until(
+    () => s.run("const el = document.querySelector(arguments[0]); return !!el && el.getAnimations({ subtree: true }).every((a) => a.playState === 'finished')", css),
+    `${css} is still moving`,
+  );
+  await sleep(500);
+}
 
 /** Starts one kiosk on a display of `width`×`height`. */
 export async function startKiosk({

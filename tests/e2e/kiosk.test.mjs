@@ -1,6 +1,7 @@
 // The visitor's journey on the real app in a real window (Xvfb), end to end:
 // attract loop → home → a chapter → switch language → play the film → brochures →
-// scan a QR code from the screen and download the PDF → walk away → attract loop.
+// scan a QR code from the screen and download the PDF → walk away → attract loop;
+// then every language of the pack, chosen in the language sheet.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import { repo, shots, startKiosk } from "./harness.mjs";
+import { chooseLanguage, repo, shots, startKiosk, untilSettled } from "./harness.mjs";
 import { until } from "./webdriver.mjs";
 
 /** The first scene title of the first chapter, per language, from media/. */
@@ -18,6 +19,16 @@ function firstSceneTitles() {
   const block = files.split("[scenes.title]")[1];
   const pick = (tag) => block.match(new RegExp(`^${tag} = "(.*)"$`, "m"))[1];
   return { vi: pick("vi"), en: pick("en") };
+}
+
+/** The pack's languages (tag and own name, in order) and, per language, the brand
+ *  title (the home screen's heading), from media/pack.toml. */
+function packLanguages() {
+  const pack = readFileSync(join(repo, "media/pack.toml"), "utf8");
+  const locales = [...pack.matchAll(/^\[\[locales\]\]\ntag = "(.*)"\nname = "(.*)"$/gm)].map((m) => ({ tag: m[1], name: m[2] }));
+  const titles = pack.split("[brand.title]")[1].split("\n\n")[0];
+  for (const l of locales) l.title = titles.match(new RegExp(`^${l.tag} = "(.*)"$`, "m"))[1];
+  return locales;
 }
 
 /** Decodes the QR code inside `rect` (CSS pixels) of a window screenshot, as a
@@ -77,9 +88,8 @@ test("enters a chapter and switches language in place", async () => {
   await sleep(1500);
   await save("03-chapter-vi-landscape");
 
-  await s.click('[data-testid="lang-en"]');
+  await chooseLanguage(s, "en");
   await until(async () => (await s.text('[data-testid="scene-title"]')) === titles.en, "English scene title");
-  assert.equal(await s.run("return document.documentElement.lang"), "en");
   assert.equal(await visibleScreen(s), "chapter", "still in the same chapter");
   await sleep(1500);
   await save("04-chapter-en-landscape");
@@ -133,4 +143,75 @@ test("after the idle timeout the attract loop returns in the default language", 
   await s.click('[data-testid="attract"]');
   await until(async () => (await visibleScreen(s)) === "home", "home not shown after idle");
   assert.equal(await s.run("return document.documentElement.lang"), "vi", "the next visitor starts in Vietnamese");
+});
+
+test("the language sheet offers every language in its own script, and each reads right", async () => {
+  const languages = packLanguages();
+  assert.deepEqual(
+    languages.map((l) => l.tag),
+    ["vi", "en", "ko", "ja", "zh-Hans", "zh-Hant"],
+  );
+  await until(async () => (await visibleScreen(s)) === "home", "home not shown");
+
+  await s.click('[data-testid="open-languages"]');
+  const sheet = await s.run(`
+    const d = document.querySelector('[data-testid="language-sheet"]');
+    return d && {
+      role: d.getAttribute("role"),
+      modal: d.getAttribute("aria-modal"),
+      title: document.getElementById(d.getAttribute("aria-labelledby"))?.textContent,
+      focusInside: d.contains(document.activeElement),
+      choices: [...d.querySelectorAll('[data-testid^="lang-"]')].map((b) => {
+        const r = b.getBoundingClientRect();
+        return {
+          testid: b.dataset.testid,
+          lang: b.getAttribute("lang"),
+          name: b.querySelector(".lang-choice-name").textContent,
+          pressed: b.getAttribute("aria-pressed"),
+          w: r.width,
+          h: r.height,
+          onScreen: r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight,
+        };
+      }),
+    };`);
+  assert.ok(sheet, "the language sheet opens");
+  assert.equal(sheet.role, "dialog");
+  assert.equal(sheet.modal, "true");
+  assert.equal(sheet.title, "Ngôn ngữ", "named by the word for language, in Vietnamese");
+  assert.ok(sheet.focusInside, "focus moves into the sheet");
+  assert.deepEqual(
+    sheet.choices.map((c) => [c.testid, c.lang, c.name]),
+    languages.map((l) => [`lang-${l.tag}`, l.tag, l.name]),
+    "every language, named in its own language and script",
+  );
+  assert.deepEqual(
+    sheet.choices.map((c) => c.name),
+    ["Tiếng Việt", "English", "한국어", "日本語", "简体中文", "繁體中文"],
+  );
+  assert.deepEqual(
+    sheet.choices.filter((c) => c.pressed === "true").map((c) => c.lang),
+    ["vi"],
+    "the current language is marked",
+  );
+  for (const c of sheet.choices) {
+    assert.ok(c.onScreen, `${c.lang} is on the screen`);
+    assert.ok(c.w >= 240 && c.h >= 96, `${c.lang} is a large target (${c.w}×${c.h} px)`);
+  }
+  await untilSettled(s, '[data-testid="language-sheet"]');
+  await save("08-languages-landscape");
+
+  // A touch outside the sheet (bottom centre of the screen) closes it and keeps the language.
+  await s.tap(960, 1040);
+  await until(async () => !(await s.run('return !!document.querySelector("[data-testid=language-sheet]")')), "the sheet stays open");
+  assert.equal(await s.run("return document.activeElement?.dataset.testid ?? null"), "open-languages", "focus returns to the language button");
+  assert.equal(await s.run("return document.documentElement.lang"), "vi");
+
+  for (const l of [...languages.slice(1), languages[0]]) {
+    await chooseLanguage(s, l.tag);
+    await until(async () => (await s.text(".home-title")) === l.title, `the home heading in ${l.tag} (${l.title})`);
+    assert.equal(await s.text('[data-testid="open-languages"]'), l.name, `the language button names ${l.tag}`);
+    assert.equal(await s.run('return !!document.querySelector("[data-testid=language-sheet]")'), false, "choosing closes the sheet");
+    await sleep(1500);
+    await save(`09-home-${l.tag}-landscape`);
+  }
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { shots, startKiosk } from "./harness.mjs";
+import { shots, startKiosk, untilSettled } from "./harness.mjs";
 import { until } from "./webdriver.mjs";
 
 let kiosk;
@@ -23,7 +23,7 @@ after(async () => {
   if (kiosk) await kiosk.close();
 });
 
-test("portrait: attract, home, chapter and brochures fit the screen", async () => {
+test("portrait: attract, home, the language sheet, chapter and brochures fit the screen", async () => {
   await until(async () => (await screen()) === "attract", "attract loop not shown", 30_000);
   assert.deepEqual(await s.run("return [window.innerWidth, window.innerHeight]"), [1080, 1920]);
   await sleep(1500);
@@ -35,7 +35,19 @@ test("portrait: attract, home, chapter and brochures fit the screen", async () =
   assert.ok(await noSideways(), "home does not scroll sideways");
   await save("12-home-vi-portrait");
 
+  await s.click('[data-testid="open-languages"]');
+  await untilSettled(s, '[data-testid="language-sheet"]');
+  assert.ok(await noSideways(), "the language sheet does not scroll sideways");
+  const choices = await s.run(`
+    return [...document.querySelectorAll('[data-testid^="lang-"]')].map((b) => {
+      const r = b.getBoundingClientRect();
+      return { lang: b.lang, onScreen: r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight };
+    })`);
+  assert.equal(choices.length, 6, "six languages to choose from");
+  assert.deepEqual(choices.filter((c) => !c.onScreen).map((c) => c.lang), [], "every language is on the screen");
+  await save("12b-languages-portrait");
   await s.click('[data-testid="lang-en"]');
+  await until(async () => (await s.run("return document.documentElement.lang")) === "en", "English");
   await s.click('[data-testid="chapter-card"]');
   await until(async () => (await screen()) === "chapter", "chapter not shown");
   await sleep(1500);

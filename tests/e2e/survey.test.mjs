@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { shots, startKiosk } from "./harness.mjs";
+import { chooseLanguage, shots, startKiosk } from "./harness.mjs";
 import { until } from "./webdriver.mjs";
 
 /** The survey of the default content (media/story/07-invest.toml). */
@@ -60,8 +60,7 @@ test("the survey scene asks its question with large, named answer buttons", asyn
   await until(async () => (await visibleScreen()) === "attract", "attract loop not shown", 30_000);
   await s.click('[data-testid="attract"]');
   await until(async () => (await visibleScreen()) === "home", "home not shown");
-  await s.click('[data-testid="lang-en"]');
-  await until(async () => (await s.run("return document.documentElement.lang")) === "en", "English");
+  await chooseLanguage(s, "en");
   await openSurveyScene();
 
   assert.equal(await shownText('[data-testid="survey-question"]'), "What brings you to Bình Dương?");
@@ -114,7 +113,7 @@ test("the same visitor cannot answer twice", async () => {
   const buttons = await s.run('return document.querySelectorAll("[data-testid=survey-option]").length');
   assert.equal(buttons, 0);
   // In Vietnamese too.
-  await s.click('[data-testid="lang-vi"]');
+  await chooseLanguage(s, "vi");
   await until(async () => /Cảm ơn bạn đã chia sẻ!/.test(await s.text('[data-testid="survey-thanks"]')), "Vietnamese thanks");
   await until(
     async () => /Nghiên cứu và đổi mới sáng tạo/.test(await s.text('[data-testid="survey-thanks"]')),

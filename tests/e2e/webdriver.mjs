@@ -103,6 +103,17 @@ export class Session {
     await this.call("POST", `/element/${id}/click`, {});
   }
 
+  /** A press and release at (`x`, `y`) CSS pixels of the window, wherever no element is named. */
+  async tap(x, y) {
+    const pointer = [
+      { type: "pointerMove", x: Math.round(x), y: Math.round(y), origin: "viewport" },
+      { type: "pointerDown", button: 0 },
+      { type: "pointerUp", button: 0 },
+    ];
+    await this.call("POST", "/actions", { actions: [{ type: "pointer", id: "finger", parameters: { pointerType: "mouse" }, actions: pointer }] });
+    await this.call("DELETE", "/actions");
+  }
+
   async text(css) {
     const id = await this.waitFor(css);
     return this.call("GET", `/element/${id}/text`);

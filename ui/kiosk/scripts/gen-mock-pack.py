@@ -69,6 +69,29 @@ for b in load(MEDIA / "brochures.toml").get("brochures", []):
     })
 
 social = load(MEDIA / "social.toml")
+
+# The tour (optional): positions in thousandths of the map, as the app sends them.
+tour = None
+if (MEDIA / "tour.toml").exists():
+    t = load(MEDIA / "tour.toml")
+    tour = {
+        "map": media(t["map"]),
+        "seconds_per_stop": t.get("seconds_per_stop", 8),
+        "title": t["title"],
+        "intro": t["intro"],
+        "stops": [{
+            "id": s["id"],
+            "kind": s["kind"],
+            "x_permille": round(s["x"] * 1000),
+            "y_permille": round(s["y"] * 1000),
+            "sample": s.get("sample", False),
+            "scene": {"chapter": s["chapter"], "scene": s["scene"]} if "chapter" in s else None,
+            "image": media(s.get("image")),
+            "name": s["name"],
+            "summary": s["summary"],
+        } for s in t["stops"]],
+    }
+
 out = {
     "default_locale": pack["default_locale"],
     "locales": pack["locales"],
@@ -87,6 +110,7 @@ out = {
     "chapters": chapters,
     "brochures": brochures,
     "social": {"hashtags": social.get("hashtags", []), "channels": social.get("channels", [])},
+    "tour": tour,
 }
 OUT.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-print(f"wrote {OUT} ({len(chapters)} chapters, {len(brochures)} brochures)")
+print(f"wrote {OUT} ({len(chapters)} chapters, {len(brochures)} brochures, {len(tour['stops']) if tour else 'no'} tour stops)")

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Screenshots of every screen, in both languages and both orientations, taken from
+// Screenshots of every screen, in every language and both orientations, taken from
 // the built app (`npm run build` first) served by `vite preview` with the mock
 // backend. Uses the system Chromium, never a downloaded browser.
 //
 //   node scripts/screenshots.mjs [outDir]        (default /tmp/ui-shots)
 //   SHOTS_ONLY=landscape-en node scripts/screenshots.mjs   (one combination)
+//   SHOTS_LANGS=vi,ja …                           (only these languages)
 //   SHOTS_MOTION=1 …                              (keep animations on)
 //   SHOTS_ALL=1 …                                 (also every scene of every chapter)
 //
@@ -17,6 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { preview } from "vite";
+import { textFitProblems } from "./text-fit.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = resolve(process.argv[2] ?? "/tmp/ui-shots");
@@ -42,7 +44,7 @@ const orientations = [
   { name: "landscape", width: 1920, height: 1080 },
   { name: "portrait", width: 1080, height: 1920 },
 ];
-const languages = ["vi", "en"];
+const languages = (process.env.SHOTS_LANGS ?? "vi,en,ko,ja,zh-Hans,zh-Hant").split(",");
 const problems = [];
 
 /** Elements that leave the screen, or text cut by its box. */
@@ -52,7 +54,12 @@ async function audit(page, label) {
     const vw = window.innerWidth;
     const vh = window.innerHeight;
     const view = document.querySelector(".view:not(.view-leaving)");
-    const scope = [view, document.querySelector(".topbar"), document.querySelector(".staff-overlay")].filter(Boolean);
+    const scope = [
+      view,
+      document.querySelector(".topbar"),
+      document.querySelector(".staff-overlay"),
+      document.querySelector(".lang-sheet-scrim:not(.is-leaving)"),
+    ].filter(Boolean);
     const name = (el) => {
       const c = typeof el.className === "string" ? el.className.split(" ")[0] : el.tagName;
       return `${el.tagName.toLowerCase()}.${c}`;
@@ -70,7 +77,7 @@ async function audit(page, label) {
         if (r.width <= 1 || r.height <= 1) continue;
         const st = getComputedStyle(el);
         if (st.visibility === "hidden" || st.opacity === "0") continue;
-        if (el.closest(".attract-media, .attract-line:not(.is-active)")) continue;
+        if (el.closest(".attract-media, .attract-line:not(.is-active), .tour-map-canvas")) continue;
         if ((r.right > vw + 1 || r.bottom > vh + 1 || r.left < -1) && !insideScroller(el)) {
           out.push(`off-screen ${name(el)} ${Math.round(r.left)},${Math.round(r.top)} → ${Math.round(r.right)},${Math.round(r.bottom)}`);
         }
@@ -92,6 +99,9 @@ async function audit(page, label) {
     return [...new Set(out)];
   });
   for (const f of found) problems.push(`${label}: ${f}`);
+  for (const f of await page.evaluate(textFitProblems, [".chapter-card-summary", ".brochures-tile-hint"])) {
+    problems.push(`${label}: text ${f.problem}: ${f.element} "${f.text}"`);
+  }
 }
 
 async function shot(page, label) {
@@ -134,6 +144,13 @@ for (const o of orientations) {
     await page.waitForTimeout(800);
     await shot(page, `${combo}-02-home`);
 
+    // The language sheet, closed again by its close button.
+    await tap(page, "open-languages");
+    await page.waitForSelector('[data-testid="language-sheet"]');
+    await page.waitForTimeout(motion ? 0 : 300);
+    await shot(page, `${combo}-02b-languages`);
+    await tap(page, "close-languages");
+
     // Chapter 1, scene 1 (a scene with a film).
     await tap(page, "chapter-card", 0);
     await page.waitForSelector('[data-testid="scene-title"]');
@@ -163,6 +180,23 @@ for (const o of orientations) {
     await page.waitForSelector('[data-testid="scene-title"]');
     await page.waitForTimeout(1500);
     await shot(page, `${combo}-07-chapter5`);
+
+    // The Innovation Zone tour: its map, a stop's card, the guided tour.
+    await tap(page, "go-home");
+    await page.waitForSelector('[data-testid="home-tour"]');
+    await tap(page, "home-tour");
+    await page.waitForSelector('[data-testid="tour-overview"]');
+    await page.waitForTimeout(800);
+    await shot(page, `${combo}-07b-tour`);
+    await tap(page, "tour-marker", 2);
+    await page.waitForSelector('[data-testid="tour-card"]');
+    await shot(page, `${combo}-07c-tour-stop`);
+    await tap(page, "tour-card-close");
+    await tap(page, "tour-guide-start");
+    await page.waitForSelector('[data-testid="tour-guide"]');
+    await tap(page, "tour-guide-next");
+    await shot(page, `${combo}-07d-tour-guided`);
+    await tap(page, "tour-guide-stop");
 
     await tap(page, "open-brochures");
     await page.waitForSelector('[data-testid="brochures"]');

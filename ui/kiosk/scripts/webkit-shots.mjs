@@ -95,14 +95,20 @@ try {
   const state = await exec("return document.querySelector('.player')?.dataset.state");
   console.log(`film state after play: ${state}`);
   await shot("04-chapter-playing");
+  await click("open-languages");
+  await waitFor('[data-testid="language-sheet"]');
+  await shot("05-languages");
+  await click("lang-ja");
+  await shot("06-chapter-ja");
+  await click("open-languages");
   await click("lang-en");
-  await shot("05-chapter-en");
+  await shot("07-chapter-en");
   await click("open-brochures");
   await waitFor('[data-testid="brochures"]');
-  await shot("06-brochures");
+  await shot("08-brochures");
   for (let i = 0; i < 5; i++) await click("staff-corner");
   await waitFor('[data-testid="pin-key-0"]');
-  await shot("07-staff-pin");
+  await shot("09-staff-pin");
 } catch (e) {
   console.error(e);
   process.exitCode = 1;

@@ -11,9 +11,11 @@ import { renderBadge } from "./views/badge";
 import { renderBrochures } from "./views/brochures";
 import { renderChapter } from "./views/chapter";
 import { renderHome } from "./views/home";
+import { LanguageSheet } from "./views/language-sheet";
 import { renderSignage } from "./views/signage";
 import { StaffDoor } from "./views/staff";
 import { renderTopbar } from "./views/topbar";
+import { renderTour } from "./views/tour";
 
 /** The pack as loaded: the session and the content in each of its languages. */
 export interface Pack {
@@ -37,11 +39,14 @@ export class App {
   private readonly topbarHost = h("div", { class: "topbar-host" });
   private readonly badgeHost = h("div", { class: "badge-host" });
   private readonly staff: StaffDoor;
+  private readonly languageSheet: LanguageSheet;
   private readonly idle: IdleTimer;
   private readonly reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   private readonly events: EventQueue;
   /** This visitor's survey answers (survey id → answer id), until the idle reset. */
   private readonly answers = new Map<string, string>();
+  /** This visitor asked for larger text, until the idle reset. */
+  private largeText = false;
 
   constructor(
     root: HTMLElement,
@@ -52,6 +57,7 @@ export class App {
     this.events = new EventQueue(backend);
     root.addEventListener("pointerdown", (ev) => this.recordTouch(ev), { capture: true, passive: true });
     root.replaceChildren(h("div", { class: "backdrop", attrs: { "aria-hidden": "true" } }), this.viewHost, this.topbarHost, this.badgeHost);
+    this.languageSheet = new LanguageSheet(root, [this.viewHost, this.topbarHost, this.badgeHost]);
     this.staff = new StaffDoor(root, {
       backend,
       t: (k) => this.t(k),
@@ -107,6 +113,33 @@ export class App {
     this.show(this.route, "none");
   }
 
+  /** The language sheet, over the screen shown. */
+  private openLanguages(): void {
+    const { session, contents } = this.pack;
+    const languageWords = new Map(
+      session.locales.map((l) => [l.tag, contents.get(l.tag)?.ui.language ?? ""] as [string, string]),
+    );
+    this.languageSheet.open({
+      locales: session.locales,
+      current: this.locale,
+      languageWords,
+      t: (k) => this.t(k),
+      onChoose: (tag) => this.setLocale(tag),
+      largeText: this.largeText,
+      onLargeText: (on) => this.setLargeText(on),
+      opener: () => this.topbarHost.querySelector<HTMLElement>('[data-testid="open-languages"]'),
+    });
+  }
+
+  /** Larger text for this visitor: every text size grows by the factor in the CSS;
+   *  the screen is drawn again so that cards fit their words anew. */
+  private setLargeText(on: boolean): void {
+    if (on === this.largeText) return;
+    this.largeText = on;
+    document.documentElement.classList.toggle("large-text", on);
+    this.show(this.route, "none");
+  }
+
   private onIdle(): void {
     // The visit's last events first, then the app hears that the next visit begins.
     this.answers.clear();
@@ -115,8 +148,11 @@ export class App {
       .then(() => this.backend.newVisit())
       .catch((e) => console.warn("[kiosk] the app was not told of the new visit", e));
     this.staff.close();
+    this.languageSheet.close({ returnFocus: false });
     this.history = [];
     this.locale = this.defaultLocale();
+    this.largeText = false;
+    document.documentElement.classList.remove("large-text");
     this.show({ screen: "attract" }, "fade");
     void this.refresh();
   }
@@ -199,6 +235,8 @@ export class App {
       }
       case "brochures":
         return renderBrochures(ctx);
+      case "tour":
+        return ctx.content.tour ? renderTour(ctx, ctx.content.tour, route.stopId) : renderHome(ctx);
       case "signage":
         return renderSignage(ctx, (playing) => void this.backend.soundDuck(playing).catch(() => {}));
     }
@@ -208,12 +246,12 @@ export class App {
     if (route.screen === "chapter" && !this.content.chapters.some((c) => c.id === route.chapterId)) {
       route = { screen: "home" };
     }
+    if (route.screen === "tour" && !this.content.tour) route = { screen: "home" };
     this.route = route;
     const ctx = this.context();
 
     document.documentElement.lang = this.locale;
     document.body.dataset.screen = route.screen;
-    document.body.dataset.locales = ctx.session.locales.length > 2 ? "many" : "few";
 
     if (route.screen === "attract" || route.screen === "signage") this.idle.stop();
     else this.idle.start();
@@ -258,7 +296,7 @@ export class App {
           onBrochures: () => {
             if (this.route.screen !== "brochures") this.go({ screen: "brochures" });
           },
-          onLocale: (tag) => this.setLocale(tag),
+          onLanguages: () => this.openLanguages(),
         }),
       );
     }

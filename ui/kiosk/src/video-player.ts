@@ -47,7 +47,7 @@ export function createVideoPlayer(opts: VideoPlayerOptions): VideoPlayer {
   const fill = h("div", { class: "player-fill" });
   const thumb = h("div", { class: "player-thumb" });
   const track = h("div", { class: "player-track" }, fill, thumb);
-  const progress = h("div", { class: "player-progress", attrs: { role: "slider", "aria-valuemin": "0", "aria-valuemax": "100" } }, track);
+  const progress = h("div", { class: "player-progress", attrs: { role: "slider", "aria-label": t("video_position"), "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": "0" } }, track);
   const timeNow = h("span", { class: "player-time-now", text: "0:00" });
   const timeTotal = h("span", { class: "player-time-total", text: "0:00" });
   const time = h("div", { class: "player-time" }, timeNow, h("span", { class: "player-time-sep", text: "/" }), timeTotal);

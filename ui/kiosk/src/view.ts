@@ -2,13 +2,15 @@ import type { KioskBackend } from "./backend/backend";
 import type { LocalizedContent, Session } from "./backend/types";
 import type { EventQueue } from "./events";
 
-export type ScreenName = "attract" | "home" | "chapter" | "brochures" | "signage";
+export type ScreenName = "attract" | "home" | "chapter" | "brochures" | "tour" | "signage";
 
-/** Where the visitor is. A chapter route also names the scene shown. */
+/** Where the visitor is. A chapter route also names the scene shown; a tour route
+ *  the stop whose card is open, so "back" from its story returns to it. */
 export interface Route {
   screen: ScreenName;
   chapterId?: string;
   scene?: number;
+  stopId?: string;
 }
 
 /** What a view may read and do; views never reach into the app directly. */

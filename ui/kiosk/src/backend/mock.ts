@@ -1,17 +1,18 @@
 import type { KioskBackend } from "./backend";
 import pack from "./mock-pack.json";
 import { mockQrSvg } from "./mock-qr";
-import type { LocaleInfo, LocalizedContent, PlayerItem, PlayerPlan, Session, UsbNotice } from "./types";
+import type { LocaleInfo, LocalizedContent, PlayerItem, PlayerPlan, Session, Tour, TourStop, UsbNotice } from "./types";
 
 /**
  * A backend for design work in a plain browser. It serves a fixed snapshot of the
  * default content pack (mock-pack.json, made by scripts/gen-mock-pack.py from
- * media/*.toml) in Vietnamese and English, with media under /media/ (served by the
- * Vite dev and preview servers). Query parameters, for screenshots and manual tests:
+ * media/*.toml) in every language the pack offers, with media under /media/ (served
+ * by the Vite dev and preview servers). Query parameters, for screenshots and manual
+ * tests:
  *   ?idle=<seconds>   idle timeout (default 90)
  *   ?locale=<tag>     default locale (default: the pack's)
- *   ?locales=5        add ko / ja / zh (interface words only; texts fall back), to
- *                     try the language switcher with five languages
+ *   ?locales=<tags>   offer only these languages, comma-separated, in the pack's
+ *                     order (e.g. vi,en for a two-language kiosk)
  *   ?plan=<URL>       the player's plan (any purpose) is the PlayerPlan JSON fetched
  *                     from URL, asked again at every item as the app is; default: a
  *                     short loop made from the mock pack
@@ -29,22 +30,16 @@ const MOCK_PIN = "1234";
 /** Sample: a kiosk's own brochure server on the booth network. */
 const LAN_BASE = "http://192.168.10.2:8080";
 
-const EXTRA_LOCALES: LocaleInfo[] = [
-  { tag: "ko", name: "한국어" },
-  { tag: "ja", name: "日本語" },
-  { tag: "zh", name: "中文" },
-];
-const EXTRA_UI: Record<string, Texts> = {
-  ko: { touch_to_explore: "터치하여 둘러보기", home: "홈", back: "뒤로", brochures: "브로슈어", language: "언어" },
-  ja: { touch_to_explore: "タッチして探索", home: "ホーム", back: "戻る", brochures: "パンフレット", language: "言語" },
-  zh: { touch_to_explore: "触摸探索", home: "首页", back: "返回", brochures: "宣传册", language: "语言" },
-};
-
 const params = () => new URLSearchParams(window.location.search);
 
+/** The pack's languages, or those of them that ?locales= names. */
 function locales(): LocaleInfo[] {
-  const base = pack.locales as LocaleInfo[];
-  return params().get("locales") === "5" ? [...base, ...EXTRA_LOCALES] : base;
+  const all = pack.locales as LocaleInfo[];
+  const wanted = params().get("locales")?.split(",").map((t) => t.trim()).filter(Boolean);
+  if (!wanted?.length) return all;
+  const chosen = all.filter((l) => wanted.includes(l.tag));
+  if (chosen.length === 0) console.warn(`[mock] ?locales=${wanted.join(",")} names none of the pack's languages; offering all`);
+  return chosen.length ? chosen : all;
 }
 
 /** The text in `locale`, else in the default locale (as the app does). */
@@ -112,7 +107,30 @@ function content(locale: string): LocalizedContent {
       hashtags: pack.social.hashtags,
       channels: pack.social.channels.map((c) => ({ ...c, qr_svg: mockQrSvg(c.url) })),
     },
-    ui: { ...ui[pack.default_locale], ...(ui[locale] ?? {}), ...(EXTRA_UI[locale] ?? {}) },
+    ui: { ...ui[pack.default_locale], ...(ui[locale] ?? {}) },
+    ...(pack.tour ? { tour: tour(locale) } : {}),
+  };
+}
+
+/** The pack's tour in one language. */
+function tour(locale: string): Tour {
+  const t = pack.tour!;
+  return {
+    title: pick(t.title, locale),
+    intro: pick(t.intro, locale),
+    map_url: t.map,
+    seconds_per_stop: t.seconds_per_stop,
+    stops: t.stops.map((s) => ({
+      id: s.id,
+      kind: s.kind as TourStop["kind"],
+      x_permille: s.x_permille,
+      y_permille: s.y_permille,
+      name: pick(s.name, locale),
+      summary: pick(s.summary, locale),
+      sample: s.sample,
+      scene: s.scene,
+      image_url: s.image,
+    })),
   };
 }
 
@@ -211,6 +229,21 @@ function mockPlan(purpose: "signage" | "attract"): PlayerPlan {
       texts: tags.map((t) => ({ locale: t, title: pick(scene.title, t), kicker: pick(chapter.title, t), body: pickList(scene.body, t)[0] ?? "", highlights: pickList(scene.highlights, t) })),
     }));
     const c = content(pack.default_locale).brochures[0];
+    // The tour: the map, then each stop for its time, in the screen's languages.
+    if (pack.tour) {
+      const t = pack.tour;
+      const texts = (title: Texts, body: Texts) => tags.map((l) => ({ locale: l, title: pick(title, l), kicker: "", body: pick(body, l), highlights: [] }));
+      items.splice(1, 0, item("innovation-tour", "tour", {
+        planned_ms: t.stops.length * t.seconds_per_stop * 1000,
+        image_url: t.map,
+        texts: texts(t.title, t.intro),
+        tour: {
+          map_url: t.map,
+          stop_ms: t.seconds_per_stop * 1000,
+          stops: t.stops.map((s) => ({ id: s.id, kind: s.kind as TourStop["kind"], x_permille: s.x_permille, y_permille: s.y_permille, sample: s.sample, image_url: s.image, texts: texts(s.name, s.summary).map((x) => ({ ...x, kicker: s.sample ? content(x.locale).ui.tour_sample ?? "" : "" })) })),
+        },
+      }));
+    }
     if (c) items.splice(2, 0, item("brochure", "brochure", { image_url: c.cover_url, qr_svg: c.qr_svg, download_url: c.download_url, texts: tags.map((t) => { const b = content(t).brochures[0]; return { locale: t, title: b.title, kicker: content(t).ui.scan_to_download ?? "", body: b.summary, highlights: [] }; }) }));
   }
   return {

@@ -26,6 +26,11 @@ export type { EmergencyView } from "../generated/EmergencyView";
 export type { EmergencyLine } from "../generated/EmergencyLine";
 export type { CheckIn } from "../generated/CheckIn";
 export type { UsbNotice } from "../generated/UsbNotice";
+export type { Tour } from "../generated/Tour";
+export type { TourStop } from "../generated/TourStop";
+export type { SceneLink } from "../generated/SceneLink";
+export type { PlayerTour } from "../generated/PlayerTour";
+export type { PlayerTourStop } from "../generated/PlayerTourStop";
 
 import type { PlayerItem } from "../generated/PlayerItem";
 

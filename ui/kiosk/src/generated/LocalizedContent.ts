@@ -4,6 +4,7 @@ import type { Brand } from "./Brand";
 import type { Brochure } from "./Brochure";
 import type { Chapter } from "./Chapter";
 import type { Social } from "./Social";
+import type { Tour } from "./Tour";
 
 /**
  * The pack in one language.
@@ -36,4 +37,8 @@ social: Social,
 /**
  * Interface words.
  */
-ui: Record<string, string>, };
+ui: Record<string, string>, 
+/**
+ * The Innovation Zone tour; left out when the pack has none.
+ */
+tour?: Tour, };

@@ -1,6 +1,7 @@
 import type { PlayerItem } from "../backend/types";
 import { h } from "../ui/dom";
 import { describeMediaError } from "../ui/video-watchdog";
+import { tourSlide } from "./tour-slide";
 
 /** How long an item may take to become ready before it is skipped. */
 const READY_TIMEOUT_MS = 10000;
@@ -37,6 +38,8 @@ export function buildSlide(item: PlayerItem, opts: SlideOptions): Slide {
       return videoSlide(item, opts);
     case "image":
       return imageSlide(item);
+    case "tour":
+      return item.tour ? tourSlide(item, item.tour) : cardSlide(item);
     default:
       return cardSlide(item);
   }

@@ -10,6 +10,8 @@ const PATHS = {
     '<path d="M6 3.5h8.5L19 8v12.5H6z"/><path d="M14.5 3.5V8H19"/><path d="M9 12.5h7M9 16h7"/>',
   globe:
     '<circle cx="12" cy="12" r="8.5"/><path d="M3.5 12h17"/><path d="M12 3.5c2.6 2.5 3.8 5.4 3.8 8.5s-1.2 6-3.8 8.5c-2.6-2.5-3.8-5.4-3.8-8.5S9.4 6 12 3.5z"/>',
+  close: '<path d="M6.5 6.5l11 11M17.5 6.5l-11 11"/>',
+  expand: '<path d="m7 10 5 5 5-5"/>',
   play: '<path d="M8 5.5v13l10.5-6.5z" fill="currentColor" stroke="none"/>',
   pause:
     '<rect x="6.5" y="5.5" width="3.8" height="13" rx="1" fill="currentColor" stroke="none"/><rect x="13.7" y="5.5" width="3.8" height="13" rx="1" fill="currentColor" stroke="none"/>',
@@ -25,6 +27,14 @@ const PATHS = {
   alert:
     '<path d="M12 3.8 21.2 19.5H2.8z" stroke-linejoin="round"/><path d="M12 9.5v4.8"/><circle cx="12" cy="17" r="0.6" fill="currentColor"/>',
   exit: '<path d="M14 4.5H6.5v15H14"/><path d="M10.5 12h10"/><path d="m17 8.5 3.5 3.5-3.5 3.5"/>',
+  map: '<path d="M3.5 6.5 9 4.5l6 2 5.5-2v13l-5.5 2-6-2-5.5 2z"/><path d="M9 4.5v13M15 6.5v13"/>',
+  stop: '<rect x="6.5" y="6.5" width="11" height="11" rx="1.5" fill="currentColor" stroke="none"/>',
+  // The kinds of place on the tour's map.
+  industrial_park: '<path d="M3.5 20V10.5l5 3v-3l5 3v-3l5 3V4h2.5v16z"/><path d="M7 17h2M11.5 17h2M16 17h2"/>',
+  university: '<path d="M2.5 9.5 12 5l9.5 4.5L12 14z"/><path d="M6.5 11.5v4.3c1.5 1.6 3.3 2.4 5.5 2.4s4-.8 5.5-2.4v-4.3"/><path d="M20.5 10v5"/>',
+  research: '<path d="M9.5 3.5h5"/><path d="M10.5 3.5v5.8L5 18.3a1.5 1.5 0 0 0 1.3 2.2h11.4a1.5 1.5 0 0 0 1.3-2.2l-5.5-9V3.5"/><path d="M7.5 14.5h9"/>',
+  city_centre: '<path d="M3.5 20.5h17"/><path d="M5 20.5V10h5v10.5"/><path d="M10 20.5V4h6v16.5"/><path d="M16 20.5v-8h3.5v8"/><path d="M12.5 7.5h1M12.5 11h1M12.5 14.5h1M7 13h1M7 16.5h1"/>',
+  landmark: '<path d="M12 21s-6.5-5.7-6.5-11a6.5 6.5 0 0 1 13 0c0 5.3-6.5 11-6.5 11z"/><path d="m12 6.8 1 2.1 2.3.3-1.7 1.6.4 2.3-2-1.1-2 1.1.4-2.3-1.7-1.6 2.3-.3z" fill="currentColor" stroke-width="1"/>',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -39,6 +39,7 @@ export function renderAttract(ctx: ViewContext, onTouch: () => void): View {
     ),
   );
   headline.append(...lineEls);
+  const unfit = fitOnOneLine(headline, ".attract-line-main");
   const dots = h(
     "div",
     { class: "attract-langs" },
@@ -96,7 +97,34 @@ export function renderAttract(ctx: ViewContext, onTouch: () => void): View {
     el,
     destroy() {
       timers.forEach((t) => window.clearInterval(t));
+      unfit();
       player.destroy();
     },
+  };
+}
+
+/** Keeps each invitation on one line: one that is wider than the headline (a long
+ *  language on a portrait screen) is set smaller until it fits. Re-checked when the
+ *  screen changes size or the fonts arrive. */
+function fitOnOneLine(headline: HTMLElement, selector: string): () => void {
+  const fit = () => {
+    const room = headline.clientWidth;
+    if (room === 0) return;
+    for (const el of Array.from(headline.querySelectorAll<HTMLElement>(selector))) {
+      el.style.removeProperty("font-size");
+      const st = getComputedStyle(el);
+      const padding = parseFloat(st.paddingLeft) + parseFloat(st.paddingRight);
+      const wide = el.scrollWidth;
+      if (wide <= room) continue;
+      el.style.fontSize = `${(parseFloat(st.fontSize) * (room - padding)) / (wide - padding)}px`;
+    }
+  };
+  const ro = new ResizeObserver(() => fit());
+  ro.observe(headline);
+  let alive = true;
+  void document.fonts?.ready.then(() => alive && fit());
+  return () => {
+    alive = false;
+    ro.disconnect();
   };
 }

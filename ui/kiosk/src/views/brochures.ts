@@ -18,7 +18,8 @@ export function renderBrochures(ctx: ViewContext): View {
   );
   const grid = h(
     "div",
-    { class: "brochure-grid", dataset: { count: String(content.brochures.length) } },
+    // Focusable, because larger text may make it scroll.
+    { class: "brochure-grid", dataset: { count: String(content.brochures.length) }, attrs: { tabindex: "0" } },
     ...content.brochures.map((b) => brochureCard(b, content.locale, t)),
   );
   const el = h("section", { class: "screen screen-brochures", dataset: { testid: "brochures" } }, header, grid);

@@ -65,9 +65,10 @@ export function renderChapter(ctx: ViewContext, chapter: Chapter, startScene: nu
       mediaEl = picture(scene.image_url ?? chapter.cover_url, "scene-picture");
     }
 
+    // Focusable, because long words (larger text, a wordy language) may make it scroll.
     const text = h(
       "div",
-      { class: "scene-text" },
+      { class: "scene-text", attrs: { tabindex: "0" } },
       h(
         "div",
         { class: "scene-kicker" },

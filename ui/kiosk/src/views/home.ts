@@ -1,4 +1,4 @@
-import type { Chapter, Social } from "../backend/types";
+import type { Chapter, Social, Tour } from "../backend/types";
 import { button, h } from "../ui/dom";
 import { ordinal } from "../ui/format";
 import { icon } from "../ui/icons";
@@ -46,7 +46,15 @@ export function renderHome(ctx: ViewContext): View {
   grid.style.setProperty("--cols-p", String(portraitCols));
   grid.style.setProperty("--rows-p", String(Math.ceil(n / portraitCols)));
 
-  const chapters = h("section", { class: "home-chapters" }, h("h2", { class: "section-title", text: t("chapters") }), grid);
+  // The tour, when the pack has one: a wide map banner under the cards.
+  const tour = content.tour ? tourTile(content.tour, t, () => ctx.go({ screen: "tour" })) : null;
+  const chapters = h(
+    "section",
+    { class: tour ? "home-chapters has-tour" : "home-chapters" },
+    h("h2", { class: "section-title", text: t("chapters") }),
+    grid,
+    tour,
+  );
 
   const el = h(
     "section",
@@ -71,6 +79,23 @@ function brochuresTile(t: (k: string) => string, onOpen: () => void): HTMLElemen
       h("span", { class: "brochures-tile-hint", text: t("brochures_hint") }),
     ),
     h("span", { class: "brochures-tile-go" }, icon("phone"), icon("arrow")),
+  );
+}
+
+function tourTile(tour: Tour, t: (k: string) => string, onOpen: () => void): HTMLElement {
+  return button(
+    { class: "tour-tile", testid: "home-tour" },
+    onOpen,
+    picture(tour.map_url, "tour-tile-map"),
+    h("span", { class: "tour-tile-shade" }),
+    h("span", { class: "tour-tile-icon" }, icon("map")),
+    h(
+      "span",
+      { class: "tour-tile-text" },
+      h("span", { class: "tour-tile-title", text: tour.title }),
+      h("span", { class: "tour-tile-hint", text: t("tour_tile_hint") }),
+    ),
+    h("span", { class: "tour-tile-go" }, icon("arrow")),
   );
 }
 

@@ -90,9 +90,9 @@ export class StaffDoor {
       "div",
       { class: "pin-keys" },
       ...["1", "2", "3", "4", "5", "6", "7", "8", "9"].map(key),
-      button({ class: "pin-key pin-key-fn", testid: "pin-backspace", label: "⌫" }, () => this.backspace(), icon("backspace")),
+      button({ class: "pin-key pin-key-fn", testid: "pin-backspace", label: t("pin_delete") }, () => this.backspace(), icon("backspace")),
       key("0"),
-      button({ class: "pin-key pin-key-ok", testid: "pin-ok", label: "OK" }, () => void this.submit(), icon("check")),
+      button({ class: "pin-key pin-key-ok", testid: "pin-ok", label: t("pin_confirm") }, () => void this.submit(), icon("check")),
     );
     const cancel = button({ class: "pin-cancel", testid: "pin-cancel" }, () => this.close(), t("cancel"));
 

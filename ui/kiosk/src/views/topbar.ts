@@ -14,11 +14,14 @@ export interface TopbarOptions {
   onHome(): void;
   onBack(): void;
   onBrochures(): void;
-  onLocale(tag: string): void;
+  /** The language button was touched: open the language sheet. */
+  onLanguages(): void;
 }
 
 /** The glassy bar on every screen but the attract loop: home, back, brochures and
- *  one button per language, each named in its own language. */
+ *  the language button (a globe and the current language's own name), which opens
+ *  the language sheet. With a single language there is nothing to choose, and no
+ *  button. */
 export function renderTopbar(o: TopbarOptions): HTMLElement {
   const { t } = o;
   const logo = h("div", { class: "topbar-logo" });
@@ -49,23 +52,6 @@ export function renderTopbar(o: TopbarOptions): HTMLElement {
   );
   if (o.screen === "brochures") brochures.setAttribute("aria-current", "page");
 
-  const langs = h("div", {
-    class: "lang-switch",
-    attrs: { role: "group", "aria-label": t("language") },
-    dataset: { count: String(o.session.locales.length) },
-  });
-  langs.appendChild(h("span", { class: "lang-icon", attrs: { title: t("language") } }, icon("globe")));
-  for (const loc of o.session.locales) {
-    const active = loc.tag === o.locale;
-    const b = button(
-      { class: "lang-btn", testid: `lang-${loc.tag}`, attrs: { lang: loc.tag, "aria-pressed": String(active) } },
-      () => o.onLocale(loc.tag),
-      loc.name,
-    );
-    if (active) b.classList.add("is-active");
-    langs.appendChild(b);
-  }
-
   return h(
     "header",
     { class: "topbar" },
@@ -73,7 +59,26 @@ export function renderTopbar(o: TopbarOptions): HTMLElement {
     h("nav", { class: "topbar-nav" }, home, back),
     h("div", { class: "topbar-spacer" }),
     brochures,
-    langs,
+    languageButton(o),
     h("div", { class: "topbar-badge-space" }),
+  );
+}
+
+/** The globe and the current language's own name, in that language's script. */
+function languageButton(o: TopbarOptions): HTMLButtonElement | null {
+  if (o.session.locales.length < 2) return null;
+  const current = o.session.locales.find((l) => l.tag === o.locale);
+  const name = current?.name ?? o.locale;
+  return button(
+    {
+      class: "tb-btn lang-open",
+      testid: "open-languages",
+      label: `${o.t("language")}: ${name}`,
+      attrs: { "aria-haspopup": "dialog", "aria-expanded": "false" },
+    },
+    o.onLanguages,
+    icon("globe"),
+    h("span", { class: "lang-open-name", attrs: { lang: o.locale }, text: name }),
+    icon("expand", "icon lang-open-more"),
   );
 }

@@ -1,0 +1,5 @@
+// Accessibility of the real app in landscape (1920×1080): see accessibility.mjs.
+
+import { checkEveryScreen } from "./accessibility.mjs";
+
+checkEveryScreen({ name: "landscape", width: 1920, height: 1080 });
