@@ -16,13 +16,33 @@ const EDITOR = { name: "lan.bientap", password: "bien-tap-vien-2023" };
 const APPROVER = { name: "minh.pheduyet", password: "nguoi-phe-duyet-2023" };
 const SCENE = {
   id: "trien-lam-wtc",
-  title: { vi: "Gian hàng Bình Dương tại WTC", en: "The Bình Dương booth at WTC" },
+  title: {
+    vi: "Gian hàng Bình Dương tại WTC",
+    en: "The Bình Dương booth at WTC",
+    ko: "WTC 빈즈엉 부스",
+    ja: "WTCのビンズオン・ブース",
+    "zh-Hans": "WTC平阳展位",
+    "zh-Hant": "WTC平陽展位",
+  },
   body: {
     vi: "Khách tham quan gặp gỡ đội ngũ Thành phố thông minh Bình Dương ngay tại gian hàng.\n\nQuét mã QR để mang brochure về điện thoại.",
     en: "Visitors meet the Bình Dương Smart City team at the booth.\n\nScan the QR code to take a brochure home on your phone.",
+    ko: "방문객은 부스에서 빈즈엉 스마트시티 팀을 만납니다.\n\nQR 코드를 스캔하여 브로슈어를 휴대폰에 담아 가세요.",
+    ja: "ブースでビンズオン・スマートシティのチームにお会いいただけます。\n\nQRコードを読み取り、パンフレットをスマートフォンでお持ち帰りください。",
+    "zh-Hans": "访客可在展位与平阳智慧城市团队见面。\n\n扫描二维码，将宣传册带回手机。",
+    "zh-Hant": "訪客可在展位與平陽智慧城市團隊見面。\n\n掃描 QR 碼，將簡介手冊帶回手機。",
   },
-  highlights: { vi: "TOP 1 ICF 2023\nHợp tác đầu tư", en: "TOP 1 ICF 2023\nInvestment partnerships" },
+  highlights: {
+    vi: "TOP 1 ICF 2023\nHợp tác đầu tư",
+    en: "TOP 1 ICF 2023\nInvestment partnerships",
+    ko: "TOP 1 ICF 2023\n투자 협력",
+    ja: "TOP 1 ICF 2023\n投資パートナーシップ",
+    "zh-Hans": "TOP 1 ICF 2023\n投资合作",
+    "zh-Hant": "TOP 1 ICF 2023\n投資合作",
+  },
 };
+/** The languages the default content offers after Vietnamese (media/pack.toml). */
+const TRANSLATED = ["en", "ko", "ja", "zh-Hans", "zh-Hant"];
 
 describe("the console from authoring to a screen", () => {
   let server;
@@ -141,15 +161,18 @@ describe("the console from authoring to a screen", () => {
     await page.fill("#scene-title-vi", SCENE.title.vi);
     await page.fill("#scene-body-vi", SCENE.body.vi);
     await page.fill("#scene-highlights-vi", SCENE.highlights.vi);
-    // English is still missing: marked with words and counted.
-    assert.equal(await page.locator("[data-testid=scene-editor] [data-testid=missing-mark]").count(), 3);
+    // Every other language is still missing: each field marked with words and counted.
+    const missing = () => page.locator("[data-testid=scene-editor] [data-testid=missing-mark]").count();
+    assert.equal(await missing(), 3 * TRANSLATED.length);
     assert.match(await page.textContent("[data-testid=missing-count]"), /\d+ chỗ thiếu bản dịch/);
     await screenshot(page, "06-story-missing-translation");
 
-    await page.fill("#scene-title-en", SCENE.title.en);
-    await page.fill("#scene-body-en", SCENE.body.en);
-    await page.fill("#scene-highlights-en", SCENE.highlights.en);
-    assert.equal(await page.locator("[data-testid=scene-editor] [data-testid=missing-mark]").count(), 0);
+    for (const [done, lang] of TRANSLATED.entries()) {
+      await page.fill(`[id="scene-title-${lang}"]`, SCENE.title[lang]);
+      await page.fill(`[id="scene-body-${lang}"]`, SCENE.body[lang]);
+      await page.fill(`[id="scene-highlights-${lang}"]`, SCENE.highlights[lang]);
+      assert.equal(await missing(), 3 * (TRANSLATED.length - done - 1), `after ${lang}`);
+    }
 
     await page.click('[data-testid=scene-editor] button[aria-label="Chọn: Hình ảnh"]');
     await page.waitForSelector("[data-testid=media-picker]");
