@@ -102,7 +102,7 @@ async function assertMapReads(lang) {
 async function touchStop(id, lang) {
   await s.click(`[data-testid="tour-marker"][data-stop-id="${id}"]`);
   await until(async () => (await cardStop()) === id, `the card of ${id} does not open`);
-  assert.equal(await cardName(), stopById(id).name[lang]);
+  await until(async () => (await cardName()) === stopById(id).name[lang], "the card does not show its stop's name");
   const sampleMark = await s.run('return document.querySelector("[data-testid=tour-sample]")?.innerText.trim() ?? null');
   assert.equal(sampleMark, stopById(id).sample ? ui[lang].tour_sample : null, `${id}'s sample mark`);
 }
@@ -148,7 +148,7 @@ test("landscape, Vietnamese: the guided tour steps on by itself and pauses at a 
   await s.click('[data-testid="tour-guide-start"]');
   const [first, second, third] = tour.stops;
   await until(async () => (await cardStop()) === first.id, "the guided tour starts at the first stop");
-  assert.equal(await cardName(), first.name.vi);
+  await until(async () => (await cardName()) === first.name.vi, "the card does not show its stop's name");
   const active = () => s.run('return document.querySelector(".tour-marker.is-active")?.dataset.stopId ?? null');
   assert.equal(await active(), first.id, "its marker is highlighted");
 
@@ -157,7 +157,7 @@ test("landscape, Vietnamese: the guided tour steps on by itself and pauses at a 
   await until(async () => (await cardStop()) === second.id, "the guided tour does not move on", stepMs + 5000, 250);
   const took = Date.now() - started;
   assert.ok(took > stepMs - 1500, `moved on after ${took} ms, before its ${stepMs} ms`);
-  assert.equal(await cardName(), second.name.vi);
+  await until(async () => (await cardName()) === second.name.vi, "the card does not show its stop's name");
   assert.equal(await active(), second.id);
   await sleep(400);
   await save("43-tour-guided-vi-landscape");
