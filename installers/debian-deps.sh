@@ -23,6 +23,9 @@ packages=(
   poppler-utils procps python3 mount
   # a real SMTP server on loopback for the e-mail alert tests
   python3-aiosmtpd
+  # the scale-out tests: a real PostgreSQL, and a load balancer in front of
+  # several servers
+  postgresql haproxy
   # building the Debian packages and checking them
   dpkg-dev lintian
   # the install tests: a clean Debian root booted with systemd, the kiosk

@@ -33,6 +33,10 @@ fi
 if ! command -v cargo-fuzz >/dev/null; then
   cargo install cargo-fuzz --version 0.13.2 --locked
 fi
+# An S3-compatible server for the object-storage tests (it keeps objects as files).
+if ! command -v s3s-fs >/dev/null; then
+  cargo install s3s-fs --version 0.14.1 --features binary --locked
+fi
 
 # The interfaces, built once per change of their sources: the kiosk's, and the
 # staff console that kiosk-server serves at /console/.

@@ -1,4 +1,4 @@
-// Accessibility of the real app in landscape (1920×1080): see accessibility.mjs.
+// Accessibility of the real app in landscape (1920×1080), normal text: see accessibility.mjs.
 
 import { checkEveryScreen } from "./accessibility.mjs";
 

@@ -1,4 +1,4 @@
-// Accessibility of the real app in portrait (1080×1920): see accessibility.mjs.
+// Accessibility of the real app in portrait (1080×1920), normal text: see accessibility.mjs.
 
 import { checkEveryScreen } from "./accessibility.mjs";
 

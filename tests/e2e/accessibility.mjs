@@ -3,15 +3,21 @@
 //
 // - axe-core (WCAG 2.1 A and AA rules) finds nothing on any screen a visitor reaches:
 //   the attract loop, home, a chapter's first scene (a film) and its second scene, the
-//   survey, the brochures, the language sheet, the staff PIN pad, the tour if there is one;
+//   survey, the brochures, the language sheet, the staff PIN pad, the tour if there is one
+//   (its map; with larger text, its cards too);
 // - no text is cut, spills out of its box or leaves the screen (ui/kiosk/scripts/text-fit.mjs),
-//   also with larger text (vi, en, ja);
-// - larger text makes the words 1.3 times as large;
+//   also with larger text (vi, en, ja), where the tour's map, every stop's card and the
+//   guided tour's controls are checked too, axe included;
+// - larger text makes the words 1.3 times as large, the tour's too (turned on over the
+//   map: its names move apart and stay clear of the pins, the panel and the sample note);
 // - with reduced motion asked for (GTK's gtk-enable-animations = false, which WebKitGTK
 //   reports as prefers-reduced-motion: reduce) nothing moves.
 //
-// One app per orientation (accessibility-landscape.test.mjs, accessibility-portrait.test.mjs),
-// both with reduced motion asked for (what is checked is where things come to rest, and
+// Two apps per orientation, so that each file keeps within the time a test file may
+// take: normal text (accessibility-landscape.test.mjs, accessibility-portrait.test.mjs)
+// and the attract loop and larger text (accessibility-landscape-large.test.mjs,
+// accessibility-portrait-large.test.mjs),
+// all with reduced motion asked for (what is checked is where things come to rest, and
 // nothing has to be waited for); languages are switched in the app, as a visitor does.
 // This module holds what they share.
 
@@ -95,6 +101,25 @@ function pageDriver(axeTags, mayBeShortened, textFit) {
       );
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     },
+    /** Names and pins of the tour's map that cover one another, the panel or the
+     *  sample note (a name under its own pin included). */
+    tourClashes() {
+      const view = find(".tour-map").closest(".view");
+      const box = (el, what) => ({ what, r: el.getBoundingClientRect() });
+      const marks = [...view.querySelectorAll(".tour-marker")].flatMap((m) => [
+        box(m.querySelector(".tour-marker-pin"), `${m.dataset.stopId}'s pin`),
+        box(m.querySelector(".tour-marker-name"), `${m.dataset.stopId}'s name`),
+      ]);
+      const others = [box(view.querySelector(".tour-panel"), "the panel"), box(view.querySelector(".tour-map-note"), "the sample note")];
+      const cover = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+      const out = [];
+      for (const [i, a] of marks.entries()) {
+        for (const b of [...marks.slice(i + 1), ...others]) if (cover(a.r, b.r)) out.push(`${a.what} covers ${b.what}`);
+      }
+      return out;
+    },
+    /** The font size of the first `css` on the screen, in pixels. */
+    fontSize: (css) => parseFloat(getComputedStyle(find(css)).fontSize),
     /** axe (unless told not to) and the text check on what is shown now. */
     async check(withAxe) {
       await this.settled();
@@ -160,8 +185,30 @@ function checker(s, orientation, found) {
     );
   }
 
-  /** Every screen a visitor reaches, in the language shown. */
-  async function everyScreen({ axe = true } = {}) {
+  /** The tour's map, then the first stop's card (`everyCard`: each stop's; axe on the
+   *  first when `cardAxe`); `shot(what)` is called on the map and on the first card. */
+  async function tourScreens({ axe, cardAxe, everyCard, shot }) {
+    await inPage(`await k.tap('[data-testid="home-tour"]'); await k.show("tour");`);
+    await check("tour", { axe });
+    await shot?.("map");
+    const stops = await inPage(`return [...k.find(".tour-map").querySelectorAll('[data-testid="tour-marker"]')].map((m) => m.dataset.stopId);`);
+    for (const [i, id] of (everyCard ? stops : stops.slice(0, 1)).entries()) {
+      await inPage(
+        `await k.tap(args[0]);
+         await k.until(() => k.find('[data-testid="tour-card"]')?.dataset.stopId === args[1], "the stop's card does not open");`,
+        `[data-testid="tour-marker"][data-stop-id="${id}"]`,
+        id,
+      );
+      await check(`tour, ${id}'s card`, { axe: cardAxe && i === 0 });
+      if (i === 0) await shot?.("stop");
+    }
+    await inPage(`await k.tap('[data-testid="tour-card-close"]'); await k.until(() => k.find('[data-testid="tour-overview"]'), "the card does not close");`);
+  }
+
+  /** Every screen a visitor reaches, in the language shown (`tourAxe`: axe on the
+   *  tour even when not elsewhere, its cards included; `everyCard`, `tourShot`: see
+   *  tourScreens). */
+  async function everyScreen({ axe = true, tourAxe = axe, everyCard = false, tourShot } = {}) {
     await goHome();
     await check("home", { axe });
 
@@ -179,10 +226,7 @@ function checker(s, orientation, found) {
     await check("brochures", { axe });
 
     await goHome();
-    if (await inPage(`return !!k.find('[data-testid="home-tour"]');`)) {
-      await inPage(`await k.tap('[data-testid="home-tour"]'); await k.show("tour");`);
-      await check("tour", { axe });
-    }
+    if (await inPage(`return !!k.find('[data-testid="home-tour"]');`)) await tourScreens({ axe: tourAxe, cardAxe: tourAxe && everyCard, everyCard, shot: tourShot });
 
     await inPage(`await k.tap('[data-testid="open-languages"]'); await k.until(() => k.find('[data-testid="language-sheet"]'), "no language sheet");`);
     await check("language sheet", { axe });
@@ -237,58 +281,114 @@ async function startKioskWithReducedMotion(options) {
   }
 }
 
-/** Every check of one orientation, in one app: `o` is { name, width, height }. */
-export function checkEveryScreen(o) {
-  describe(`${o.name} ${o.width}×${o.height}`, { concurrency: 1 }, () => {
+/** One app on the screen `o` ({ name, width, height }) for the tests `body` declares
+ *  (given the session and a screenshot saver), started before them, closed after. */
+function inOneApp(o, title, body) {
+  describe(`${o.name} ${o.width}×${o.height}, ${title}`, { concurrency: 1 }, () => {
     let kiosk;
-    let s;
-    const save = async (name) => writeFileSync(join(shots, `${name}.png`), await s.screenshot());
+    const app = {
+      s: null,
+      save: async (name) => writeFileSync(join(shots, `${name}.png`), await app.s.screenshot()),
+    };
 
     before(async () => {
       kiosk = await startKioskWithReducedMotion({ width: o.width, height: o.height, idleSecs: 600 });
-      s = kiosk.session;
-      await until(async () => (await s.run("return document.body.dataset.screen")) === "attract", "attract loop not shown", 30_000);
+      app.s = kiosk.session;
+      await until(async () => (await app.s.run("return document.body.dataset.screen")) === "attract", "attract loop not shown", 30_000);
     });
     after(async () => {
       if (kiosk) await kiosk.close();
     });
 
-    test(`the attract loop: no axe violations, no text cut; with reduced motion nothing moves (${o.name})`, async () => {
-      assert.equal(await s.run('return matchMedia("(prefers-reduced-motion: reduce)").matches'), true, "the webview hears the preference");
-      await sleep(4000); // a headline change of the attract loop, and its first picture
-      assert.deepEqual(await moving(s), [], "nothing moves in the attract loop");
-      const found = findings();
-      await checker(s, o.name, found).check("attract loop");
-      found.assertNone(`${o.name}, attract loop`);
-      await s.click('[data-testid="attract"]');
-      await until(async () => (await s.run("return document.body.dataset.screen")) === "home", "home not shown");
-      assert.deepEqual(await moving(s), [], "nothing moves into home");
-      await s.click('[data-testid="open-languages"]');
-      assert.deepEqual(await moving(s), [], "the language sheet does not slide in");
-      await s.click('[data-testid="close-languages"]');
-      await s.click('.view:not(.view-leaving) [data-testid="chapter-card"]');
-      await s.click('.view:not(.view-leaving) [data-testid="scene-next"]');
-      assert.deepEqual(await moving(s), [], "the next scene does not slide in, its picture does not drift");
-      await s.click('[data-testid="go-home"]');
-    });
+    body(app);
+  });
+}
 
+/** Every screen in every language, normal text, in one app. */
+export function checkEveryScreen(o) {
+  inOneApp(o, "normal text", (app) => {
     test(`every screen in every language: no axe violations, no text cut (${o.name})`, async () => {
       const found = findings();
-      const c = checker(s, o.name, found);
+      const c = checker(app.s, o.name, found);
+      await app.s.click('[data-testid="attract"]');
       for (const lang of LANGUAGES) {
         await c.chooseLanguage(lang);
         await c.everyScreen();
         if (lang === "ja") {
           await c.goHome();
-          await save(`a11y-home-ja-${o.name}`);
+          await app.save(`a11y-home-ja-${o.name}`);
         }
       }
       found.assertNone(`${o.name}, normal text`);
     });
+  });
+}
+
+/** The attract loop with reduced motion; larger text, turned on over the tour (its
+ *  words grow, its names move apart), then every screen with it in vi, en and ja; in
+ *  one app. */
+export function checkLargerText(o) {
+  inOneApp(o, "larger text", (app) => {
+    test(`the attract loop: no axe violations, no text cut; with reduced motion nothing moves (${o.name})`, async () => {
+      assert.equal(await app.s.run('return matchMedia("(prefers-reduced-motion: reduce)").matches'), true, "the webview hears the preference");
+      await sleep(4000); // a headline change of the attract loop, and its first picture
+      assert.deepEqual(await moving(app.s), [], "nothing moves in the attract loop");
+      const found = findings();
+      await checker(app.s, o.name, found).check("attract loop");
+      found.assertNone(`${o.name}, attract loop`);
+      await app.s.click('[data-testid="attract"]');
+      await until(async () => (await app.s.run("return document.body.dataset.screen")) === "home", "home not shown");
+      assert.deepEqual(await moving(app.s), [], "nothing moves into home");
+      await app.s.click('[data-testid="open-languages"]');
+      assert.deepEqual(await moving(app.s), [], "the language sheet does not slide in");
+      await app.s.click('[data-testid="close-languages"]');
+      await app.s.click('.view:not(.view-leaving) [data-testid="chapter-card"]');
+      await app.s.click('.view:not(.view-leaving) [data-testid="scene-next"]');
+      assert.deepEqual(await moving(app.s), [], "the next scene does not slide in, its picture does not drift");
+      await app.s.click('[data-testid="go-home"]');
+    });
+
+    test(`the tour with larger text: its words 1.3 times as large, the map's names apart, nothing cut, axe (${o.name})`, async () => {
+      const found = findings();
+      const c = checker(app.s, o.name, found);
+      if ((await app.s.run("return document.body.dataset.screen")) === "attract") await app.s.click('[data-testid="attract"]');
+      await c.goHome();
+      // The guided tour, paused on its first stop: the map, a card and the controls at once.
+      const guidedPaused = () =>
+        c.inPage(
+          `if (k.screen() !== "tour") { await k.tap('[data-testid="home-tour"]'); await k.show("tour"); }
+           if (k.find('[data-testid="tour-card-close"]')) await k.tap('[data-testid="tour-card-close"]');
+           await k.tap('[data-testid="tour-guide-start"]');
+           await k.tap('[data-testid="tour-guide-pause"]');
+           await k.until(() => k.find('[data-testid="tour-guide-resume"]') && k.find('[data-testid="tour-card"]'), "the guided tour does not pause on a card");
+           await k.settled();`,
+        );
+      const words = [".tour-marker-name", ".tour-map-note span", ".tour-card-kind", ".tour-card-step", ".tour-card-name", ".tour-card-summary", ".tour-open-scene", ".tour-guide-end"];
+      const sizes = () => c.inPage("return args[0].map((css) => k.fontSize(css));", words);
+      try {
+        await guidedPaused();
+        const normal = await sizes();
+        assert.deepEqual(await c.inPage("return k.tourClashes();"), [], "with normal text, the map's names are clear");
+        // Turned on over the tour, the screen is drawn again, on the stop shown.
+        await c.setLargeText(true);
+        await c.inPage(`await k.show("tour"); await k.until(() => k.find('[data-testid="tour-card"]'), "the stop's card is gone"); await k.settled();`);
+        await guidedPaused();
+        const larger = await sizes();
+        const ratios = words.map((css, i) => `${css} ${(larger[i] / normal[i]).toFixed(2)}`);
+        assert.ok(words.every((_, i) => Math.abs(larger[i] / normal[i] - 1.3) < 0.02), `larger text on the tour: ${ratios.join(", ")}`);
+        assert.deepEqual(await c.inPage("return k.tourClashes();"), [], "with larger text, the map's names are clear");
+        await c.check("tour, guided, paused");
+        if (o.name === "landscape") await app.save("a11y-tour-guided-vi-large-landscape");
+        await c.inPage(`await k.tap('[data-testid="tour-guide-stop"]'); await k.until(() => k.find('[data-testid="tour-overview"]'), "the guided tour does not end");`);
+      } finally {
+        await c.setLargeText(false);
+      }
+      found.assertNone(`${o.name}, the tour with larger text`);
+    });
 
     test(`larger text: words 1.3 times as large, nothing cut, in vi, en and ja (${o.name})`, async () => {
       const large = findings();
-      const c = checker(s, o.name, large);
+      const c = checker(app.s, o.name, large);
       const size = () => c.inPage('return parseFloat(getComputedStyle(k.find(".home-tagline")).fontSize);');
       await c.chooseLanguage("vi");
       await c.goHome();
@@ -306,12 +406,18 @@ export function checkEveryScreen(o) {
 
       for (const lang of LARGE_TEXT_LANGUAGES) {
         await c.chooseLanguage(lang);
-        await c.everyScreen({ axe: lang === "en" });
+        // axe on every screen in English; on the tour (map and cards) in each language.
+        await c.everyScreen({
+          axe: lang === "en",
+          tourAxe: true,
+          everyCard: true,
+          tourShot: ["vi", "ja"].includes(lang) ? (what) => app.save(`a11y-tour-${what}-${lang}-large-${o.name}`) : undefined,
+        });
         if (lang === "ja") {
           await c.goHome();
-          await save(`a11y-home-ja-large-${o.name}`);
+          await app.save(`a11y-home-ja-large-${o.name}`);
           await c.inPage(`await k.tap('[data-testid="chapter-card"]'); await k.show("chapter"); await k.tap('[data-testid="scene-next"]'); await k.settled();`);
-          await save(`a11y-chapter-ja-large-${o.name}`);
+          await app.save(`a11y-chapter-ja-large-${o.name}`);
         }
       }
       await c.setLargeText(false);

@@ -7,12 +7,12 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { playlistBundle } from "./bundles.mjs";
+import { boardOptions } from "./bundles.mjs";
 import { shots, startKiosk } from "./harness.mjs";
 import { until } from "./webdriver.mjs";
 
@@ -98,14 +98,6 @@ let kiosk;
 let s;
 let eventLog;
 
-function boardBundle() {
-  const work = mkdtempSync(join(tmpdir(), "kiosk-board-"));
-  return playlistBundle(work, "board", 5, PLAYLISTS, {
-    "videos/broken.mp4": "not a film at all\n".repeat(100),
-    "images/broken.png": Buffer.from("89504e470d0a1a0a0000000d49484452deadbeef", "hex"),
-  });
-}
-
 let filmRate = 0;
 
 /** Seconds of film played per second of wall time, over one second. */
@@ -129,15 +121,20 @@ function events() {
 }
 
 before(async () => {
-  const bundle = boardBundle();
   eventLog = join(mkdtempSync(join(tmpdir(), "kiosk-events-")), "events.jsonl");
-  kiosk = await startKiosk({
-    mode: "signage",
-    top: ['time_zone = "Asia/Ho_Chi_Minh"'],
-    extra: ["[signage]", 'locales = ["vi", "en"]', "crossfade_ms = 300"],
-    args: ["--clock-start", CLOCK_START, "--event-log", eventLog],
-    prepare: (data) => cpSync(bundle, join(data, "incoming/board"), { recursive: true }),
-  });
+  kiosk = await startKiosk(
+    boardOptions({
+      name: "board",
+      playlistsToml: PLAYLISTS,
+      files: {
+        "videos/broken.mp4": "not a film at all\n".repeat(100),
+        "images/broken.png": Buffer.from("89504e470d0a1a0a0000000d49484452deadbeef", "hex"),
+      },
+      signage: ["crossfade_ms = 300"],
+      top: ['time_zone = "Asia/Ho_Chi_Minh"'],
+      args: ["--clock-start", CLOCK_START, "--event-log", eventLog],
+    }),
+  );
   s = kiosk.session;
 });
 

@@ -6,12 +6,11 @@
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { playlistBundle } from "./bundles.mjs";
+import { boardOptions } from "./bundles.mjs";
 import { chooseLanguage, repo, shots, startKiosk, untilSettled } from "./harness.mjs";
 import { until } from "./webdriver.mjs";
 
@@ -213,7 +212,6 @@ test("portrait, Traditional Chinese: the map, a stop and the guided tour", async
 
 test("a board plays the tour: the map, then each stop with its card in the screen's languages", async () => {
   const secondsPerStop = 3;
-  const work = mkdtempSync(join(tmpdir(), "kiosk-tour-board-"));
   const playlists = `
 [schedule]
 fallback = "tour"
@@ -235,12 +233,7 @@ en = "Welcome to Bình Dương"
 `;
   // Short stops, so the board moves on quickly.
   const tourToml = readFileSync(join(repo, "media/tour.toml"), "utf8").replace(/^seconds_per_stop = \d+$/m, `seconds_per_stop = ${secondsPerStop}`);
-  const bundle = playlistBundle(work, "tour-board", 5, playlists, { "tour.toml": tourToml });
-  await restart({
-    mode: "signage",
-    extra: ["[signage]", 'locales = ["vi", "en"]'],
-    prepare: (data) => cpSync(bundle, join(data, "incoming/tour-board"), { recursive: true }),
-  });
+  await restart(boardOptions({ name: "tour-board", playlistsToml: playlists, files: { "tour.toml": tourToml } }));
 
   const showing = () =>
     s.run(`

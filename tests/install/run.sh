@@ -134,6 +134,8 @@ in_root getent passwd binhduong-kiosk-server >/dev/null || fail "no server user"
 expect_eq "$(stat_of /etc/binhduong-kiosk/kiosk.toml)" "root:kiosk 640" "the kiosk config"
 expect_eq "$(stat_of /var/lib/binhduong-kiosk)" "kiosk:kiosk 750" "the kiosk data folder"
 expect_eq "$(stat_of /etc/binhduong-kiosk-server/server.toml)" "root:binhduong-kiosk-server 640" "the server config"
+expect_eq "$(stat_of /etc/binhduong-kiosk-server/tls/server.key)" "root:binhduong-kiosk-server 640" \
+  "the server's TLS key"
 expect_eq "$(stat_of /var/lib/binhduong-kiosk-server)" "binhduong-kiosk-server:binhduong-kiosk-server 750" \
   "the server data folder"
 token="$(sed -n 's/^admin_token = "\([0-9a-f]*\)"$/\1/p' "$root/etc/binhduong-kiosk-server/server.toml")"
@@ -217,8 +219,6 @@ wait_for 60 "systemd in the root does not answer" inside systemctl is-active dbu
 
 log "the server answers and serves the console"
 wait_for 30 "the server is not active" inside systemctl is-active binhduong-kiosk-server
-expect_eq "$(stat_of /etc/binhduong-kiosk-server/tls/server.key)" "root:binhduong-kiosk-server 640" \
-  "the server's TLS key"
 pinned=(--cacert /etc/binhduong-kiosk-server/tls/server.crt)
 wait_for 30 "the server does not answer over TLS" inside curl -fsS "${pinned[@]}" https://127.0.0.1:8780/console/
 [[ "$(inside curl -fsS "${pinned[@]}" https://localhost:8780/console/)" == *'<div id="app"'* ]] ||

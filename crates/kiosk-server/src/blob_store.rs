@@ -3,9 +3,12 @@
 //! A blob enters the store only after its bytes hashed to its name: they are
 //! written to a temporary file, synced, checked, and renamed into place, so a
 //! reader never sees a partial or wrong blob. [`FsBlobStore`] keeps them in a
-//! folder as `blobs/<sha256>`; another store (object storage) implements the
-//! same trait.
+//! folder as `blobs/<sha256>`; [`crate::s3_blob_store::S3BlobStore`] keeps
+//! them in an S3-compatible bucket behind the same trait. Readers take a blob
+//! as a stream of bytes (whole or one range, [`BlobStore::read`]) or, for a
+//! decoder that needs a path, as a local file ([`BlobStore::local_copy`]).
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
@@ -13,9 +16,9 @@ use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use kiosk_core::blob::{BlobHasher, BlobId};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-/// The bytes of an upload, chunk by chunk.
+/// The bytes of an upload or of a stored blob, chunk by chunk.
 pub type ByteStream = BoxStream<'static, Result<Bytes, std::io::Error>>;
 
 /// Why a blob could not be stored or read.
@@ -46,6 +49,17 @@ pub enum BlobStoreError {
         /// The reason.
         source: std::io::Error,
     },
+    /// The object store failed or refused.
+    #[error("{operation} {key} in the object store: {source}")]
+    ObjectStore {
+        /// What was asked (`PUT`, `HEAD`, `GET`, `LIST`, a step of a multipart upload).
+        operation: &'static str,
+        /// The object's key (or the bucket's prefix).
+        key: String,
+        /// The reason.
+        #[source]
+        source: object_store::Error,
+    },
 }
 
 /// A stored blob, ready to be served.
@@ -58,6 +72,61 @@ pub enum StoredBlob {
         /// Its length.
         size: u64,
     },
+    /// An object in an object store, served by ranged reads
+    /// ([`crate::blob_serve::serve_object`]).
+    Object {
+        /// Its length.
+        size: u64,
+    },
+}
+
+impl StoredBlob {
+    /// Its length.
+    pub fn size(&self) -> u64 {
+        match self {
+            Self::File { size, .. } | Self::Object { size } => *size,
+        }
+    }
+}
+
+/// A stored blob as a local file, for what needs a path (a decoder): the
+/// store's own file, or a downloaded copy removed when this is dropped.
+#[derive(Debug)]
+pub struct LocalBlob {
+    path: PathBuf,
+    _temporary: Option<tempfile::TempPath>,
+}
+
+impl LocalBlob {
+    /// A file the store keeps; left in place on drop.
+    pub fn kept(path: PathBuf) -> Self {
+        Self { path, _temporary: None }
+    }
+
+    /// A temporary copy; removed on drop.
+    pub fn temporary(path: tempfile::TempPath) -> Self {
+        Self { path: path.to_path_buf(), _temporary: Some(path) }
+    }
+
+    /// Where the bytes are.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// How many bytes a read from a file hands on at a time.
+const READ_CHUNK_BYTES: usize = 256 * 1024;
+
+/// The bytes of `reader` as a stream, in chunks of at most [`READ_CHUNK_BYTES`].
+pub fn reader_stream(reader: impl AsyncRead + Unpin + Send + 'static) -> ByteStream {
+    futures_util::stream::try_unfold(reader, |mut reader| async move {
+        let mut buffer = bytes::BytesMut::with_capacity(READ_CHUNK_BYTES);
+        match reader.read_buf(&mut buffer).await? {
+            0 => Ok(None),
+            _ => Ok(Some((buffer.freeze(), reader))),
+        }
+    })
+    .boxed()
 }
 
 /// Where blobs live. Every method is safe to call concurrently.
@@ -76,6 +145,17 @@ pub trait BlobStore: Send + Sync + 'static {
 
     /// Blob `id` for reading, or `None` when it is not stored.
     fn open<'a>(&'a self, id: &'a BlobId) -> BoxFuture<'a, Result<Option<StoredBlob>, BlobStoreError>>;
+
+    /// The bytes of blob `id`, all of them or those of `range` (clipped to its
+    /// size), or `None` when it is not stored.
+    fn read<'a>(
+        &'a self,
+        id: &'a BlobId,
+        range: Option<Range<u64>>,
+    ) -> BoxFuture<'a, Result<Option<ByteStream>, BlobStoreError>>;
+
+    /// Blob `id` as a local file, or `None` when it is not stored.
+    fn local_copy<'a>(&'a self, id: &'a BlobId) -> BoxFuture<'a, Result<Option<LocalBlob>, BlobStoreError>>;
 
     /// Stores bytes already in memory, as [`BlobStore::put`] does.
     fn put_bytes<'a>(&'a self, id: &'a BlobId, bytes: Bytes) -> BoxFuture<'a, Result<u64, BlobStoreError>> {
@@ -183,6 +263,32 @@ impl BlobStore for FsBlobStore {
         Box::pin(async move {
             Ok(self.size_inner(id).await?.map(|size| StoredBlob::File { path: self.path(id), size }))
         })
+    }
+
+    fn read<'a>(
+        &'a self,
+        id: &'a BlobId,
+        range: Option<Range<u64>>,
+    ) -> BoxFuture<'a, Result<Option<ByteStream>, BlobStoreError>> {
+        Box::pin(async move {
+            let path = self.path(id);
+            let mut file = match tokio::fs::File::open(&path).await {
+                Ok(file) => file,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(io(&path)(e)),
+            };
+            Ok(Some(match range {
+                None => reader_stream(file),
+                Some(range) => {
+                    file.seek(std::io::SeekFrom::Start(range.start)).await.map_err(io(&path))?;
+                    reader_stream(file.take(range.end.saturating_sub(range.start)))
+                }
+            }))
+        })
+    }
+
+    fn local_copy<'a>(&'a self, id: &'a BlobId) -> BoxFuture<'a, Result<Option<LocalBlob>, BlobStoreError>> {
+        Box::pin(async move { Ok(self.size_inner(id).await?.map(|_| LocalBlob::kept(self.path(id)))) })
     }
 }
 

@@ -17,6 +17,7 @@ use tower_http::services::ServeFile;
 
 use crate::admin::random_hex;
 use crate::auth::{Device, Reader, token_hash};
+use crate::blob_serve;
 use crate::blob_store::StoredBlob;
 use crate::db::{Enrolment, EventRow, sortable_time};
 use crate::error::{ApiError, ApiResult};
@@ -153,7 +154,7 @@ pub async fn blob(
         .listed_blob_type(reader.channel().map(str::to_owned), id.to_string())
         .await?
         .ok_or_else(no_blob)?;
-    let Some(StoredBlob::File { path, size }) = state.stored_blob(&id).await? else {
+    let Some(stored) = state.stored_blob(&id).await? else {
         tracing::warn!(sha256 = %id, "a listed blob is missing from the blob store");
         return Err(no_blob());
     };
@@ -165,9 +166,10 @@ pub async fn blob(
     headers.remove(header::IF_RANGE);
     let not_modified = matches_etag(headers.get(header::IF_NONE_MATCH), &etag);
     let mime: mime::Mime = media_type.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
-    let whole = !not_modified && size <= SMALL_BLOB_BYTES && !request.headers().contains_key(header::RANGE);
+    let whole =
+        !not_modified && stored.size() <= SMALL_BLOB_BYTES && !request.headers().contains_key(header::RANGE);
     let small = match whole {
-        true => Some(state.memos.small_blobs.read(&id, path.clone()).await),
+        true => Some(state.memos.small_blobs.read(&id, &*state.blobs).await),
         false => None,
     };
     let mut response = match (not_modified, small) {
@@ -183,13 +185,23 @@ pub async fn blob(
             tracing::warn!(sha256 = %id, %error, "a stored blob could not be read");
             return Err(no_blob());
         }
-        (false, None) => {
-            let file = ServeFile::new_with_mime(&path, &mime).with_buf_chunk_size(PIECE_BYTES);
-            match file.oneshot(request).await {
-                Ok(response) => response.map(Body::new),
-                Err(never) => match never {},
+        (false, None) => match stored {
+            StoredBlob::File { path, .. } => {
+                let file = ServeFile::new_with_mime(&path, &mime).with_buf_chunk_size(PIECE_BYTES);
+                match file.oneshot(request).await {
+                    Ok(response) => response.map(Body::new),
+                    Err(never) => match never {},
+                }
             }
-        }
+            StoredBlob::Object { size } => {
+                let served =
+                    blob_serve::serve_object(&*state.blobs, &id, size, &mime, request.headers()).await?;
+                served.ok_or_else(|| {
+                    tracing::warn!(sha256 = %id, "a listed blob is missing from the blob store");
+                    no_blob()
+                })?
+            }
+        },
     };
     let out = response.headers_mut();
     out.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

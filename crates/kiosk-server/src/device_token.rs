@@ -40,7 +40,7 @@ pub async fn renew(State(state): State<AppState>, parts: Parts) -> ApiResult<Jso
         .db
         .renew_device_token(device.id.clone(), old, token_hash(&token), sortable_time(expires_at))
         .await?;
-    state.memos.devices.forget_device(&device.id);
+    state.forget_device(&device.id, false);
     if !renewed {
         return Err(revoked());
     }
@@ -75,8 +75,7 @@ pub async fn revoke(
         .revoke_device_token(id.clone())
         .await?
         .ok_or_else(|| ApiError::not_found("no_device", format!("there is no screen {id:?}")))?;
-    state.memos.devices.forget_device(&id);
-    state.streams.end(&id);
+    state.forget_device(&id, true);
     if revoked.newly {
         let detail = format!("revoked the token of screen {} ({id})", revoked.name);
         audit::by(&state, &who, "device.revoke", Some(&revoked.channel), detail).await?;

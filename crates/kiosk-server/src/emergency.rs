@@ -241,7 +241,7 @@ async fn issue(
     minutes: u32,
 ) -> ApiResult<Issued> {
     state.require_channel(channel).await?;
-    let _issuing = state.publishing.lock().await;
+    let _issuing = state.replicas.exclusive().await?;
     // Later than the last one even if the clock stepped back: screens refuse an
     // older message than the one they hold.
     let last = state.db.latest_emergency(channel.to_owned()).await?;

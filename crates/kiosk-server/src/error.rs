@@ -32,6 +32,9 @@ pub enum ServerError {
     /// The signing key could not be made or read.
     #[error("signing key: {0}")]
     Key(#[from] kiosk_authoring::keys::KeyFileError),
+    /// The shared storage (PostgreSQL, S3) could not be used.
+    #[error("storage: {0}")]
+    Storage(String),
     /// Serving failed.
     #[error("serving HTTP: {0}")]
     Serve(std::io::Error),
@@ -116,7 +119,9 @@ impl From<BlobStoreError> for ApiError {
                 format!("blobs are limited to {limit} bytes"),
             ),
             BlobStoreError::Body(message) => Self::bad_request("bad_body", message),
-            other @ BlobStoreError::Io { .. } => Self::internal(&other),
+            other @ (BlobStoreError::Io { .. } | BlobStoreError::ObjectStore { .. }) => {
+                Self::internal(&other)
+            }
         }
     }
 }

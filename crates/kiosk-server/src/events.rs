@@ -30,6 +30,7 @@ use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::ChannelName;
 use crate::fleet::streams::{StreamHeld, StreamRefused};
+use crate::replicas::{Note, Replicas};
 use crate::state::AppState;
 
 /// What a channel's screens are told: a release just published, or an
@@ -42,27 +43,36 @@ pub struct ChannelNews {
     pub news: Announcement,
 }
 
-/// Hands announcements to every open stream, and closes them at shutdown.
+/// Hands announcements to every open stream (and, through [`Replicas`], to
+/// the other replicas' streams), and closes them at shutdown.
 #[derive(Debug, Clone)]
 pub struct Announcer {
     releases: broadcast::Sender<ChannelNews>,
     closing: watch::Sender<bool>,
+    replicas: Replicas,
 }
 
 impl Default for Announcer {
     fn default() -> Self {
-        Self::new()
+        Self::new(Replicas::alone())
     }
 }
 
 impl Announcer {
-    /// An announcer with no listener yet.
-    pub fn new() -> Self {
-        Self { releases: broadcast::channel(64).0, closing: watch::channel(false).0 }
+    /// An announcer with no listener yet, telling `replicas` too.
+    pub fn new(replicas: Replicas) -> Self {
+        Self { releases: broadcast::channel(64).0, closing: watch::channel(false).0, replicas }
     }
 
-    /// Tells every open stream of the channel.
+    /// Tells every open stream of the channel, on every replica.
     pub fn announce(&self, news: ChannelNews) {
+        self.replicas.tell(Note::of(&news));
+        self.announce_here(news);
+    }
+
+    /// Tells every open stream of the channel on this replica only (what
+    /// another replica announced).
+    pub fn announce_here(&self, news: ChannelNews) {
         let _ = self.releases.send(news);
     }
 

@@ -14,7 +14,12 @@
 //! - [`error`]: start-up errors and the JSON error answers of the API.
 //! - [`db`]: what the server keeps, behind the [`db::Database`] trait.
 //! - [`sqlite`]: the embedded SQLite database and its append-only migrations.
+//! - [`postgres`]: the same records in PostgreSQL, shared by several replicas.
+//! - [`replicas`]: what replicas sharing one database tell each other, and the
+//!   lock they publish under.
 //! - [`blob_store`]: blobs by SHA-256 behind the [`BlobStore`] trait, on the filesystem.
+//! - [`s3_blob_store`]: the same blobs in an S3-compatible bucket, shared by replicas.
+//! - [`blob_serve`]: serving a blob kept as an object with `Range` and `If-Range`.
 //! - [`signing`]: the server's signing key, made on first start.
 //! - [`publish`]: turning an uploaded manifest into a signed, published release.
 //! - [`extract`]: request extractors that refuse bad input with JSON errors.
@@ -52,6 +57,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod blob_serve;
 pub mod blob_store;
 pub mod clock;
 pub mod console;
@@ -64,9 +70,13 @@ pub mod events;
 pub mod extract;
 pub mod fleet;
 pub mod memo;
+pub mod migrate;
+pub mod postgres;
 pub mod publish;
 pub mod rate_limit;
+pub mod replicas;
 pub mod reports;
+pub mod s3_blob_store;
 pub mod screenshots;
 pub mod settings;
 pub mod signing;
@@ -89,7 +99,8 @@ pub async fn serve(
 ) -> Result<(), ServerError> {
     let state = state::AppState::open(&settings).await?;
     let router = app::router(state.clone());
-    let watcher = tokio::spawn(fleet::watch::run(state.clone()));
+    let watcher = tokio::spawn(replicas::watch_fleet(state.clone()));
+    let hearing = tokio::spawn(replicas::hear(state.clone()));
     let closing = state.announcer.clone();
     let shutdown = async move {
         shutdown.await;
@@ -105,5 +116,6 @@ pub async fn serve(
         None => kiosk_listener::serve(listener, router, limits, shutdown).await,
     };
     watcher.abort();
+    hearing.abort();
     served.map_err(ServerError::Serve)
 }

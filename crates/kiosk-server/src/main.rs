@@ -14,6 +14,11 @@
 //! `kiosk-server tls self-signed --name HOST... --certificate FILE --private-key FILE`
 //! makes a certificate and key for `[tls]`; screens pin the certificate.
 //!
+//! `kiosk-server --config FILE migrate --from sqlite:OLD_DATA_DIR [--to postgres://…]`
+//! copies an embedded installation (its `server.sqlite` and `blobs/`) into the
+//! shared storage the config's `[storage]` names; run again, it goes on where it
+//! stopped; it verifies the copy (`kiosk_server::migrate`).
+//!
 //! `kiosk-server [--config FILE] report yearly --year 2026 --out FILE.pdf [--lang vi|en]`
 //! writes the province's yearly report from the data folder (the server may be
 //! running meanwhile).
@@ -28,7 +33,6 @@ use kiosk_server::Settings;
 use kiosk_server::console::db::{AuditEntry, RoleGrant};
 use kiosk_server::console::users::NewUser;
 use kiosk_server::settings::ConfigFile;
-use kiosk_server::sqlite::SqliteDb;
 use kiosk_yearly_report::Lang;
 use std::io::IsTerminal;
 
@@ -54,6 +58,65 @@ enum Command {
     /// TLS certificates.
     #[command(subcommand)]
     Tls(TlsCommand),
+    /// Copies an embedded installation into shared storage (PostgreSQL, S3),
+    /// resumable and verified.
+    Migrate {
+        /// The old data folder (`sqlite:/var/lib/binhduong-kiosk-server`, or its
+        /// `server.sqlite`).
+        #[arg(long, value_name = "sqlite:DIR")]
+        from: String,
+        /// The PostgreSQL database to copy into (default: the config's
+        /// `[storage] postgres`); its password from the config's
+        /// `postgres_password_file`, or the PGPASSWORD environment variable.
+        #[arg(long, value_name = "postgres://…")]
+        to: Option<String>,
+    },
+}
+
+/// The data folder `--from` names.
+fn old_data_dir(from: &str) -> PathBuf {
+    let path = PathBuf::from(from.strip_prefix("sqlite:").unwrap_or(from));
+    if path.file_name().is_some_and(|name| name == kiosk_server::state::DB_FILE) {
+        path.parent().map(Path::to_owned).unwrap_or_default()
+    } else {
+        path
+    }
+}
+
+async fn migrate(settings: &Settings, from: &str, to: Option<String>) -> anyhow::Result<()> {
+    let mut storage = settings.storage.clone();
+    if let Some(to) = to {
+        let mut config: tokio_postgres::Config = to.parse().context("reading --to")?;
+        if config.get_password().is_none()
+            && let Some(password) = std::env::var_os("PGPASSWORD")
+        {
+            config.password(password.to_string_lossy().as_bytes());
+        }
+        storage.postgres = Some(kiosk_server::settings::PostgresAddress(config));
+    }
+    let Some(kiosk_server::settings::PostgresAddress(config)) = storage.postgres else {
+        anyhow::bail!("name the PostgreSQL database: --to postgres://… or [storage] postgres in the config");
+    };
+    let from = old_data_dir(from);
+    let target =
+        kiosk_server::postgres::PgStore::open_config(config, settings.clock.clone(), settings.counting())
+            .await
+            .context("opening the target database")?;
+    let blobs: Box<dyn kiosk_server::BlobStore> = match &storage.s3 {
+        Some(s3) => {
+            Box::new(kiosk_server::s3_blob_store::S3BlobStore::open(s3).await.map_err(anyhow::Error::msg)?)
+        }
+        None => Box::new(kiosk_server::FsBlobStore::open(&settings.data_dir.join("blobs"))?),
+    };
+    let migrated =
+        kiosk_server::migrate::migrate(&from, &target, blobs.as_ref(), settings.counting()).await?;
+    println!("{migrated}");
+    eprintln!(
+        "kiosk-server: {} is copied and verified; give every replica the keys of its data folder \
+         (signing.key, emergency.key and their .pub)",
+        from.display()
+    );
+    Ok(())
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -205,10 +268,7 @@ async fn add_user(
     name: String,
 ) -> anyhow::Result<()> {
     let password = read_password(&name)?;
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
-    let db = SqliteDb::open(&settings.data_dir.join(kiosk_server::state::DB_FILE), settings.clock.clone())?;
-    let staff: kiosk_server::console::db::Staff = std::sync::Arc::new(db);
+    let staff = kiosk_server::state::Stores::open(settings).await?.staff;
     let new = NewUser { name, password, is_admin: admin, roles };
     let user = kiosk_server::console::users::add_user(&staff, &settings.clock, new).await?;
     let detail =
@@ -322,6 +382,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Report(ReportCommand::Yearly { year, out, lang, channel })) => {
             return yearly_report(&settings, year, &out, lang, channel).await;
         }
+        Some(Command::Migrate { from, to }) => return migrate(&settings, &from, to).await,
         Some(Command::Tls(_)) | None => {}
     }
     if settings.console_dir.is_none() {

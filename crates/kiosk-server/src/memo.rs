@@ -15,7 +15,7 @@ use std::sync::{Arc, RwLock};
 
 use kiosk_core::blob::BlobId;
 
-use crate::blob_store::StoredBlob;
+use crate::blob_store::{BlobStore, StoredBlob};
 use crate::db::{DeviceToken, StoredRelease};
 
 /// A map read by many requests at once.
@@ -38,6 +38,23 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     pub fn insert(&self, key: K, value: V) {
         self.0.write().unwrap_or_else(|p| p.into_inner()).insert(key, value);
     }
+
+    /// Keeps `value` for `key` unless the one kept is as new (`newer(kept, value)`
+    /// is false): an answer read before a change never replaces one read after it.
+    pub fn insert_newer(&self, key: K, value: V, newer: impl FnOnce(&V, &V) -> bool) {
+        let mut kept = self.0.write().unwrap_or_else(|p| p.into_inner());
+        match kept.get(&key) {
+            Some(old) if !newer(old, &value) => {}
+            _ => {
+                kept.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Whether `new` is a later release than `kept` (versions only grow).
+pub fn later_release(kept: &Arc<StoredRelease>, new: &Arc<StoredRelease>) -> bool {
+    new.version > kept.version
 }
 
 /// Token hash → the device token as last read. Forgetting a device's tokens
@@ -67,6 +84,13 @@ impl DeviceTokens {
         }
     }
 
+    /// Forgets every token, and refuses answers read before now.
+    pub fn forget_all(&self) {
+        let mut kept = self.0.write().unwrap_or_else(|p| p.into_inner());
+        kept.0 += 1;
+        kept.1.clear();
+    }
+
     /// Forgets every token of `device`, and refuses answers read before now.
     pub fn forget_device(&self, device: &str) {
         let mut kept = self.0.write().unwrap_or_else(|p| p.into_inner());
@@ -76,7 +100,7 @@ impl DeviceTokens {
 }
 
 /// The bytes of small blobs, so that the picture a whole fleet fetches after a
-/// publish is read from disk once. Starts over when it would outgrow its budget.
+/// publish is read from the blob store once. Starts over when it would outgrow its budget.
 #[derive(Debug)]
 pub struct SmallBlobs {
     budget: usize,
@@ -90,22 +114,16 @@ impl SmallBlobs {
         Self { budget, kept: Default::default(), reading: Default::default() }
     }
 
-    /// The bytes of blob `id`, stored at `path`: kept ones, or else read once
-    /// for all the requests that ask at the same moment (a fleet after a
-    /// publish) and kept.
-    pub async fn read(&self, id: &BlobId, path: std::path::PathBuf) -> std::io::Result<bytes::Bytes> {
+    /// The bytes of blob `id`: kept ones, or else read from `store` once for
+    /// all the requests that ask at the same moment (a fleet after a publish)
+    /// and kept.
+    pub async fn read(&self, id: &BlobId, store: &dyn BlobStore) -> std::io::Result<bytes::Bytes> {
         if let Some(bytes) = self.get(id) {
             return Ok(bytes);
         }
         let cell =
             self.reading.lock().unwrap_or_else(|p| p.into_inner()).entry(id.clone()).or_default().clone();
-        let read = cell
-            .get_or_try_init(|| async move {
-                let read = tokio::task::spawn_blocking(move || std::fs::read(path)).await;
-                read.map_err(std::io::Error::other)?.map(bytes::Bytes::from)
-            })
-            .await
-            .cloned();
+        let read = cell.get_or_try_init(|| read_whole(id, store)).await.cloned();
         if let Ok(bytes) = &read {
             self.insert(id.clone(), bytes.clone());
         }
@@ -130,6 +148,20 @@ impl SmallBlobs {
         kept.1 += bytes.len();
         kept.0.insert(id, bytes);
     }
+}
+
+/// Every byte of blob `id` from `store`.
+async fn read_whole(id: &BlobId, store: &dyn BlobStore) -> std::io::Result<bytes::Bytes> {
+    use futures_util::StreamExt;
+    let stream = store.read(id, None).await.map_err(std::io::Error::other)?;
+    let Some(mut stream) = stream else {
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("blob {id} is not stored")));
+    };
+    let mut whole = bytes::BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        whole.extend_from_slice(&chunk?);
+    }
+    Ok(whole.freeze())
 }
 
 /// Every memo of the server; cheap to clone.

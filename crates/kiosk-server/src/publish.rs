@@ -20,7 +20,6 @@ use kiosk_core::verify::{MAX_VERSION, TrustPolicy, verify_manifest};
 use kiosk_wire::{Announcement, ReleaseAnnounced};
 use serde::Serialize;
 
-use crate::blob_store::StoredBlob;
 use crate::db::StoredRelease;
 use crate::error::{ApiError, ApiResult};
 use crate::events::ChannelNews;
@@ -94,7 +93,7 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
             format!("expires_at {expires_at} is not in the future"),
         ));
     }
-    let _publishing = state.publishing.lock().await;
+    let _publishing = state.replicas.exclusive().await?;
     let last = state.db.latest_release(channel.to_owned()).await?;
     let version = last.map_or(1, |r| r.version + 1);
     if version > MAX_VERSION {
@@ -124,7 +123,11 @@ pub async fn publish(state: &AppState, channel: &str, mut manifest: Manifest) ->
         .db
         .insert_release(channel.to_owned(), release.clone(), crate::db::sortable_time(now), blobs)
         .await?;
-    state.memos.current.insert(channel.to_owned(), std::sync::Arc::new(release));
+    state.memos.current.insert_newer(
+        channel.to_owned(),
+        std::sync::Arc::new(release),
+        crate::memo::later_release,
+    );
     crate::console::media::register_release(state, &manifest).await?;
     tracing::info!(channel, version, %manifest_sha256, "published a release");
     state.announcer.announce(ChannelNews {
@@ -144,7 +147,7 @@ async fn probe_blob(state: &AppState, id: &BlobId) -> ApiResult<MediaProbe> {
     {
         return Ok(probe);
     }
-    let Some(StoredBlob::File { path, .. }) = state.blobs.open(id).await? else {
+    let Some(local) = state.blobs.local_copy(id).await? else {
         return Err(ApiError::bad_request("missing_blob", format!("blob {id} cannot be read to probe it")));
     };
     let undecodable = |reason: String| {
@@ -153,7 +156,7 @@ async fn probe_blob(state: &AppState, id: &BlobId) -> ApiResult<MediaProbe> {
             format!("blob {id} does not play on this server's decoder: {reason}"),
         )
     };
-    let probe = tokio::task::spawn_blocking(move || kiosk_media::manifest_probe(&path))
+    let probe = tokio::task::spawn_blocking(move || kiosk_media::manifest_probe(local.path()))
         .await
         .map_err(|e| undecodable(e.to_string()))?
         .map_err(undecodable)?;

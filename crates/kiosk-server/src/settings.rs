@@ -87,6 +87,40 @@ pub struct Settings {
     pub max_streams_per_device: usize,
     /// The certificate and key answers go out under; none: plain HTTP.
     pub tls: Option<kiosk_tls::ServerIdentity>,
+    /// Where records and blobs are kept: in the data folder, or shared by replicas.
+    pub storage: Storage,
+}
+
+/// Where the server keeps its records and blobs.
+#[derive(Debug, Clone, Default)]
+pub struct Storage {
+    /// The records: `None` for `server.sqlite` in the data folder, or the
+    /// address of a PostgreSQL database that several replicas share.
+    pub postgres: Option<PostgresAddress>,
+    /// The blobs: `None` for `blobs/` in the data folder, or an S3-compatible bucket.
+    pub s3: Option<crate::s3_blob_store::S3Config>,
+}
+
+impl Storage {
+    /// Whether several servers may share this storage (PostgreSQL and S3 both).
+    pub fn is_shared(&self) -> bool {
+        self.postgres.is_some() && self.s3.is_some()
+    }
+}
+
+/// A PostgreSQL connection address with its password in it; never printed whole.
+#[derive(Clone)]
+pub struct PostgresAddress(pub tokio_postgres::Config);
+
+impl std::fmt::Debug for PostgresAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresAddress")
+            .field("hosts", &self.0.get_hosts())
+            .field("ports", &self.0.get_ports())
+            .field("dbname", &self.0.get_dbname())
+            .field("user", &self.0.get_user())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Settings {
@@ -110,6 +144,7 @@ impl Settings {
             enrol_attempts_per_minute: DEFAULT_ENROL_ATTEMPTS_PER_MINUTE,
             max_streams_per_device: DEFAULT_MAX_STREAMS_PER_DEVICE,
             tls: None,
+            storage: Storage::default(),
         }
     }
 
@@ -144,6 +179,19 @@ impl Settings {
 /// [tls]      # required on an address other than loopback, unless plain_http = true
 /// certificate = "/etc/binhduong-kiosk-server/tls/server.crt"   # PEM, own certificate first
 /// private_key = "/etc/binhduong-kiosk-server/tls/server.key"   # PEM
+///
+/// [storage]   # optional: records and blobs shared by several servers (replicas)
+/// postgres = "postgres://kiosk@10.0.0.5:5432/kiosk"   # instead of server.sqlite
+/// postgres_password_file = "/etc/binhduong-kiosk-server/postgres-password"   # optional
+///
+/// [storage.s3]   # optional: blobs in an S3-compatible bucket instead of blobs/
+/// endpoint = "https://s3.example.vn"
+/// bucket = "kiosk-blobs"
+/// region = "us-east-1"
+/// access_key_id = "kiosk-server"
+/// secret_access_key_file = "/etc/binhduong-kiosk-server/s3-secret"
+/// prefix = "blobs/"        # optional
+/// allow_http = false       # optional: true only for a bucket on loopback or a closed network
 ///
 /// [limits]   # optional: what clients may do (defaults: DEFAULT_LISTENER_LIMITS)
 /// max_connections = 20000                # all clients together
@@ -210,6 +258,132 @@ pub struct ConfigFile {
     /// passwords then cross the network readable.
     #[serde(default)]
     pub plain_http: bool,
+    /// Where records and blobs are kept, when not in the data folder.
+    #[serde(default)]
+    pub storage: StorageConfig,
+    /// `storage` with its secrets read, by [`ConfigFile::parse`].
+    #[serde(skip)]
+    resolved_storage: Storage,
+}
+
+/// The `[storage]` table of the config file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// A PostgreSQL address (`postgres://user@host:port/database`), without its password.
+    #[serde(default)]
+    pub postgres: Option<String>,
+    /// A file holding the PostgreSQL password.
+    #[serde(default)]
+    pub postgres_password_file: Option<PathBuf>,
+    /// An S3-compatible bucket for the blobs.
+    #[serde(default)]
+    pub s3: Option<S3TableConfig>,
+}
+
+/// The `[storage.s3]` table: a bucket, and a file holding its secret key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3TableConfig {
+    /// The service's address, `https://…` (`http://` only with `allow_http`).
+    pub endpoint: String,
+    /// The bucket.
+    pub bucket: String,
+    /// The region requests are signed for.
+    #[serde(default = "default_region")]
+    pub region: String,
+    /// The access key's id.
+    pub access_key_id: String,
+    /// A file holding the secret access key (never the key itself in the config).
+    pub secret_access_key_file: PathBuf,
+    /// The key prefix blobs are kept under.
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Plain HTTP to the bucket.
+    #[serde(default)]
+    pub allow_http: bool,
+}
+
+fn default_region() -> String {
+    "us-east-1".into()
+}
+
+/// A secret read from a file, its final line break dropped.
+fn read_secret(table: &str, key: &str, path: &std::path::Path) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("[{table}] {key} {}: {e}", path.display()))?;
+    let secret = text.trim_end_matches(['\r', '\n']).to_owned();
+    if secret.is_empty() {
+        return Err(format!("[{table}] {key} {}: the file is empty", path.display()));
+    }
+    Ok(secret)
+}
+
+impl StorageConfig {
+    /// The storage this table names, with its secrets read.
+    pub fn resolve(&self) -> Result<Storage, String> {
+        let postgres = match &self.postgres {
+            None if self.postgres_password_file.is_some() => {
+                return Err("[storage] postgres_password_file without postgres: name the database".into());
+            }
+            None => None,
+            Some(address) => {
+                let mut config: tokio_postgres::Config = address
+                    .parse()
+                    .map_err(|e| format!("[storage] postgres is not a PostgreSQL address: {e}"))?;
+                if config.get_password().is_some() {
+                    return Err("[storage] postgres: keep the password out of the config; \
+                                give postgres_password_file"
+                        .into());
+                }
+                if config.get_dbname().is_none() {
+                    return Err("[storage] postgres: name the database".into());
+                }
+                if self.s3.is_none() {
+                    return Err("[storage] postgres without [storage.s3]: servers sharing one database \
+                                must share their blobs too; give [storage.s3]"
+                        .into());
+                }
+                if let Some(path) = &self.postgres_password_file {
+                    config.password(read_secret("storage", "postgres_password_file", path)?);
+                }
+                Some(PostgresAddress(config))
+            }
+        };
+        let s3 = match &self.s3 {
+            None => None,
+            Some(table) => {
+                let plain = table.endpoint.starts_with("http://");
+                if !plain && !table.endpoint.starts_with("https://") {
+                    return Err(format!(
+                        "[storage.s3] endpoint = {:?}: give an https:// address",
+                        table.endpoint
+                    ));
+                }
+                if plain && !table.allow_http {
+                    return Err(format!(
+                        "[storage.s3] endpoint = {:?} is plain HTTP: give https://, or allow_http = true \
+                         for a bucket on loopback or a closed network",
+                        table.endpoint
+                    ));
+                }
+                Some(crate::s3_blob_store::S3Config {
+                    endpoint: table.endpoint.clone(),
+                    bucket: table.bucket.clone(),
+                    region: table.region.clone(),
+                    access_key_id: table.access_key_id.clone(),
+                    secret_access_key: read_secret(
+                        "storage.s3",
+                        "secret_access_key_file",
+                        &table.secret_access_key_file,
+                    )?,
+                    prefix: table.prefix.clone().unwrap_or_else(|| "blobs/".into()),
+                    allow_http: table.allow_http,
+                })
+            }
+        };
+        Ok(Storage { postgres, s3 })
+    }
 }
 
 /// The `[tls]` table of the config file (`kiosk-server tls self-signed` makes
@@ -414,7 +588,7 @@ impl EmailConfig {
 impl ConfigFile {
     /// Parses the TOML text of a config file and checks its values.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let config: Self = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut config: Self = toml::from_str(text).map_err(|e| e.to_string())?;
         if let Some(secs) = config.offline_after_s
             && !(10..=7 * 24 * 3600).contains(&secs)
         {
@@ -453,6 +627,7 @@ impl ConfigFile {
             ));
         }
         config.limits.check()?;
+        config.resolved_storage = config.storage.resolve()?;
         Ok(config)
     }
 
@@ -508,6 +683,7 @@ impl ConfigFile {
             settings.max_streams_per_device = streams;
         }
         settings.listener_limits = self.limits.applied_to(settings.listener_limits);
+        settings.storage = self.resolved_storage.clone();
         settings
     }
 }
@@ -515,6 +691,42 @@ impl ConfigFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_storage_reads_its_secrets_from_files_and_refuses_half_a_setup() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pg_secret, s3_secret) = (dir.path().join("pg"), dir.path().join("s3"));
+        std::fs::write(&pg_secret, "mật-khẩu\n").unwrap();
+        std::fs::write(&s3_secret, "s3-secret\n").unwrap();
+        let head = "listen = \"127.0.0.1:1\"\ndata_dir = \"x\"\nadmin_token = \"t\"\n";
+        let s3 = format!(
+            "[storage.s3]\nendpoint = \"https://s3.example.vn\"\nbucket = \"b\"\naccess_key_id = \"k\"\n\
+             secret_access_key_file = {s3_secret:?}\n"
+        );
+        let postgres = format!(
+            "[storage]\npostgres = \"postgres://kiosk@10.0.0.5/kiosk\"\npostgres_password_file = {pg_secret:?}\n"
+        );
+        let storage = ConfigFile::parse(&format!("{head}{postgres}{s3}")).unwrap().settings().storage;
+        let address = storage.postgres.as_ref().unwrap();
+        assert_eq!(address.0.get_password(), Some("mật-khẩu".as_bytes()));
+        assert!(!format!("{address:?}").contains("mật-khẩu"), "the password is never printed");
+        let bucket = storage.s3.as_ref().unwrap();
+        assert_eq!((bucket.secret_access_key.as_str(), bucket.prefix.as_str()), ("s3-secret", "blobs/"));
+        assert!(!format!("{storage:?}").contains("s3-secret"));
+        assert!(storage.is_shared());
+
+        let refused = |text: String| ConfigFile::parse(&format!("{head}{text}")).unwrap_err();
+        assert!(refused(postgres.clone()).contains("without [storage.s3]"));
+        let in_url = "[storage]\npostgres = \"postgres://kiosk:hunter2@h/kiosk\"\n".to_owned();
+        assert!(refused(format!("{in_url}{s3}")).contains("keep the password out of the config"));
+        assert!(
+            !refused("[storage]\npostgres = \"postgres://kiosk:hunter2@h:x/k\"\n".into()).contains("hunter2")
+        );
+        let plain = s3.replace("https://", "http://");
+        assert!(refused(format!("{postgres}{plain}")).contains("allow_http"));
+        let gone = format!("{postgres}{s3}").replace(&format!("{s3_secret:?}"), "\"/nonexistent\"");
+        assert!(refused(gone).contains("secret_access_key_file"));
+    }
 
     #[test]
     fn reads_a_config_file_and_refuses_unknown_keys() {

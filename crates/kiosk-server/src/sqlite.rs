@@ -584,6 +584,18 @@ impl Database for SqliteDb {
             self.call(move |c| {
                 let tx = c.transaction().map_err(ctx("begin release"))?;
                 let version = release.version as i64;
+                // A version is the channel's last + 1, never one stored before or a gap.
+                let last: i64 = tx
+                    .query_row(
+                        "SELECT COALESCE(MAX(version), 0) FROM releases WHERE channel = ?1",
+                        [&channel],
+                        |row| row.get(0),
+                    )
+                    .map_err(ctx("read last version"))?;
+                if last.checked_add(1) != Some(version) {
+                    let reason = format!("version {version} does not follow {channel:?}'s last version {last}");
+                    return Err(DbError { context: "insert release", source: reason.into() });
+                }
                 tx.execute(
                     "INSERT INTO releases (channel, version, manifest, signature, manifest_sha256, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

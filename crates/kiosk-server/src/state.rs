@@ -3,7 +3,6 @@
 //! clock; opened from the data folder at start, and the lookups handlers make
 //! through the memos.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use ed25519_dalek::SigningKey;
@@ -19,9 +18,13 @@ use crate::events::Announcer;
 use crate::fleet::db::FleetStore;
 use crate::fleet::streams::Streams;
 use crate::memo::Memos;
+use crate::postgres::PgStore;
 use crate::rate_limit::AttemptLimit;
+use crate::replicas::{Note, Replicas};
 use crate::reports::db::ReportsStore;
+use crate::s3_blob_store::S3BlobStore;
 use crate::screenshots::db::ScreenshotStore;
+use crate::settings::PostgresAddress;
 use crate::settings::Settings;
 use crate::signing;
 use crate::sqlite::SqliteDb;
@@ -58,9 +61,9 @@ pub struct AppState {
     pub announcer: Announcer,
     /// Answers of the hot routes, kept in memory.
     pub memos: Memos,
-    /// Held while a release is published or an emergency message issued, so
-    /// versions and issue times never race.
-    pub publishing: Arc<tokio::sync::Mutex<()>>,
+    /// The other replicas sharing the storage, if any; publishing and
+    /// emergency messages are made under their lock ([`Replicas::exclusive`]).
+    pub replicas: Replicas,
     /// What time it is ([`Settings::clock`]); the database tells time by the same one.
     pub clock: Clock,
     /// Enrolment tries per address, so codes cannot be guessed.
@@ -68,14 +71,89 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the data folder, creating on first start the database, `blobs/` and
-    /// the signing key.
+    /// Opens the data folder (creating on first start the signing keys, and,
+    /// unless [`Settings::storage`] names shared storage, the database and `blobs/`).
     pub async fn open(settings: &Settings) -> Result<Self, ServerError> {
-        let path = settings.data_dir.clone();
-        let settings = settings.clone();
-        tokio::task::spawn_blocking(move || Self::open_blocking(settings))
+        let dir = settings.data_dir.clone();
+        let data_err = |source| ServerError::DataDir { path: dir.clone(), source };
+        std::fs::create_dir_all(&dir).map_err(data_err)?;
+        let stores = Stores::open(settings).await?;
+        let replicas = match &stores.postgres {
+            Some(pg) => Replicas::sharing(pg.clone()),
+            None => Replicas::alone(),
+        };
+        let blobs: Arc<dyn BlobStore> = match &settings.storage.s3 {
+            None => Arc::new(FsBlobStore::open(&dir.join("blobs")).map_err(|e| ServerError::DataDir {
+                path: dir.join("blobs"),
+                source: std::io::Error::other(e.to_string()),
+            })?),
+            Some(config) => {
+                let store =
+                    S3BlobStore::open(config).await.map_err(|e| ServerError::Storage(e.to_string()))?;
+                // Films copied out for probes and thumbnails go on the data disk, not a RAM /tmp.
+                let temp = dir.join("tmp");
+                std::fs::create_dir_all(&temp).map_err(data_err)?;
+                Arc::new(store.with_temp_dir(temp))
+            }
+        };
+        let (key, emergency_key) = {
+            let dir = dir.clone();
+            tokio::task::spawn_blocking(move || {
+                Ok::<_, ServerError>((
+                    signing::load_or_create(&dir)?,
+                    signing::load_or_create_emergency(&dir)?,
+                ))
+            })
             .await
-            .map_err(|e| ServerError::DataDir { path, source: std::io::Error::other(e) })?
+            .map_err(|e| data_err(std::io::Error::other(e)))??
+        };
+        if let Some(pg) = &stores.postgres {
+            for (name, file, key) in [
+                ("signing", signing::KEY_FILE, &key),
+                ("emergency", signing::EMERGENCY_KEY_FILE, &emergency_key),
+            ] {
+                let mine = hex::encode(key.verifying_key().as_bytes());
+                let fleet = pg.fleet_key(name, &mine).await?;
+                if fleet != mine {
+                    return Err(ServerError::Storage(format!(
+                        "{} holds a different {name} key from the one the other replicas sign with \
+                         (key id {} here, {} in the database): copy {file} and its .pub from the \
+                         first replica's data folder into this one",
+                        dir.join(file).display(),
+                        kiosk_core::keys::key_id(&key.verifying_key()),
+                        key_id_of_hex(&fleet),
+                    )));
+                }
+            }
+        }
+        Ok(Self {
+            clock: settings.clock.clone(),
+            admin_token_sha256: Sha256::digest(settings.admin_token.as_bytes()).into(),
+            settings: Arc::new(settings.clone()),
+            db: stores.db,
+            staff: stores.staff,
+            fleet: stores.fleet,
+            reports: stores.reports,
+            screenshots: stores.screenshots,
+            streams: Streams::default(),
+            blobs,
+            key: Arc::new(key),
+            emergency_key: Arc::new(emergency_key),
+            announcer: Announcer::new(replicas.clone()),
+            replicas,
+            memos: Memos::default(),
+            enrol_attempts: AttemptLimit::default(),
+        })
+    }
+
+    /// Forgets the device's kept tokens here and on every replica, and ends its
+    /// event streams when `end_streams` (a revocation).
+    pub fn forget_device(&self, device: &str, end_streams: bool) {
+        self.memos.devices.forget_device(device);
+        if end_streams {
+            self.streams.end(device);
+        }
+        self.replicas.tell(Note::ForgetDevice { device: device.to_owned(), end_streams });
     }
 
     /// `404 no_channel` unless `channel` exists.
@@ -151,45 +229,80 @@ impl AppState {
         }
         let found = self.db.latest_release(channel.to_owned()).await?.map(Arc::new);
         if let Some(found) = &found {
-            self.memos.current.insert(channel.to_owned(), found.clone());
+            self.memos.current.insert_newer(channel.to_owned(), found.clone(), crate::memo::later_release);
         }
         Ok(found)
     }
+}
 
-    fn open_blocking(settings: Settings) -> Result<Self, ServerError> {
-        let dir: &Path = &settings.data_dir;
-        let data_err = |source| ServerError::DataDir { path: dir.to_owned(), source };
-        std::fs::create_dir_all(dir).map_err(data_err)?;
-        let sqlite =
-            SqliteDb::open_counting(&dir.join(DB_FILE), settings.clock.clone(), settings.counting())?;
-        let staff: Staff = Arc::new(sqlite.clone());
-        let fleet: FleetStore = Arc::new(sqlite.clone());
-        let reports: ReportsStore = Arc::new(sqlite.clone());
-        let screenshots: ScreenshotStore = Arc::new(sqlite.clone());
-        let db: Db = Arc::new(sqlite);
-        let blobs = FsBlobStore::open(&dir.join("blobs")).map_err(|e| ServerError::DataDir {
-            path: dir.join("blobs"),
-            source: std::io::Error::other(e.to_string()),
-        })?;
-        let key = signing::load_or_create(dir)?;
-        let emergency_key = signing::load_or_create_emergency(dir)?;
-        Ok(Self {
-            clock: settings.clock.clone(),
-            admin_token_sha256: Sha256::digest(settings.admin_token.as_bytes()).into(),
-            settings: Arc::new(settings),
-            db,
-            staff,
-            fleet,
-            reports,
-            screenshots,
-            streams: Streams::default(),
-            blobs: Arc::new(blobs),
-            key: Arc::new(key),
-            emergency_key: Arc::new(emergency_key),
-            announcer: Announcer::new(),
-            publishing: Arc::default(),
-            memos: Memos::default(),
-            enrol_attempts: AttemptLimit::default(),
-        })
+/// The key id of a public key given in hex (for messages; `?` when unreadable).
+fn key_id_of_hex(public: &str) -> String {
+    hex::decode(public)
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .and_then(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok())
+        .map_or_else(|| "?".into(), |key| kiosk_core::keys::key_id(&key).to_string())
+}
+
+/// The records, one backend seen through every store trait.
+pub struct Stores {
+    /// Channels, releases, devices and what they report.
+    pub db: Db,
+    /// The console's records.
+    pub staff: Staff,
+    /// The fleet view's records.
+    pub fleet: FleetStore,
+    /// What reports read.
+    pub reports: ReportsStore,
+    /// Screenshots and the requests for them.
+    pub screenshots: ScreenshotStore,
+    /// The PostgreSQL database, when the records are shared by replicas.
+    pub postgres: Option<PgStore>,
+}
+
+impl Stores {
+    /// Opens the records [`Settings::storage`] names: `server.sqlite` in the
+    /// data folder (made when missing), or the PostgreSQL database.
+    pub async fn open(settings: &Settings) -> Result<Stores, ServerError> {
+        match &settings.storage.postgres {
+            None => {
+                let dir = settings.data_dir.clone();
+                let data_err = |source| ServerError::DataDir { path: dir.clone(), source };
+                std::fs::create_dir_all(&dir).map_err(data_err)?;
+                let path = dir.join(DB_FILE);
+                let (clock, counting) = (settings.clock.clone(), settings.counting());
+                let sqlite =
+                    tokio::task::spawn_blocking(move || SqliteDb::open_counting(&path, clock, counting))
+                        .await
+                        .map_err(|e| data_err(std::io::Error::other(e)))??;
+                Ok(Stores::of(sqlite))
+            }
+            Some(PostgresAddress(config)) => {
+                let pg =
+                    PgStore::open_config(config.clone(), settings.clock.clone(), settings.counting()).await?;
+                Ok(Stores::of(pg))
+            }
+        }
+    }
+
+    fn of<B>(backend: B) -> Self
+    where
+        B: crate::db::Database
+            + crate::console::db::StaffDb
+            + crate::fleet::db::FleetDb
+            + crate::reports::db::ReportsDb
+            + crate::screenshots::db::ScreenshotsDb
+            + Clone
+            + std::any::Any,
+    {
+        let postgres = (&backend as &dyn std::any::Any).downcast_ref::<PgStore>().cloned();
+        Self {
+            db: Arc::new(backend.clone()),
+            staff: Arc::new(backend.clone()),
+            fleet: Arc::new(backend.clone()),
+            reports: Arc::new(backend.clone()),
+            screenshots: Arc::new(backend),
+            postgres,
+        }
     }
 }

@@ -187,8 +187,13 @@ async fn tokens_expire_by_the_server_s_clock_and_renew_before_they_do() {
         assert!(!stored.windows(second.len()).any(|w| w == second.as_bytes()), "{file} keeps only its hash");
     }
 
-    // The old token stops at once; it may only ask again (an answer lost on the way).
-    assert_eq!(answer(manifest(), &first).await, (StatusCode::UNAUTHORIZED, "token_replaced".into()));
+    // The old token stops at once (within a second on other replicas); it may
+    // only ask again (an answer lost on the way).
+    let replaced = support::settles((StatusCode::UNAUTHORIZED, "token_replaced".to_owned()), || {
+        answer(manifest(), &first)
+    })
+    .await;
+    assert_eq!(replaced, (StatusCode::UNAUTHORIZED, "token_replaced".into()));
     let again: Value = renew().bearer_auth(&first).send().await.unwrap().json().await.unwrap();
     let third = again["token"].as_str().unwrap().to_owned();
     assert_eq!(answer(manifest(), &second).await.0, StatusCode::UNAUTHORIZED, "the lost answer's token");
@@ -237,6 +242,9 @@ async fn enrolment_codes_expire_and_work_once() {
 
 #[tokio::test]
 async fn enrolment_tries_are_limited_per_address() {
+    if support::embedded_only("each replica counts its own tries; HAProxy limits them per client") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (server, clock) = server_at(dir.path(), "2026-12-01T08:00:00Z", |_| {}).await;
     server.create_channel("wtc-booths").await;
@@ -309,6 +317,9 @@ async fn event_ids_are_each_device_s_own() {
 
 #[tokio::test]
 async fn a_device_holds_at_most_four_event_streams_and_closing_one_frees_a_place() {
+    if support::embedded_only("each replica counts the streams it holds") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let (server, _) = server_at(dir.path(), "2026-12-01T08:00:00Z", |s| {
         s.keep_alive = Duration::from_millis(100);

@@ -459,6 +459,9 @@ async fn the_yearly_report_s_numbers_match_the_csv_and_its_pdf_says_them_in_both
 
     // The same report from the command line, from the same data folder.
     server.stop().await;
+    if support::embedded_only("the command line reads the data folder") {
+        return;
+    }
     let config = dir.path().join("server.toml");
     std::fs::write(
         &config,

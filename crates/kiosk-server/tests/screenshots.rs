@@ -288,7 +288,9 @@ async fn what_is_not_a_screenshot_asked_of_this_screen_is_refused() {
         .send()
         .await;
     let sent = pulled.load(Ordering::SeqCst);
-    assert!(sent <= 2 * MAX_BYTES, "the client was made to send {sent} of {offered} bytes");
+    // Through HAProxy, its buffers take more bytes before the refusal comes back.
+    let bound = if support::replicated() { 8 * MAX_BYTES } else { 2 * MAX_BYTES };
+    assert!(sent <= bound, "the client was made to send {sent} of {offered} bytes");
     match streamed {
         Ok(response) => {
             assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
@@ -358,21 +360,33 @@ async fn a_screen_answers_a_request_with_what_its_window_shows() {
     screen.start_screenshots(source, kiosk_device::screenshots::ScreenshotTiming::new(None));
     let window = png(96, 54, 7);
     screen.set_capturer(Arc::new(FakeWindow(window.clone())));
-    for _ in 0..100 {
-        let fleet: Value =
-            server.admin(Method::GET, "/v1/admin/fleet").send().await.unwrap().json().await.unwrap();
-        if fleet["screens"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["id"] == a.as_str() && s["streaming"] == true)
-        {
-            break;
+    // A replica sees only the streams it holds (docs/replicas.md): there the
+    // screen is given time to connect, and the request reaches it through
+    // whichever replica holds its stream.
+    let streaming = if support::replicated() {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        None
+    } else {
+        for _ in 0..100 {
+            let fleet: Value =
+                server.admin(Method::GET, "/v1/admin/fleet").send().await.unwrap().json().await.unwrap();
+            if fleet["screens"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["id"] == a.as_str() && s["streaming"] == true)
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        Some(json!(true))
+    };
     let (status, asked) = ask(&server, &a).await;
-    assert_eq!((status, &asked["streaming"]), (StatusCode::ACCEPTED, &json!(true)));
+    assert_eq!(status, StatusCode::ACCEPTED);
+    if let Some(streaming) = streaming {
+        assert_eq!(asked["streaming"], streaming);
+    }
     let mut shots = Value::Null;
     for _ in 0..100 {
         shots = list(&server, &a).await["screenshots"].clone();
@@ -391,6 +405,9 @@ async fn a_screen_answers_a_request_with_what_its_window_shows() {
 
 #[tokio::test]
 async fn a_database_made_before_screenshots_upgrades_and_takes_them() {
+    if support::embedded_only("an old SQLite file is upgraded") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let token = "a-token-from-before";
     {

@@ -16,6 +16,7 @@ use tower_http::services::ServeFile;
 
 use super::db::{MediaRow, Role};
 use super::principal::Principal;
+use crate::blob_serve;
 use crate::blob_store::StoredBlob;
 use crate::db::sortable_time;
 use crate::error::{ApiError, ApiResult};
@@ -194,18 +195,19 @@ pub async fn thumbnail(
         None => {
             let row = state.staff.media_item(id.to_string()).await?.ok_or_else(none)?;
             let kind = kind_of(&row.media_type);
-            let Some(StoredBlob::File { path, .. }) = state.stored_blob(&id).await? else {
-                return Err(none());
-            };
             if !matches!(kind, "image" | "video") || row.media_type == "image/svg+xml" {
                 return Err(none());
             }
+            let Some(local) = state.blobs.local_copy(&id).await? else {
+                return Err(none());
+            };
             let at = row.duration_ms.map_or(0, |d| (d / 3).min(3000));
-            let png =
-                tokio::task::spawn_blocking(move || kiosk_media::thumbnail::thumbnail_png(&path, at, 320))
-                    .await
-                    .map_err(|e| ApiError::internal(&e))?
-                    .map_err(|_| none())?;
+            let png = tokio::task::spawn_blocking(move || {
+                kiosk_media::thumbnail::thumbnail_png(local.path(), at, 320)
+            })
+            .await
+            .map_err(|e| ApiError::internal(&e))?
+            .map_err(|_| none())?;
             state.staff.store_thumbnail(id.to_string(), png.clone()).await?;
             png
         }
@@ -225,11 +227,20 @@ pub async fn file(
     who.require_somewhere(Role::Viewer)?;
     let none = || ApiError::not_found("no_media", format!("{id} is not in the media library"));
     let row = state.staff.media_item(id.to_string()).await?.ok_or_else(none)?;
-    let Some(StoredBlob::File { path, .. }) = state.stored_blob(&id).await? else { return Err(none()) };
+    let stored = state.stored_blob(&id).await?.ok_or_else(none)?;
     let mime: mime::Mime = row.media_type.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
-    let mut response = match ServeFile::new_with_mime(&path, &mime).oneshot(request).await {
-        Ok(response) => response.map(axum::body::Body::new),
-        Err(never) => match never {},
+    let mut response = match stored {
+        StoredBlob::File { path, .. } => {
+            match ServeFile::new_with_mime(&path, &mime).oneshot(request).await {
+                Ok(response) => response.map(axum::body::Body::new),
+                Err(never) => match never {},
+            }
+        }
+        StoredBlob::Object { size } => {
+            blob_serve::serve_object(&*state.blobs, &id, size, &mime, request.headers())
+                .await?
+                .ok_or_else(none)?
+        }
     };
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -32,8 +32,7 @@ pub(crate) fn count_event(
     data: &str,
     counting: &Counting,
 ) -> Result<(), DbError> {
-    let data = serde_json::from_str(data).unwrap_or(serde_json::Value::Null);
-    let Some(counted) = tally::count(kind, counted_at, &data, &counting.zone) else { return Ok(()) };
+    let Some(counted) = tally::count_stored(kind, counted_at, data, &counting.zone) else { return Ok(()) };
     add(tx, device, channel, &counted, 1)
 }
 
@@ -46,7 +45,7 @@ fn add(
     times: u64,
 ) -> Result<(), DbError> {
     let times = times as i64;
-    let month = counted.day.get(..7).unwrap_or(&counted.day);
+    let month = counted.month();
     for (table, period) in [("daily_counts", "day"), ("monthly_counts", "month")] {
         let when = if period == "day" { counted.day.as_str() } else { month };
         tx.prepare_cached(&format!(

@@ -77,6 +77,13 @@ fn millis(data: &Value, key: &str) -> i64 {
     })
 }
 
+/// What a stored event of `kind` adds, its `data` the JSON text the screen sent
+/// (text that is not JSON counts as no details); as [`count`].
+pub fn count_stored(kind: &str, at: Timestamp, data: &str, zone: &TimeZone) -> Option<Counted> {
+    let data = serde_json::from_str(data).unwrap_or(Value::Null);
+    count(kind, at, &data, zone)
+}
+
 /// What an event of `kind` with `data`, counted at `at`, adds; `None` for a kind
 /// that is not counted.
 pub fn count(kind: &str, at: Timestamp, data: &Value, zone: &TimeZone) -> Option<Counted> {
@@ -95,6 +102,11 @@ pub fn count(kind: &str, at: Timestamp, data: &Value, zone: &TimeZone) -> Option
 }
 
 impl Counted {
+    /// The month it happened in, `YYYY-MM`: the row of the monthly counts it adds to.
+    pub fn month(&self) -> &str {
+        self.day.get(..7).unwrap_or(&self.day)
+    }
+
     /// What of it is kept per screen.
     pub fn per_screen(&self) -> PerScreen {
         match self.kind {
@@ -170,7 +182,7 @@ mod tests {
                 (subject, variant, locale),
                 "{kind} {data}"
             );
-            assert_eq!(counted.day, "2026-03-01");
+            assert_eq!((counted.day.as_str(), counted.month()), ("2026-03-01", "2026-03"));
         }
         for kind in ["item_start", "playlist_change", "from_a_newer_screen"] {
             assert_eq!(count(kind, at, &json!({}), &vietnam()), None, "{kind}");

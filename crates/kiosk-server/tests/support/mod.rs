@@ -1,4 +1,10 @@
 //! Starting a server in-process on 127.0.0.1:0, and a small valid content pack.
+//!
+//! With `KIOSK_TEST_STORAGE=replicas` in the environment, every server a test
+//! starts is two replicas sharing a fresh PostgreSQL database and S3 bucket,
+//! behind HAProxy (the deployment's configuration), and the test talks to
+//! HAProxy; a server started again on the same data folder finds the same
+//! database and bucket.
 
 #![allow(dead_code)]
 
@@ -19,13 +25,87 @@ pub const ADMIN: &str = "test-admin-token";
 /// since the server probes every film it publishes.
 pub const FILM: &[u8] = include_bytes!("tiny-film.mp4");
 
-/// A server running on the test's runtime; stopped when dropped.
+/// A server running on the test's runtime (or its replicas and their load
+/// balancer); stopped when dropped.
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
     pub data_dir: std::path::PathBuf,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), ServerError>>>,
+    replicas: Vec<Replica>,
+    _balancer: Option<kiosk_testbed::haproxy::LoadBalancer>,
+}
+
+/// Whether the tests run against replicas behind a load balancer.
+pub fn replicated() -> bool {
+    std::env::var("KIOSK_TEST_STORAGE").is_ok_and(|v| v == "replicas")
+}
+
+/// `true` (and says why on stderr) when the tests run against replicas and
+/// this test checks what only one server on its data folder has: the test then
+/// returns; the same behaviour of the shared storage is checked elsewhere.
+pub fn embedded_only(why: &str) -> bool {
+    let skip = replicated();
+    if skip {
+        eprintln!("not run against replicas: {why}");
+    }
+    skip
+}
+
+/// What replicas learn from one another arrives within a second: waits up to
+/// a second for the answer of `ask` to be `wanted` (at once on one server).
+pub async fn settles<T, F>(wanted: T, mut ask: impl FnMut() -> F) -> T
+where
+    T: PartialEq + std::fmt::Debug,
+    F: std::future::Future<Output = T>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        let answer = ask().await;
+        if answer == wanted || !replicated() || std::time::Instant::now() > deadline {
+            return answer;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The shared storage of the replicas started on `data_dir`: made on first
+/// use, the same when started again.
+fn shared_storage(data_dir: &std::path::Path) -> kiosk_server::settings::Storage {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static STORAGE: OnceLock<Mutex<HashMap<std::path::PathBuf, kiosk_server::settings::Storage>>> =
+        OnceLock::new();
+    let mut kept = STORAGE.get_or_init(Default::default).lock().unwrap();
+    kept.entry(data_dir.to_owned())
+        .or_insert_with(|| {
+            let database = kiosk_testbed::postgres::fresh_database();
+            let bucket = kiosk_testbed::s3::fresh_bucket();
+            kiosk_server::settings::Storage {
+                postgres: Some(kiosk_server::settings::PostgresAddress(database.url.parse().unwrap())),
+                s3: Some(kiosk_server::s3_blob_store::S3Config {
+                    endpoint: bucket.endpoint,
+                    bucket: bucket.bucket,
+                    region: kiosk_testbed::s3::REGION.into(),
+                    access_key_id: kiosk_testbed::s3::ACCESS_KEY.into(),
+                    secret_access_key: kiosk_testbed::s3::SECRET_KEY.into(),
+                    prefix: "blobs/".into(),
+                    allow_http: true,
+                }),
+            }
+        })
+        .clone()
+}
+
+/// The data folder of replica `n` (from 2) of the server on `data_dir`: the
+/// same keys (copied), nothing else shared.
+fn replica_dir(data_dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let dir =
+        data_dir.with_file_name(format!("{}-replica{n}", data_dir.file_name().unwrap().to_string_lossy()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["signing.key", "signing.pub", "emergency.key", "emergency.pub"] {
+        std::fs::copy(data_dir.join(file), dir.join(file)).unwrap();
+    }
+    dir
 }
 
 pub async fn start(data_dir: &std::path::Path) -> TestServer {
@@ -49,24 +129,94 @@ pub async fn start_tls(settings: Settings, pinned: &kiosk_tls::PinnedServer) -> 
 }
 
 async fn serve_for(settings: Settings, scheme: &str, client: reqwest::Client) -> TestServer {
+    if replicated() && scheme == "http" {
+        return serve_replicas(settings, client).await;
+    }
+    let data_dir = settings.data_dir.clone();
+    let (base, replica) = serve_one(settings, scheme).await;
+    let server = TestServer { base, client, data_dir, replicas: vec![replica], _balancer: None };
+    server.wait_until_up().await;
+    server
+}
+
+type Replica = (oneshot::Sender<()>, JoinHandle<Result<(), ServerError>>);
+
+async fn serve_one(settings: Settings, scheme: &str) -> (String, Replica) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("{scheme}://{}", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
-    let data_dir = settings.data_dir.clone();
     let task = tokio::spawn(kiosk_server::serve(settings, listener, async {
         let _ = stopped.await;
     }));
-    let server = TestServer { base, client, data_dir, stop: Some(stop), task: Some(task) };
-    for _ in 0..200 {
-        if server.client.get(server.url("/v1/public-key")).send().await.is_ok() {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
+    (base, (stop, task))
+}
+
+/// Two replicas on shared storage, the second with the first's keys, behind HAProxy.
+async fn serve_replicas(mut settings: Settings, client: reqwest::Client) -> TestServer {
+    let data_dir = settings.data_dir.clone();
+    settings.storage = shared_storage(&data_dir);
+    let (first_base, first) = serve_one(settings.clone(), "http").await;
+    let mut server = TestServer {
+        base: first_base,
+        client,
+        data_dir: data_dir.clone(),
+        replicas: vec![first],
+        _balancer: None,
+    };
+    server.wait_until_up().await;
+    let mut second = settings;
+    second.data_dir = replica_dir(&data_dir, 2);
+    let (second_base, replica) = serve_one(second, "http").await;
+    server.replicas.push(replica);
+    let ports: Vec<u16> = [&server.base, &second_base]
+        .iter()
+        .map(|base| base.rsplit(':').next().unwrap().parse().unwrap())
+        .collect();
+    let template =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../installers/replicas/haproxy.cfg");
+    let balancer = kiosk_testbed::haproxy::LoadBalancer::start(&template, &ports);
+    server.base = balancer.url();
+    server._balancer = Some(balancer);
+    for base in [&second_base, &server.base.clone()] {
+        let probe = TestServer {
+            base: base.to_string(),
+            client: server.client.clone(),
+            data_dir: data_dir.clone(),
+            replicas: Vec::new(),
+            _balancer: None,
+        };
+        probe.wait_until_up().await;
     }
-    panic!("the server did not start");
+    server
 }
 
 impl TestServer {
+    /// A server started elsewhere (a process, a load balancer), answering at `base`.
+    pub async fn at(base: &str) -> TestServer {
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+        let server = TestServer {
+            base: base.to_owned(),
+            client,
+            data_dir: std::path::PathBuf::new(),
+            replicas: Vec::new(),
+            _balancer: None,
+        };
+        server.wait_until_up().await;
+        server
+    }
+
+    async fn wait_until_up(&self) {
+        for _ in 0..400 {
+            if let Ok(response) = self.client.get(self.url("/v1/public-key")).send().await
+                && response.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the server did not start at {}", self.base);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -89,8 +239,10 @@ impl TestServer {
     }
 
     pub async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.take().unwrap().await.unwrap().unwrap();
+        for (stop, task) in std::mem::take(&mut self.replicas) {
+            let _ = stop.send(());
+            task.await.unwrap().unwrap();
+        }
     }
 
     pub async fn create_channel(&self, name: &str) {
@@ -167,7 +319,7 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
+        for (stop, _) in self.replicas.drain(..) {
             let _ = stop.send(());
         }
     }

@@ -10,7 +10,8 @@ import { reportMediaError } from "./media-errors";
  * are buttons) and by the tour on boards (markers are marks).
  *
  * Stops sit on the picture at thousandths of its width and height. Each marker's
- * name goes on the side where it covers no other marker or name.
+ * name goes on the side where it covers no other marker or name, placed again
+ * whenever a name changes size (larger text, the fonts arriving).
  */
 
 export type StopKind = TourStop["kind"];
@@ -49,12 +50,18 @@ export interface TourMap {
 
 /** The picture's proportions when it does not say (an SVG without a size). */
 const FALLBACK_RATIO = 1.6;
-/** Room beside the outermost stops for their names, in CSS pixels (at most 15 % of
- *  the window's width each side: a narrow window puts names above and below). */
+/** Room beside the outermost stops for their names, in CSS pixels at the normal
+ *  text size (at most 15 % of the window's width each side: a narrow window puts
+ *  names above and below). */
 const NAME_ROOM_X = 220;
 const NAME_ROOM_Y = 80;
 /** Between a marker and its name. */
 const NAME_GAP = 6;
+/** Air a name keeps around it, from other names and from pins, where it can. */
+const NAME_AIR = 4;
+/** How much a pin grows when its stop is shown (tour.css, `.is-active`): its name
+ *  keeps clear of it then too. */
+const ACTIVE_PIN_SCALE = 1.22;
 /** However far apart the stops are, the picture is never enlarged more than this
  *  beyond covering the window. */
 const MAX_ZOOM = 3;
@@ -75,15 +82,23 @@ export function createTourMap(opts: TourMapOptions): TourMap {
   const el = h("div", { class: "tour-map" }, canvas);
 
   img.src = opts.mapUrl;
-  const ready = img.decode().catch(() => {
-    throw new Error("the tour's map could not be loaded or decoded");
-  });
+  // The picture's proportions are read from a twin that is never drawn: WebKit may
+  // give the size an SVG is drawn at as its natural size (here, the whole screen
+  // before the first framing).
+  const twin = new Image();
+  twin.src = opts.mapUrl;
+  const ready = Promise.all([img.decode(), twin.decode()]).then(
+    () => undefined,
+    () => {
+      throw new Error("the tour's map could not be loaded or decoded");
+    },
+  );
 
   let ratio = FALLBACK_RATIO;
   let alive = true;
   void ready.then(
     () => {
-      if (img.naturalWidth > 0 && img.naturalHeight > 0) ratio = img.naturalWidth / img.naturalHeight;
+      if (twin.naturalWidth > 0 && twin.naturalHeight > 0) ratio = twin.naturalWidth / twin.naturalHeight;
       if (alive) layout();
     },
     (e: Error) => {
@@ -105,7 +120,7 @@ export function createTourMap(opts: TourMapOptions): TourMap {
       w: win.width,
       h: win.height,
     };
-    const camera = frameStops(opts.stops, ratio, frame, { w: area.width, h: area.height });
+    const camera = frameStops(opts.stops, ratio, frame, { w: area.width, h: area.height }, textScale(el));
     canvas.style.left = `${camera.left}px`;
     canvas.style.top = `${camera.top}px`;
     canvas.style.width = `${camera.width}px`;
@@ -113,9 +128,14 @@ export function createTourMap(opts: TourMapOptions): TourMap {
     placeNames(markers, frame, { x: 0, y: 0, w: area.width, h: area.height }, camera);
   }
 
+  // The names are watched too: larger text, turned on over the map, moves them apart.
   const ro = new ResizeObserver(() => layout());
   ro.observe(el);
   ro.observe(opts.window);
+  for (const m of markers.values()) {
+    const name = m.querySelector(".tour-marker-name");
+    if (name) ro.observe(name);
+  }
   void document.fonts?.ready.then(() => alive && layout());
 
   return {
@@ -185,14 +205,22 @@ interface Camera {
   height: number;
 }
 
+/** The factor larger text multiplies text sizes by (tour.css: `--text-scale`). */
+function textScale(el: HTMLElement): number {
+  const v = parseFloat(getComputedStyle(el).getPropertyValue("--text-scale"));
+  return Number.isFinite(v) && v > 0 ? v : 1;
+}
+
 /** Where the picture goes: large enough to cover the window, as large as the stops
- *  (with room for their names) allow, centred on them, and moved (as far as the
- *  stops stay in the window) to cover the whole `area` too. */
+ *  (with room for their names, as large as `scale` makes the text) allow, centred on
+ *  them, and moved (as far as the stops stay in the window) to cover the whole
+ *  `area` too. */
 export function frameStops(
   stops: Pick<MapStop, "x_permille" | "y_permille">[],
   ratio: number,
   win: Rect,
   area: { w: number; h: number },
+  scale = 1,
 ): Camera {
   const xs = stops.map((s) => s.x_permille / 1000);
   const ys = stops.map((s) => s.y_permille / 1000);
@@ -201,15 +229,17 @@ export function frameStops(
 
   // Width of the picture in pixels for each constraint (its height is width / ratio).
   const cover = Math.max(win.w, win.h * ratio);
-  const roomX = win.w - 2 * Math.min(NAME_ROOM_X, win.w * 0.15);
-  const roomY = Math.max(win.h - 2 * NAME_ROOM_Y, win.h * 0.4);
+  const nameX = Math.min(NAME_ROOM_X * scale, win.w * 0.15);
+  const nameY = NAME_ROOM_Y * scale;
+  const roomX = win.w - 2 * nameX;
+  const roomY = Math.max(win.h - 2 * nameY, win.h * 0.4);
   const byX = maxX > minX ? roomX / (maxX - minX) : Infinity;
   const byY = maxY > minY ? (roomY / (maxY - minY)) * ratio : Infinity;
   const width = Math.min(Math.max(cover, Math.min(byX, byY)), cover * MAX_ZOOM);
   const height = width / ratio;
 
-  const left = place(win.x, win.w, area.w, width, minX, maxX, Math.min(NAME_ROOM_X, win.w * 0.15) / 2);
-  const top = place(win.y, win.h, area.h, height, minY, maxY, NAME_ROOM_Y / 2);
+  const left = place(win.x, win.w, area.w, width, minX, maxX, nameX);
+  const top = place(win.y, win.h, area.h, height, minY, maxY, nameY);
   return { left, top, width, height };
 }
 
@@ -245,6 +275,10 @@ function placeNames(markers: Map<string, HTMLElement>, win: Rect, screen: Rect, 
     pins.push({ x: x - pin / 2, y: y - pin / 2, w: pin, h: pin });
   }
   const list = [...markers.values()];
+  for (const m of list) {
+    const name = m.querySelector(".tour-marker-name") as HTMLElement | null;
+    if (name) hugName(name);
+  }
   const placed = new Map<HTMLElement, Rect>();
   for (let round = 0; round < 2; round++) {
     for (const [i, m] of list.entries()) {
@@ -256,8 +290,8 @@ function placeNames(markers: Map<string, HTMLElement>, win: Rect, screen: Rect, 
       // A name over a marker hides a place: worse than over another name, or past
       // the window's edge while still on the screen; off the screen is worst.
       const cost = (r: Rect) =>
-        otherPins.reduce((sum, o) => sum + overlap(r, o) * 3, 0) +
-        otherNames.reduce((sum, o) => sum + overlap(r, o), 0) +
+        otherPins.reduce((sum, o) => sum + overlap(grow(r, NAME_AIR), o) * 3, 0) +
+        otherNames.reduce((sum, o) => sum + overlap(grow(r, NAME_AIR), o), 0) +
         outside(r, win) * 0.5 +
         outside(r, screen) * 10;
       let best: Side = "right";
@@ -276,10 +310,32 @@ function placeNames(markers: Map<string, HTMLElement>, win: Rect, screen: Rect, 
   }
 }
 
+/** A name on two lines or more is as wide as its longest line, not as its widest
+ *  allowed (its box would stand empty beside the shorter lines, over the map). */
+function hugName(name: HTMLElement): void {
+  name.style.width = "";
+  const box = name.getBoundingClientRect();
+  if (box.width < 1) return;
+  const range = document.createRange();
+  range.selectNodeContents(name);
+  const lines = [...range.getClientRects()].filter((r) => r.width > 0);
+  const rows = new Set(lines.map((r) => Math.round(r.top)));
+  if (rows.size < 2) return;
+  // Lines are measured on the screen; the width is set in the map's own pixels.
+  const k = name.offsetWidth / box.width;
+  const widest = Math.max(...[...rows].map((top) => {
+    const row = lines.filter((r) => Math.round(r.top) === top);
+    return Math.max(...row.map((r) => r.right)) - Math.min(...row.map((r) => r.left));
+  }));
+  const st = getComputedStyle(name);
+  const frame = parseFloat(st.paddingLeft) + parseFloat(st.paddingRight) + parseFloat(st.borderLeftWidth) + parseFloat(st.borderRightWidth);
+  name.style.width = `${Math.ceil(widest * k + frame) + 1}px`;
+}
+
 /** Where a name `w`×`h` goes on `side` of a marker (its centre and size); as the
  *  stylesheet puts it (tour.css, `data-side`). */
 function nameRect(side: Side, c: { x: number; y: number; pin: number }, w: number, h: number): Rect {
-  const gap = c.pin / 2 + NAME_GAP;
+  const gap = (c.pin / 2) * ACTIVE_PIN_SCALE + NAME_GAP;
   // Diagonal names start level with the marker's edge, beside its corner.
   const corner = c.pin * 0.15;
   switch (side) {
@@ -300,6 +356,11 @@ function nameRect(side: Side, c: { x: number; y: number; pin: number }, w: numbe
     case "below-left":
       return { x: c.x - corner - w, y: c.y + gap, w, h };
   }
+}
+
+/** `r` with `by` more on every side. */
+function grow(r: Rect, by: number): Rect {
+  return { x: r.x - by, y: r.y - by, w: r.w + 2 * by, h: r.h + 2 * by };
 }
 
 function overlap(a: Rect, b: Rect): number {

@@ -110,7 +110,8 @@ export function renderTour(ctx: ViewContext, tour: Tour, startStop: string | und
       close,
       h(
         "div",
-        { class: "tour-card-text" },
+        // Focusable, because larger text or a wordy language may make it scroll.
+        { class: "tour-card-text", attrs: { tabindex: "0" } },
         h(
           "div",
           { class: "tour-card-meta" },
@@ -170,6 +171,7 @@ export function renderTour(ctx: ViewContext, tour: Tour, startStop: string | und
     // A control of the panel keeps the focus across the new panel (pause becomes resume).
     const focused = panel.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.testid : undefined;
     panel.replaceChildren(...[stop ? card(stop, selected) : overview(), guide ? guideControls() : null].filter((x): x is HTMLElement => !!x));
+    watchScroll(panel.querySelector<HTMLElement>(".tour-card-text, .tour-overview"));
     if (focused) {
       const twin = focused === "tour-guide-pause" ? "tour-guide-resume" : focused === "tour-guide-resume" ? "tour-guide-pause" : focused;
       panel.querySelector<HTMLElement>(`[data-testid="${focused}"], [data-testid="${twin}"]`)?.focus({ preventScroll: true });
@@ -181,6 +183,19 @@ export function renderTour(ctx: ViewContext, tour: Tour, startStop: string | und
     selected = index >= 0 && index < stops.length ? index : -1;
     if (guide && selected < 0) guide = null;
     render();
+  }
+
+  /** Marks the panel's words (the card's, the overview) `has-more` while some of
+   *  them are below the fold. */
+  const moreObserver = new ResizeObserver((entries) => entries.forEach((e) => markMore(e.target as HTMLElement)));
+  function markMore(text: HTMLElement): void {
+    text.classList.toggle("has-more", text.scrollTop + text.clientHeight < text.scrollHeight - 2);
+  }
+  function watchScroll(text: HTMLElement | null): void {
+    moreObserver.disconnect();
+    if (!text) return;
+    moreObserver.observe(text);
+    text.addEventListener("scroll", () => markMore(text), { passive: true });
   }
 
   // --- the guided tour -------------------------------------------------------------------
@@ -260,6 +275,7 @@ export function renderTour(ctx: ViewContext, tour: Tour, startStop: string | und
     destroy() {
       if (guide) window.clearTimeout(guide.timer);
       guide = null;
+      moreObserver.disconnect();
       map.dispose();
     },
   };
