@@ -62,7 +62,7 @@ impl LoadBalancer {
     pub fn start(template: &Path, replicas: &[u16]) -> LoadBalancer {
         let text =
             std::fs::read_to_string(template).unwrap_or_else(|e| panic!("{}: {e}", template.display()));
-        let folder = tempfile::Builder::new().prefix("kiosk-haproxy-").tempdir().expect("a temporary folder");
+        let folder = crate::temp_folder("kiosk-haproxy-");
         let port = crate::free_port();
         let config = folder.path().join("haproxy.cfg");
         std::fs::write(&config, configuration(&text, port, replicas)).expect("write haproxy.cfg");

@@ -20,6 +20,30 @@ pub mod postgres;
 pub mod process;
 pub mod s3;
 
+/// A new temporary folder `<prefix><pid>-XXXXXX` for a service of this test
+/// process. Services shared by a test process live as long as it does and are
+/// never dropped, so their folders stay behind when it exits: the folders of
+/// processes that are gone are removed first.
+pub fn temp_folder(prefix: &str) -> tempfile::TempDir {
+    let temp = std::env::temp_dir();
+    if let Ok(entries) = std::fs::read_dir(&temp) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name.strip_prefix(prefix).and_then(|rest| rest.split('-').next()) else {
+                continue;
+            };
+            let Ok(pid) = pid.parse::<u32>() else { continue };
+            if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    tempfile::Builder::new()
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempdir_in(temp)
+        .expect("a temporary folder")
+}
+
 /// A free TCP port on 127.0.0.1 (bound, read, released).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -83,8 +83,7 @@ impl Cluster {
     pub fn start() -> Cluster {
         let bin = bin_dir();
         let user = run_as();
-        let folder =
-            tempfile::Builder::new().prefix("kiosk-postgres-").tempdir().expect("a temporary folder");
+        let folder = crate::temp_folder("kiosk-postgres-");
         let data = folder.path().join("data");
         let sockets = folder.path().join("sockets");
         std::fs::create_dir(&sockets).expect("the socket folder");
@@ -94,7 +93,14 @@ impl Cluster {
             }
         }
         let init = command(bin.join("initdb"), user)
-            .args(["--auth=trust", "--username=kiosk", "--encoding=UTF8", "--no-sync", "-D"])
+            .args([
+                "--auth=trust",
+                "--username=kiosk",
+                "--encoding=UTF8",
+                "--no-sync",
+                "--wal-segsize=1",
+                "-D",
+            ])
             .arg(&data)
             .output()
             .expect("run initdb");
@@ -106,6 +112,7 @@ impl Cluster {
             .arg(&data)
             .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=400"])
             .args(["-c", "full_page_writes=off", "-c", "synchronous_commit=off"])
+            .args(["-c", "max_wal_size=32MB", "-c", "min_wal_size=4MB"])
             .arg("-p")
             .arg(port.to_string())
             .arg("-k")

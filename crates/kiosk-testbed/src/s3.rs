@@ -49,7 +49,7 @@ impl S3Server {
         let program = process::find_program("s3s-fs").unwrap_or_else(|| {
             panic!("s3s-fs is not installed: run installers/dev-setup.sh (cargo install s3s-fs)")
         });
-        let folder = tempfile::Builder::new().prefix("kiosk-s3-").tempdir().expect("a temporary folder");
+        let folder = crate::temp_folder("kiosk-s3-");
         let root = folder.path().join("objects");
         std::fs::create_dir(&root).expect("the object folder");
         let port = crate::free_port();
