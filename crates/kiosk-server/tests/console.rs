@@ -305,18 +305,23 @@ async fn editors_draft_and_submit_only_another_approver_publishes_and_nothing_is
         .await;
     assert_eq!((status, published["version"].as_u64()), (StatusCode::CREATED, Some(2)), "{published}");
 
-    // A screen of the channel gets the approved content, signed.
+    // A screen of the channel gets the approved content, signed (from another
+    // replica within a second).
     let token = server.enrol("booth", "screen-1").await;
-    let response = server
-        .client
-        .get(server.url("/v1/channels/booth/manifest"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let manifest: Value = response.json().await.unwrap();
-    assert_eq!(manifest["version"], 2);
+    let fetch = || async {
+        let response = server
+            .client
+            .get(server.url("/v1/channels/booth/manifest"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json::<Value>().await.unwrap()
+    };
+    let version = support::settles(json!(2), || async { fetch().await["version"].clone() }).await;
+    assert_eq!(version, 2);
+    let manifest = fetch().await;
     assert_eq!(manifest["content"]["chapters"][0]["scenes"][0]["title"]["en"], "New York, 26 October 2023");
     assert_eq!(manifest["content"]["chapters"][0]["summary"]["en"], "TOP 1 ICF 2023");
 
