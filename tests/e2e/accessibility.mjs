@@ -341,6 +341,17 @@ export function checkLargerText(o) {
       assert.deepEqual(await moving(app.s), [], "nothing moves into home");
       await app.s.click('[data-testid="open-languages"]');
       assert.deepEqual(await moving(app.s), [], "the language sheet does not slide in");
+      // The sheet's close button, once it is laid out and in view, as a visitor sees it.
+      for (let tries = 0; tries < 50; tries++) {
+        const shown = await app.s.run(
+          `const b = document.querySelector('[data-testid="close-languages"]');
+           if (!b) return false;
+           const r = b.getBoundingClientRect();
+           return r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;`,
+        );
+        if (shown) break;
+        await sleep(100);
+      }
       await app.s.click('[data-testid="close-languages"]');
       await app.s.click('.view:not(.view-leaving) [data-testid="chapter-card"]');
       await app.s.click('.view:not(.view-leaving) [data-testid="scene-next"]');
