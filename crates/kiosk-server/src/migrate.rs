@@ -23,7 +23,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use futures_util::StreamExt;
 use kiosk_core::blob::BlobId;
 use rusqlite::types::Value;
 use tokio_postgres::types::ToSql;
@@ -344,31 +343,13 @@ async fn copy_blobs(
             continue;
         }
         let file = tokio::fs::File::open(&path).await.map_err(|e| blob_err(e.to_string()))?;
-        let body = file_stream(file);
+        let body = crate::blob_store::reader_stream(file);
         blobs.put(&id, body, size).await.map_err(|e| blob_err(e.to_string()))?;
         migrated.blobs_copied += 1;
         migrated.bytes_copied += size;
         tracing::info!(sha256 = %id, size, "copied a blob");
     }
     Ok(())
-}
-
-/// The bytes of `file`, in pieces of 1 MiB.
-fn file_stream(file: tokio::fs::File) -> crate::blob_store::ByteStream {
-    use tokio::io::AsyncReadExt;
-    futures_util::stream::unfold(Some(file), |file| async move {
-        let mut file = file?;
-        let mut piece = vec![0u8; 1 << 20];
-        match file.read(&mut piece).await {
-            Ok(0) => None,
-            Ok(n) => {
-                piece.truncate(n);
-                Some((Ok(bytes::Bytes::from(piece)), Some(file)))
-            }
-            Err(e) => Some((Err(e), None)),
-        }
-    })
-    .boxed()
 }
 
 async fn verify(

@@ -239,7 +239,7 @@ pub async fn finish(
     };
     let sha256 = facts.sha256.clone();
     let bytes = tokio::fs::File::open(&path).await.map_err(|e| ApiError::internal(&e))?;
-    let stream = file_stream(bytes);
+    let stream = crate::blob_store::reader_stream(bytes);
     state.blobs.put(&sha256, stream, state.settings.max_blob_bytes).await?;
     if let Some(probe) = &facts.probe_json {
         state.db.store_blob_probe(sha256.to_string(), kiosk_media::decoder_version(), probe.clone()).await?;
@@ -269,21 +269,6 @@ pub async fn finish(
     audit::by(&state, &who, "media.upload", None, detail).await?;
     let item = media_item(&state, &sha256.to_string()).await?;
     Ok((StatusCode::CREATED, Json(item)))
-}
-
-fn file_stream(file: tokio::fs::File) -> crate::blob_store::ByteStream {
-    futures_util::stream::unfold(file, |mut file| async move {
-        let mut buffer = vec![0u8; 64 * 1024];
-        match tokio::io::AsyncReadExt::read(&mut file, &mut buffer).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((Ok(bytes::Bytes::from(buffer)), file))
-            }
-            Err(error) => Some((Err(error), file)),
-        }
-    })
-    .boxed()
 }
 
 /// What checking an uploaded file found.
