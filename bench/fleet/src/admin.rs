@@ -2,6 +2,8 @@
 //! channels, blob uploads, releases, enrolment codes, enrolment, and the public
 //! key screens pin (`crates/kiosk-server/src/admin.rs`).
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -119,6 +121,40 @@ impl AdminApi {
             .text()?,
         )?;
         Ok(answer["token"].as_str().context("the enrolment answer has no token")?.to_owned())
+    }
+
+    /// Enrols `count` devices on `channel`, `parallel` at a time, named
+    /// `<prefix>-0000` and on; their device tokens, in that order.
+    pub fn enrol_many(
+        &self,
+        channel: &str,
+        prefix: &str,
+        count: usize,
+        parallel: usize,
+    ) -> Result<Vec<String>> {
+        let next = AtomicUsize::new(0);
+        let tokens: Mutex<Vec<Option<String>>> = Mutex::new(vec![None; count]);
+        std::thread::scope(|scope| -> Result<()> {
+            let workers: Vec<_> = (0..parallel.max(1))
+                .map(|_| {
+                    scope.spawn(|| -> Result<()> {
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            if i >= count {
+                                return Ok(());
+                            }
+                            let token = self.enrol(channel, &format!("{prefix}-{i:04}"))?;
+                            tokens.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(token);
+                        }
+                    })
+                })
+                .collect();
+            for worker in workers {
+                worker.join().expect("an enrolment thread panicked")?;
+            }
+            Ok(())
+        })?;
+        Ok(tokens.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().flatten().collect())
     }
 }
 

@@ -60,35 +60,17 @@ impl Fleet {
         root: &Path,
         parallel: usize,
     ) -> Result<Self> {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let enrolled: Mutex<Vec<Option<Screen>>> = Mutex::new(vec![None; count]);
-        std::thread::scope(|scope| -> Result<()> {
-            let workers: Vec<_> = (0..parallel.max(1))
-                .map(|_| {
-                    scope.spawn(|| -> Result<()> {
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            if i >= count {
-                                return Ok(());
-                            }
-                            let name = format!("screen-{i:04}");
-                            let token = admin.enrol(channel, &name)?;
-                            let data_dir = root.join(&name);
-                            std::fs::create_dir_all(&data_dir)
-                                .with_context(|| format!("creating {}", data_dir.display()))?;
-                            enrolled.lock().unwrap_or_else(|p| p.into_inner())[i] =
-                                Some(Screen { data_dir, token });
-                        }
-                    })
-                })
-                .collect();
-            for worker in workers {
-                worker.join().expect("an enrolment thread panicked")?;
-            }
-            Ok(())
-        })?;
-        let screens =
-            enrolled.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter().flatten().collect();
+        let tokens = admin.enrol_many(channel, "screen", count, parallel)?;
+        let screens = tokens
+            .into_iter()
+            .enumerate()
+            .map(|(i, token)| {
+                let data_dir = root.join(format!("screen-{i:04}"));
+                std::fs::create_dir_all(&data_dir)
+                    .with_context(|| format!("creating {}", data_dir.display()))?;
+                Ok(Screen { data_dir, token })
+            })
+            .collect::<Result<Vec<_>>>()?;
         let (sender, activations) = mpsc::channel();
         Ok(Self { screens, running: Mutex::new(Vec::new()), sender, activations })
     }

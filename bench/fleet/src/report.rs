@@ -28,6 +28,8 @@ pub struct Results {
     pub conditional: ConditionalPhase,
     /// Phase 4; absent without nginx.
     pub throughput: Option<Throughput>,
+    /// Phase 5; absent with `--idle-streams 0`.
+    pub idle: Option<IdlePhase>,
     /// The goals, each with its verdict.
     pub goals: Vec<Goal>,
 }
@@ -41,6 +43,8 @@ pub struct RunFacts {
     pub machine: String,
     /// The commit and whether the device code had uncommitted changes.
     pub code: String,
+    /// The servers and their storage.
+    pub servers: String,
     /// Simulated screens.
     pub screens: usize,
 }
@@ -62,6 +66,19 @@ pub struct Setup {
     pub missing: usize,
     /// Resident memory of the server afterwards, every screen connected, MiB.
     pub server_rss_mib: f64,
+    /// HAProxy in front of replicas.
+    pub balancer: Option<Balancer>,
+}
+
+/// HAProxy's memory before the screens came and with every one connected.
+#[derive(Debug, Serialize)]
+pub struct Balancer {
+    /// Resident memory before the screens, MiB.
+    pub idle_mib: f64,
+    /// With every screen connected, MiB.
+    pub connected_mib: f64,
+    /// The screens' connections to it.
+    pub connections: usize,
 }
 
 /// CPU and memory over one phase.
@@ -135,6 +152,44 @@ impl Throughput {
     }
 }
 
+/// Phase 5: idle event streams beside the screens, then release 3.
+#[derive(Debug, Serialize)]
+pub struct IdlePhase {
+    /// Streams opened, each by a device of its own.
+    pub streams: usize,
+    /// Streams whose first event arrived.
+    pub held: usize,
+    /// Streams refused or ended.
+    pub lost: usize,
+    /// Why the first was lost.
+    pub lost_reason: Option<String>,
+    /// Seconds until every stream was held or lost.
+    pub open_seconds: f64,
+    /// New established connections at each server process (each replica).
+    pub connections_per_server: Vec<usize>,
+    /// Resident memory of the server processes, summed, before and after, MiB.
+    pub servers_rss_before_mib: f64,
+    /// After.
+    pub servers_rss_after_mib: f64,
+    /// Per stream: seconds from release 3's publish request to the stream
+    /// hearing it (`null`: never).
+    pub heard_seconds: Vec<Option<f64>>,
+    /// Per screen: seconds from release 3's publish request to its activation.
+    pub screens_active_seconds: Vec<Option<f64>>,
+}
+
+impl IdlePhase {
+    /// The streams' seconds that happened.
+    pub fn heard(&self) -> Vec<f64> {
+        self.heard_seconds.iter().flatten().copied().collect()
+    }
+
+    /// KiB of the servers' resident memory per held stream.
+    pub fn servers_kib_per_stream(&self) -> f64 {
+        1024.0 * (self.servers_rss_after_mib - self.servers_rss_before_mib) / self.held.max(1) as f64
+    }
+}
+
 /// A goal and its verdict.
 #[derive(Debug, Serialize)]
 pub struct Goal {
@@ -186,8 +241,8 @@ impl Publish {
     }
 }
 
-/// The three goals.
-pub fn goals(publish: &Publish, throughput: Option<&Throughput>) -> Vec<Goal> {
+/// The goals.
+pub fn goals(publish: &Publish, throughput: Option<&Throughput>, idle: Option<&IdlePhase>) -> Vec<Goal> {
     let n = publish.activated_seconds.len();
     let arrived = publish.arrived();
     let p95 = if publish.missing() > 0 { None } else { quantile(&arrived, 0.95) };
@@ -228,6 +283,22 @@ pub fn goals(publish: &Publish, throughput: Option<&Throughput>) -> Vec<Goal> {
             pass: throughput.ratio() >= GOAL_THROUGHPUT_RATIO,
         });
     }
+    if let Some(idle) = idle {
+        let heard = idle.heard();
+        let all = idle.held == idle.streams && heard.len() == idle.streams;
+        let spread = idle.connections_per_server.iter().map(usize::to_string).collect::<Vec<_>>().join(" + ");
+        goals.push(Goal {
+            goal: format!("{} idle event streams held, every one hears the next release", idle.streams),
+            measured: format!(
+                "{} held ({spread} at the servers), {} heard it: p95 {}; {:.1} KiB per stream",
+                idle.held,
+                heard.len(),
+                seconds(quantile(&heard, 0.95)),
+                idle.servers_kib_per_stream()
+            ),
+            pass: all,
+        });
+    }
     goals
 }
 
@@ -253,8 +324,8 @@ pub fn markdown(results: &Results) -> String {
     let mut md = String::new();
     let run = &results.run;
     md.push_str(&format!(
-        "# Fleet benchmark\n\n{} screens against one kiosk-server on loopback. {} · {} · {}\n\n",
-        run.screens, run.date, run.machine, run.code
+        "# Fleet benchmark\n\n{} screens against {} on loopback. {} · {} · {}\n\n",
+        run.screens, run.servers, run.date, run.machine, run.code
     ));
     md.push_str("| goal | measured | result |\n|---|---|---|\n");
     for goal in &results.goals {
@@ -281,6 +352,18 @@ pub fn markdown(results: &Results) -> String {
         ),
     );
     row("server memory with every screen connected (RSS)", format!("{:.0} MiB", setup.server_rss_mib));
+    if let Some(b) = &setup.balancer {
+        row(
+            "HAProxy memory (RSS) before the screens → with every one connected",
+            format!(
+                "{:.0} → {:.0} MiB for {} connections, {:.1} KiB per connection",
+                b.idle_mib,
+                b.connected_mib,
+                b.connections,
+                1024.0 * (b.connected_mib - b.idle_mib) / b.connections.max(1) as f64
+            ),
+        );
+    }
     row(
         "release 2: new blob / manifest",
         format!("{:.1} KB / {:.1} KB", p.new_blob_bytes as f64 / 1e3, p.manifest_bytes as f64 / 1e3),
@@ -308,10 +391,11 @@ pub fn markdown(results: &Results) -> String {
     row(
         "bytes received by the screens in phase 2 (kernel TCP counters)",
         format!(
-            "{:.2} MB on {} connections ({} closed meanwhile); new blob × screens {:.2} MB; manifests {:.2} MB",
+            "{:.2} MB on {} connections ({} closed after receiving, {} idle ones closed); new blob × screens {:.2} MB; manifests {:.2} MB",
             p.received.bytes as f64 / 1e6,
             p.received.connections,
             p.received.closed,
+            p.received.closed_idle,
             (p.new_blob_bytes * p.activated_seconds.len() as u64) as f64 / 1e6,
             (p.manifest_bytes * p.activated_seconds.len() as u64) as f64 / 1e6
         ),
@@ -368,6 +452,52 @@ pub fn markdown(results: &Results) -> String {
             format!("{} → median {:.0}", list("nginx"), t.nginx_mb_per_second),
         );
         row("throughput clients", format!("{}", t.clients));
+    }
+    if let Some(idle) = &results.idle {
+        row(
+            "idle event streams: held / lost, time to open",
+            format!(
+                "{} / {}{} in {:.1} s; new connections at each server: {}",
+                idle.held,
+                idle.lost,
+                idle.lost_reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default(),
+                idle.open_seconds,
+                idle.connections_per_server.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+            ),
+        );
+        row(
+            "idle streams: server memory (RSS, all servers) before → after, per stream",
+            format!(
+                "{:.0} → {:.0} MiB, {:.1} KiB per stream",
+                idle.servers_rss_before_mib,
+                idle.servers_rss_after_mib,
+                idle.servers_kib_per_stream()
+            ),
+        );
+        let heard = idle.heard();
+        row(
+            "release 3 → heard on the idle streams: p50 / p95 / max",
+            format!(
+                "{} / {} / {} ({} of {})",
+                seconds(quantile(&heard, 0.5)),
+                seconds(quantile(&heard, 0.95)),
+                seconds(quantile(&heard, 1.0)),
+                heard.len(),
+                idle.streams
+            ),
+        );
+        let active: Vec<f64> = idle.screens_active_seconds.iter().flatten().copied().collect();
+        row(
+            "release 3 → active on the screens, the idle streams open: p50 / p95 / max",
+            format!(
+                "{} / {} / {} ({} of {})",
+                seconds(quantile(&active, 0.5)),
+                seconds(quantile(&active, 0.95)),
+                seconds(quantile(&active, 1.0)),
+                active.len(),
+                idle.screens_active_seconds.len()
+            ),
+        );
     }
     md
 }

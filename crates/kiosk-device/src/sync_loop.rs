@@ -352,10 +352,12 @@ pub fn watch_announcements(
     std::thread::Builder::new().name("announcements".into()).spawn(move || {
         let url = format!("{}{}", source.base_url, paths::channel_events(&channel));
         loop {
-            // A read that waits longer than three keep-alive periods means the
-            // connection died without closing (a NAT, a Wi-Fi drop): reconnect.
-            let mut request =
-                http.get(&url).header("accept", "text/event-stream").timeout(Duration::from_secs(45));
+            // The client's timeout bounds each read, not the stream: a read
+            // that waits longer than four keep-alive periods (60 s) means the
+            // connection died without closing (a NAT, a Wi-Fi drop), and the
+            // stream is opened again. A timeout on the request itself would
+            // cut a healthy stream too.
+            let mut request = http.get(&url).header("accept", "text/event-stream");
             if let Some(token) = &source.token {
                 request = request.bearer_auth(token);
             }
@@ -512,5 +514,41 @@ mod tests {
         assert_eq!(asked.try_iter().collect::<Vec<_>>(), ["ab12"], "an unknown event is ignored");
         drop(nudged);
         assert!(!relay(["event: release".into(), "data: {}".into()].into_iter(), &announced, None));
+    }
+
+    #[test]
+    fn a_stream_outlives_the_clients_timeout_while_keep_alives_come() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counting = accepted.clone();
+        std::thread::spawn(move || {
+            for connection in listener.incoming() {
+                let mut connection = connection.unwrap();
+                counting.fetch_add(1, Ordering::SeqCst);
+                let mut request = [0u8; 1024];
+                let _ = connection.read(&mut request);
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n";
+                connection.write_all(head.as_bytes()).unwrap();
+                // Three times the client's timeout, a keep-alive comment every 300 ms.
+                for _ in 0..10 {
+                    std::thread::sleep(Duration::from_millis(300));
+                    connection.write_all(b": keep-alive\n\n").unwrap();
+                }
+                connection.write_all(b"event: release\ndata: {}\n\n").unwrap();
+                std::thread::sleep(Duration::from_secs(60));
+            }
+        });
+        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(1)).build().unwrap();
+        let (nudge, nudged) = std::sync::mpsc::channel();
+        let (emergency, _raised) = std::sync::mpsc::channel();
+        let announced = Announced { nudge, emergency, screenshot: Box::new(|_| {}) };
+        let source = SyncSource::plain(format!("http://127.0.0.1:{port}"), None);
+        let listening = Arc::new(AtomicBool::new(false));
+        watch_announcements(http, source, "hall".into(), announced, listening, DeviceClock::system())
+            .unwrap();
+        nudged.recv_timeout(Duration::from_secs(10)).expect("the release at the end of the stream");
+        assert_eq!(accepted.load(Ordering::SeqCst), 1, "one stream, never cut and opened again");
     }
 }

@@ -16,7 +16,9 @@
 //! A device holds at most [`Settings::max_streams_per_device`](crate::Settings::max_streams_per_device)
 //! streams at once (`429 too_many_streams`).
 
+use std::collections::HashMap;
 use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -50,6 +52,36 @@ pub struct Announcer {
     releases: broadcast::Sender<ChannelNews>,
     closing: watch::Sender<bool>,
     replicas: Replicas,
+    /// What this server's streams were last told, per channel.
+    told: Arc<Mutex<HashMap<String, Told>>>,
+}
+
+/// The newest release and emergency message a channel's streams were told.
+#[derive(Debug, Default)]
+struct Told {
+    release: Option<u64>,
+    /// The emergency message's signature.
+    emergency: Option<String>,
+}
+
+impl Told {
+    fn knows(&self, news: &Announcement) -> bool {
+        match news {
+            Announcement::Release(release) => self.release.is_some_and(|told| told >= release.version),
+            Announcement::Emergency(message) => self.emergency.as_ref() == Some(&message.signature),
+            Announcement::Screenshot(_) => false,
+        }
+    }
+
+    fn learn(&mut self, news: &Announcement) {
+        match news {
+            Announcement::Release(release) => {
+                self.release = self.release.max(Some(release.version));
+            }
+            Announcement::Emergency(message) => self.emergency = Some(message.signature.clone()),
+            Announcement::Screenshot(_) => {}
+        }
+    }
 }
 
 impl Default for Announcer {
@@ -61,7 +93,12 @@ impl Default for Announcer {
 impl Announcer {
     /// An announcer with no listener yet, telling `replicas` too.
     pub fn new(replicas: Replicas) -> Self {
-        Self { releases: broadcast::channel(64).0, closing: watch::channel(false).0, replicas }
+        Self {
+            releases: broadcast::channel(64).0,
+            closing: watch::channel(false).0,
+            replicas,
+            told: Arc::default(),
+        }
     }
 
     /// Tells every open stream of the channel, on every replica.
@@ -73,7 +110,28 @@ impl Announcer {
     /// Tells every open stream of the channel on this replica only (what
     /// another replica announced).
     pub fn announce_here(&self, news: ChannelNews) {
+        self.told
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(news.channel.clone())
+            .or_default()
+            .learn(&news.news);
         let _ = self.releases.send(news);
+    }
+
+    /// Tells this replica's streams of `news` unless it is what they were last
+    /// told (a replica catching up with the database tells only what it missed:
+    /// every release event makes a screen sync).
+    pub fn announce_here_if_new(&self, news: ChannelNews) {
+        let known = self
+            .told
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&news.channel)
+            .is_some_and(|told| told.knows(&news.news));
+        if !known {
+            self.announce_here(news);
+        }
     }
 
     /// Ends every open stream.
@@ -212,4 +270,51 @@ pub async fn release_events(
     listener.first = listener.current().await;
     let stream = futures_util::stream::unfold(listener, Listener::next);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(state.settings.keep_alive).text("keep-alive")))
+}
+
+#[cfg(test)]
+mod tests {
+    use kiosk_wire::SignedEmergency;
+
+    use super::*;
+
+    fn release(version: u64) -> ChannelNews {
+        let news =
+            Announcement::Release(ReleaseAnnounced { version, manifest_sha256: format!("{version:064}") });
+        ChannelNews { channel: "hall".into(), news }
+    }
+
+    fn emergency(signature: &str) -> ChannelNews {
+        let news =
+            Announcement::Emergency(SignedEmergency { message: "{}".into(), signature: signature.into() });
+        ChannelNews { channel: "hall".into(), news }
+    }
+
+    #[test]
+    fn catching_up_tells_streams_only_what_they_were_not_told() {
+        let announcer = Announcer::default();
+        let mut streams = announcer.releases.subscribe();
+        announcer.announce_here(release(2));
+        announcer.announce_here_if_new(release(2));
+        announcer.announce_here_if_new(release(1));
+        announcer.announce_here_if_new(release(3));
+        announcer.announce_here_if_new(emergency("aa"));
+        announcer.announce_here_if_new(emergency("aa"));
+        announcer.announce_here_if_new(emergency("bb"));
+        let mut other = release(3);
+        other.channel = "booth".into();
+        announcer.announce_here_if_new(other);
+        let mut heard = Vec::new();
+        while let Ok(news) = streams.try_recv() {
+            heard.push(match news.news {
+                Announcement::Release(r) => format!("{} release {}", news.channel, r.version),
+                Announcement::Emergency(e) => format!("{} emergency {}", news.channel, e.signature),
+                Announcement::Screenshot(_) => "screenshot".into(),
+            });
+        }
+        assert_eq!(
+            heard,
+            ["hall release 2", "hall release 3", "hall emergency aa", "hall emergency bb", "booth release 3"]
+        );
+    }
 }

@@ -101,6 +101,7 @@ pub async fn serve(
     let router = app::router(state.clone());
     let watcher = tokio::spawn(replicas::watch_fleet(state.clone()));
     let hearing = tokio::spawn(replicas::hear(state.clone()));
+    let sharing = tokio::spawn(replicas::share_streams(state.clone()));
     let closing = state.announcer.clone();
     let shutdown = async move {
         shutdown.await;
@@ -117,5 +118,6 @@ pub async fn serve(
     };
     watcher.abort();
     hearing.abort();
+    sharing.abort();
     served.map_err(ServerError::Serve)
 }

@@ -20,29 +20,53 @@ use crate::db::{DeviceToken, StoredRelease};
 
 /// A map read by many requests at once.
 #[derive(Debug)]
-pub struct Memo<K, V>(RwLock<HashMap<K, V>>);
+pub struct Memo<K, V> {
+    kept: RwLock<HashMap<K, V>>,
+    /// Answers being read, each awaited by every request that asks meanwhile.
+    loading: std::sync::Mutex<HashMap<K, Arc<tokio::sync::OnceCell<Option<V>>>>>,
+}
 
 impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
-        Self(RwLock::new(HashMap::new()))
+        Self { kept: RwLock::new(HashMap::new()), loading: Default::default() }
     }
 }
 
-impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
     /// The answer kept for `key`.
     pub fn get(&self, key: &K) -> Option<V> {
-        self.0.read().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
+        self.kept.read().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
     }
 
     /// Keeps `value` for `key`.
     pub fn insert(&self, key: K, value: V) {
-        self.0.write().unwrap_or_else(|p| p.into_inner()).insert(key, value);
+        self.kept.write().unwrap_or_else(|p| p.into_inner()).insert(key, value);
+    }
+
+    /// The answer kept for `key`, or else `load`'s, read once for all the
+    /// requests that ask at the same moment (a fleet after a publish) and kept
+    /// when there is one.
+    pub async fn get_or_load<E, F>(&self, key: &K, load: impl FnOnce() -> F) -> Result<Option<V>, E>
+    where
+        F: std::future::Future<Output = Result<Option<V>, E>>,
+    {
+        if let Some(kept) = self.get(key) {
+            return Ok(Some(kept));
+        }
+        let cell =
+            self.loading.lock().unwrap_or_else(|p| p.into_inner()).entry(key.clone()).or_default().clone();
+        let loaded = cell.get_or_try_init(load).await.cloned();
+        if let Ok(Some(value)) = &loaded {
+            self.insert(key.clone(), value.clone());
+        }
+        self.loading.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        loaded
     }
 
     /// Keeps `value` for `key` unless the one kept is as new (`newer(kept, value)`
     /// is false): an answer read before a change never replaces one read after it.
     pub fn insert_newer(&self, key: K, value: V, newer: impl FnOnce(&V, &V) -> bool) {
-        let mut kept = self.0.write().unwrap_or_else(|p| p.into_inner());
+        let mut kept = self.kept.write().unwrap_or_else(|p| p.into_inner());
         match kept.get(&key) {
             Some(old) if !newer(old, &value) => {}
             _ => {
@@ -241,5 +265,46 @@ mod tests {
         memo.insert("a".into(), 1);
         memo.insert("a".into(), 2);
         assert_eq!(memo.get(&"a".into()), Some(2));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requests_asking_at_once_read_an_answer_once_and_a_missing_one_is_read_again() {
+        let memo: Arc<Memo<String, u32>> = Arc::default();
+        let reads = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let asking: Vec<_> = (0..50)
+            .map(|_| {
+                let (memo, reads) = (memo.clone(), reads.clone());
+                tokio::spawn(async move {
+                    let load = || async {
+                        reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        Ok::<_, std::io::Error>(Some(7))
+                    };
+                    memo.get_or_load(&"picture".to_owned(), load).await.unwrap()
+                })
+            })
+            .collect();
+        for asked in asking {
+            assert_eq!(asked.await.unwrap(), Some(7));
+        }
+        assert_eq!(reads.load(std::sync::atomic::Ordering::SeqCst), 1, "read once for all");
+        assert_eq!(memo.get(&"picture".to_owned()), Some(7));
+
+        let missing = || async { Ok::<_, std::io::Error>(None) };
+        assert_eq!(memo.get_or_load(&"gone".to_owned(), missing).await.unwrap(), None);
+        let found = || async { Ok::<_, std::io::Error>(Some(1)) };
+        assert_eq!(
+            memo.get_or_load(&"gone".to_owned(), found).await.unwrap(),
+            Some(1),
+            "not found is not kept"
+        );
+        let failing = || async { Err::<Option<u32>, _>(std::io::Error::other("down")) };
+        assert!(memo.get_or_load(&"other".to_owned(), failing).await.is_err());
+        let back = || async { Ok::<_, std::io::Error>(Some(2)) };
+        assert_eq!(
+            memo.get_or_load(&"other".to_owned(), back).await.unwrap(),
+            Some(2),
+            "an error is not kept"
+        );
     }
 }

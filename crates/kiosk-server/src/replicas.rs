@@ -11,8 +11,12 @@
 //! sending it, the listening connection was down), so on every (re)connection
 //! and every [`CATCH_UP_EVERY`] a replica catches up from the database: it
 //! forgets every kept device token, ends the streams of revoked devices and
-//! tells its streams each channel's current release and emergency message,
-//! which is all a screen needs to know.
+//! tells its streams each channel's current release and emergency message
+//! they were not told yet, which is all a screen needs to know.
+//!
+//! Each replica also records which devices hold a stream to it
+//! ([`share_streams`]), so that the fleet view of any replica shows every
+//! screen that is listening ([`Replicas::streaming_elsewhere`]).
 //!
 //! Publishing and issuing emergency messages take a lock across replicas
 //! ([`Replicas::exclusive`]), so versions and issue times never race; the fleet
@@ -46,6 +50,17 @@ const CATCH_UP_EVERY: Duration = Duration::from_secs(30);
 
 /// The advisory lock of the replica that runs the fleet watcher (`"kiosk-wat"`).
 const WATCHER_LOCK: i64 = 0x6b69_6f73_6b2d_7761;
+
+/// How soon a change in which devices hold a stream here is recorded for the others.
+const SHARE_STREAMS_WITHIN: Duration = Duration::from_secs(2);
+
+/// How often a replica records its streams even when nothing changed: it is
+/// still there.
+const SHARE_STREAMS_EVERY: Duration = Duration::from_secs(10);
+
+/// A replica whose streams were not recorded for this long is gone (killed,
+/// cut off), and its list is left out.
+const STREAMS_FRESH_FOR: Duration = Duration::from_secs(30);
 
 /// What one replica tells the others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +187,15 @@ impl Replicas {
         }
     }
 
+    /// The devices holding an event stream to another replica (none when alone).
+    pub async fn streaming_elsewhere(&self) -> std::collections::HashSet<String> {
+        let Some(shared) = &self.shared else { return Default::default() };
+        shared.store.streams_elsewhere(&shared.id, STREAMS_FRESH_FOR).await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "the other replicas' event streams are not known now");
+            Default::default()
+        })
+    }
+
     /// Waits until no other request, on this replica or another, publishes or
     /// issues an emergency message; held until dropped.
     pub async fn exclusive(&self) -> Result<Exclusive, DbError> {
@@ -204,6 +228,32 @@ pub async fn watch_fleet(state: AppState) {
             Err(error) => tracing::warn!(%error, "cannot tell which replica watches the fleet"),
         }
         tokio::time::sleep(LISTEN_CHECK).await;
+    }
+}
+
+/// Records which devices hold a stream to this replica, within
+/// [`SHARE_STREAMS_WITHIN`] of a change and every [`SHARE_STREAMS_EVERY`],
+/// for as long as the server runs (returns at once when alone).
+pub async fn share_streams(state: AppState) {
+    let Some(shared) = state.replicas.shared.clone() else { return };
+    let mut recorded: Option<u64> = None;
+    let mut last = tokio::time::Instant::now();
+    let mut tick = tokio::time::interval(SHARE_STREAMS_WITHIN);
+    loop {
+        tick.tick().await;
+        if recorded == Some(state.streams.changes()) && last.elapsed() < SHARE_STREAMS_EVERY {
+            continue;
+        }
+        let (devices, changes) = state.streams.devices();
+        match shared.store.share_streams(&shared.id, &devices).await {
+            Ok(()) => {
+                recorded = Some(changes);
+                last = tokio::time::Instant::now();
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the other replicas were not told of this one's event streams")
+            }
+        }
     }
 }
 
@@ -289,8 +339,8 @@ async fn refresh_current(state: &AppState, channel: &str) {
 
 /// What a replica does on (re)connecting, and every [`CATCH_UP_EVERY`], for
 /// the notes it may have missed: forgets every kept device token, ends the
-/// streams of devices revoked meanwhile, and tells its streams every channel's
-/// current release and emergency message.
+/// streams of devices revoked meanwhile, and tells its streams each channel's
+/// current release and emergency message unless they were told it already.
 async fn catch_up(state: &AppState) {
     state.memos.devices.forget_all();
     match state.db.devices().await {
@@ -314,11 +364,11 @@ async fn catch_up(state: &AppState) {
         refresh_current(state, &channel.name).await;
         if let (Some(version), Some(manifest_sha256)) = (channel.version, channel.manifest_sha256) {
             let news = Announcement::Release(ReleaseAnnounced { version, manifest_sha256 });
-            state.announcer.announce_here(ChannelNews { channel: channel.name.clone(), news });
+            state.announcer.announce_here_if_new(ChannelNews { channel: channel.name.clone(), news });
         }
         if let Ok(Some(stored)) = state.db.latest_emergency(channel.name.clone()).await {
             let news = Announcement::Emergency(stored.signed());
-            state.announcer.announce_here(ChannelNews { channel: channel.name, news });
+            state.announcer.announce_here_if_new(ChannelNews { channel: channel.name, news });
         }
     }
 }

@@ -200,26 +200,13 @@ impl AppState {
         sha256: String,
     ) -> Result<Option<String>, ApiError> {
         let key = (channel, sha256);
-        if let Some(found) = self.memos.listed.get(&key) {
-            return Ok(Some(found));
-        }
-        let found = self.db.listed_blob_type(key.0.clone(), key.1.clone()).await?;
-        if let Some(found) = &found {
-            self.memos.listed.insert(key, found.clone());
-        }
-        Ok(found)
+        let read = || self.db.listed_blob_type(key.0.clone(), key.1.clone());
+        Ok(self.memos.listed.get_or_load(&key, read).await?)
     }
 
     /// Where a blob is stored, if it is.
     pub async fn stored_blob(&self, id: &BlobId) -> Result<Option<StoredBlob>, ApiError> {
-        if let Some(found) = self.memos.stored.get(id) {
-            return Ok(Some(found));
-        }
-        let found = self.blobs.open(id).await?;
-        if let Some(found) = &found {
-            self.memos.stored.insert(id.clone(), found.clone());
-        }
-        Ok(found)
+        Ok(self.memos.stored.get_or_load(id, || self.blobs.open(id)).await?)
     }
 
     /// The channel's current release.

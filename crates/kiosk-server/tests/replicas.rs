@@ -2,138 +2,57 @@
 //! database and one S3 bucket, behind HAProxy with the deployment's own
 //! configuration (`installers/replicas/haproxy.cfg`): what one replica does,
 //! the screens whose streams another holds hear within a second; a revoked
-//! token stops working on both; a console session works on both; a replica
+//! token stops working on both; a console session works on both; the fleet
+//! view of each shows the screens streaming to the other; a replica
 //! holding other keys refuses to start; and a replica killed during a fleet
 //! sync loses nothing.
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kiosk_device::library::{Library, Trust};
 use kiosk_device::sync_client::{SyncClient, SyncOutcome, SyncSource};
-use kiosk_testbed::process::Child;
+use kiosk_testbed::deployment::{Plan, copy_keys};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{ADMIN, TestServer, next_event, sample};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_kiosk-server");
 
-/// One replica: its config file, data folder and process.
-struct Replica {
-    port: u16,
-    config: PathBuf,
-    data_dir: PathBuf,
-    process: Option<Child>,
-}
-
-/// The replicas, their shared storage and the load balancer.
-struct Deployment {
-    dir: tempfile::TempDir,
-    database: kiosk_testbed::postgres::TestDatabase,
-    bucket: kiosk_testbed::s3::TestBucket,
-    replicas: Vec<Replica>,
-    balancer: Option<kiosk_testbed::haproxy::LoadBalancer>,
-}
-
-fn haproxy_template() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../installers/replicas/haproxy.cfg")
-}
+/// The replicas, their shared storage and HAProxy (`kiosk_testbed::deployment`).
+struct Deployment(kiosk_testbed::deployment::Deployment);
 
 impl Deployment {
     /// `count` replicas, the first making the keys the others are given.
     async fn start(count: usize) -> Deployment {
-        let dir = tempfile::tempdir().unwrap();
-        let mut deployment = Deployment {
-            database: kiosk_testbed::postgres::fresh_database(),
-            bucket: kiosk_testbed::s3::fresh_bucket(),
-            dir,
-            replicas: Vec::new(),
-            balancer: None,
-        };
-        std::fs::write(
-            deployment.dir.path().join("s3-secret"),
-            format!("{}\n", kiosk_testbed::s3::SECRET_KEY),
+        let template = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../installers/replicas/haproxy.cfg");
+        let plan = Plan::new(Path::new(BINARY), &template, count, ADMIN);
+        Deployment(
+            tokio::task::spawn_blocking(move || kiosk_testbed::deployment::Deployment::start(plan))
+                .await
+                .unwrap(),
         )
-        .unwrap();
-        for n in 1..=count {
-            let replica = deployment.replica(n);
-            if n > 1 {
-                copy_keys(&deployment.replicas[0].data_dir, &replica.data_dir);
-            }
-            deployment.replicas.push(replica);
-            deployment.run(n - 1).await;
-        }
-        let ports: Vec<u16> = deployment.replicas.iter().map(|r| r.port).collect();
-        deployment.balancer = Some(kiosk_testbed::haproxy::LoadBalancer::start(&haproxy_template(), &ports));
-        deployment
-    }
-
-    /// The config and data folder of replica `n` (not started).
-    fn replica(&self, n: usize) -> Replica {
-        let port = kiosk_testbed::free_port();
-        let data_dir = self.dir.path().join(format!("replica{n}"));
-        std::fs::create_dir_all(&data_dir).unwrap();
-        let config = self.dir.path().join(format!("replica{n}.toml"));
-        let text = format!(
-            "listen = \"127.0.0.1:{port}\"\ndata_dir = {data_dir:?}\nadmin_token = \"{ADMIN}\"\n\
-             enrol_attempts_per_minute = 10000\n\n\
-             [limits]\nrequests_per_second_per_client = 0\n\n\
-             [storage]\npostgres = \"{postgres}\"\n\n\
-             [storage.s3]\nendpoint = \"{endpoint}\"\nbucket = \"{bucket}\"\naccess_key_id = \"{key}\"\n\
-             secret_access_key_file = {secret:?}\nallow_http = true\n",
-            postgres = self.database.url,
-            endpoint = self.bucket.endpoint,
-            bucket = self.bucket.bucket,
-            key = kiosk_testbed::s3::ACCESS_KEY,
-            secret = self.dir.path().join("s3-secret"),
-        );
-        std::fs::write(&config, text).unwrap();
-        Replica { port, config, data_dir, process: None }
     }
 
     /// Starts replica `index` and waits until it answers.
     async fn run(&mut self, index: usize) {
-        let replica = &mut self.replicas[index];
-        let mut command = Command::new(BINARY);
-        command.arg("--config").arg(&replica.config).env("RUST_LOG", "info");
-        let log = replica.data_dir.with_extension("log");
-        replica.process = Some(kiosk_testbed::process::spawn(command, &log));
-        let base = format!("http://127.0.0.1:{}", replica.port);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while reqwest::get(format!("{base}/v1/public-key")).await.is_err() {
-            if let Some(status) = replica.process.as_mut().unwrap().exited() {
-                panic!(
-                    "replica {index} exited ({status}): {}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                );
-            }
-            assert!(Instant::now() < deadline, "replica {index} did not start");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        tokio::task::block_in_place(|| self.0.run(index)).unwrap_or_else(|error| panic!("{error}"));
     }
 
     /// Kills replica `index` with SIGKILL.
     fn kill(&mut self, index: usize) {
-        if let Some(mut process) = self.replicas[index].process.take() {
-            process.kill();
-        }
+        self.0.kill(index);
     }
 
     async fn replica_server(&self, index: usize) -> TestServer {
-        TestServer::at(&format!("http://127.0.0.1:{}", self.replicas[index].port)).await
+        TestServer::at(&self.0.replicas()[index].url()).await
     }
 
     async fn balanced(&self) -> TestServer {
-        TestServer::at(&self.balancer.as_ref().unwrap().url()).await
-    }
-}
-
-fn copy_keys(from: &Path, to: &Path) {
-    for file in ["signing.key", "signing.pub", "emergency.key", "emergency.pub"] {
-        std::fs::copy(from.join(file), to.join(file)).unwrap();
+        TestServer::at(&self.0.url()).await
     }
 }
 
@@ -194,6 +113,68 @@ async fn what_one_replica_publishes_or_raises_the_screens_on_the_other_hear_with
     let mut versions = [first.0, second.0];
     versions.sort();
     assert_eq!(versions, [2, 3]);
+}
+
+/// Whether the fleet view of `server` shows screen `name` streaming.
+async fn streaming_in_fleet_view(server: &TestServer, name: &str) -> bool {
+    let fleet = support::get(server, "/v1/admin/fleet").await;
+    let screen = fleet["screens"].as_array().unwrap().iter().find(|s| s["name"] == name).cloned();
+    screen.unwrap_or_else(|| panic!("{name} is not in the fleet view: {fleet}"))["streaming"] == true
+}
+
+/// Waits up to `within` until the fleet view of `server` shows `name` as `streaming`.
+async fn fleet_view_shows(server: &TestServer, name: &str, streaming: bool, within: Duration) -> Duration {
+    let started = Instant::now();
+    while streaming_in_fleet_view(server, name).await != streaming {
+        assert!(started.elapsed() < within, "{name} streaming = {streaming} not shown within {within:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    started.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_fleet_view_of_every_replica_shows_a_screen_streaming_to_another() {
+    let deployment = Deployment::start(2).await;
+    let (one, two) = (deployment.replica_server(0).await, deployment.replica_server(1).await);
+    one.create_channel("hall").await;
+    let token = one.enrol("hall", "Hall board").await;
+    let (manifest, blobs) = sample("hall");
+    one.upload(&blobs).await;
+    one.publish("hall", &manifest).await;
+    assert!(!streaming_in_fleet_view(&one, "Hall board").await);
+
+    let mut stream = two.open_events("hall", &token).await;
+    heard(&mut stream, &mut String::new(), "release", Duration::from_secs(1)).await;
+    let shown = fleet_view_shows(&one, "Hall board", true, Duration::from_secs(5)).await;
+    eprintln!("a stream to replica 2 showed in replica 1's fleet view after {shown:?}");
+    assert!(streaming_in_fleet_view(&two, "Hall board").await, "and in replica 2's own");
+    let asked = one
+        .admin(
+            Method::POST,
+            "/v1/admin/devices/{id}/screenshot"
+                .replace("{id}", &device_id(&one, "Hall board").await)
+                .as_str(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 202);
+    assert_eq!(
+        asked.json::<Value>().await.unwrap()["streaming"],
+        true,
+        "the request is heard through replica 2"
+    );
+
+    // A closed stream is noticed at the next keep-alive comment at the latest (15 s).
+    drop(stream);
+    fleet_view_shows(&one, "Hall board", false, Duration::from_secs(20)).await;
+}
+
+/// The id of the screen called `name`.
+async fn device_id(server: &TestServer, name: &str) -> String {
+    let devices = support::get(server, "/v1/admin/devices").await;
+    let device = devices["devices"].as_array().unwrap().iter().find(|d| d["name"] == name).cloned().unwrap();
+    device["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -275,16 +256,16 @@ async fn a_console_session_made_on_one_replica_works_on_the_other() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replica_holding_other_keys_refuses_to_start_and_says_what_to_copy() {
     let mut deployment = Deployment::start(1).await;
-    let stranger = deployment.replica(2);
+    let stranger = deployment.0.configure(2);
     // Its own keys, as a fresh data folder makes them.
     let output = Command::new(BINARY).arg("--config").arg(&stranger.config).output().unwrap();
     assert!(!output.status.success(), "a replica with other keys must not start");
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("different signing key") && said.contains("copy signing.key"), "{said}");
     // Given the first replica's keys, it starts.
-    copy_keys(&deployment.replicas[0].data_dir, &stranger.data_dir);
-    deployment.replicas.push(stranger);
-    deployment.run(1).await;
+    copy_keys(&deployment.0.replicas()[0].data_dir, &stranger.data_dir);
+    let index = deployment.0.add(stranger);
+    deployment.run(index).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

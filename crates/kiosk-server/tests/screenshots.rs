@@ -360,33 +360,24 @@ async fn a_screen_answers_a_request_with_what_its_window_shows() {
     screen.start_screenshots(source, kiosk_device::screenshots::ScreenshotTiming::new(None));
     let window = png(96, 54, 7);
     screen.set_capturer(Arc::new(FakeWindow(window.clone())));
-    // A replica sees only the streams it holds (docs/replicas.md): there the
-    // screen is given time to connect, and the request reaches it through
-    // whichever replica holds its stream.
-    let streaming = if support::replicated() {
-        tokio::time::sleep(Duration::from_millis(800)).await;
-        None
-    } else {
-        for _ in 0..100 {
-            let fleet: Value =
-                server.admin(Method::GET, "/v1/admin/fleet").send().await.unwrap().json().await.unwrap();
-            if fleet["screens"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|s| s["id"] == a.as_str() && s["streaming"] == true)
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+    // Once the screen streams to the server (to any replica: they record
+    // theirs within two seconds), the request says it will be heard.
+    for _ in 0..100 {
+        let fleet: Value =
+            server.admin(Method::GET, "/v1/admin/fleet").send().await.unwrap().json().await.unwrap();
+        if fleet["screens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == a.as_str() && s["streaming"] == true)
+        {
+            break;
         }
-        Some(json!(true))
-    };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let (status, asked) = ask(&server, &a).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    if let Some(streaming) = streaming {
-        assert_eq!(asked["streaming"], streaming);
-    }
+    assert_eq!(asked["streaming"], true);
     let mut shots = Value::Null;
     for _ in 0..100 {
         shots = list(&server, &a).await["screenshots"].clone();

@@ -15,14 +15,29 @@ pub struct LoadBalancer {
     process: Child,
 }
 
+/// Whether HAProxy enforces the deployment's limits per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientLimits {
+    /// As deployed: requests and enrolment tries per address are limited.
+    Enforced,
+    /// Left out, for a benchmark whose thousands of clients share one address
+    /// (as the embedded server's benchmark turns its own off).
+    Off,
+}
+
 /// The deployment's configuration with `bind` and `server` lines for 127.0.0.1:
 /// the line after `# TESTBED:BIND` binds `port`; those after `# TESTBED:SERVERS`
 /// name `replicas` (ports on 127.0.0.1); the `maxconn` after `# TESTBED:MAXCONN`
-/// fits the test process's file limit.
-pub fn configuration(template: &str, port: u16, replicas: &[u16]) -> String {
+/// fits the test process's file limit; with [`ClientLimits::Off`] the lines from
+/// `# TESTBED:LIMITS` to `# TESTBED:LIMITS END` are left out.
+pub fn configuration(template: &str, port: u16, replicas: &[u16], limits: ClientLimits) -> String {
     let mut out = Vec::new();
     let mut lines = template.lines();
     while let Some(line) = lines.next() {
+        if limits == ClientLimits::Off && line.trim_start().starts_with("# TESTBED:LIMITS") {
+            lines.by_ref().find(|next| next.trim_start().starts_with("# TESTBED:LIMITS END"));
+            continue;
+        }
         out.push(line.to_owned());
         let indent = &line[..line.len() - line.trim_start().len()];
         if line.trim_start().starts_with("# TESTBED:MAXCONN") {
@@ -60,12 +75,18 @@ fn max_connections() -> u64 {
 impl LoadBalancer {
     /// Starts HAProxy with `template` (the deployment's file) in front of `replicas`.
     pub fn start(template: &Path, replicas: &[u16]) -> LoadBalancer {
+        Self::start_with(template, replicas, ClientLimits::Enforced)
+    }
+
+    /// Starts HAProxy with `template` in front of `replicas`, its limits per
+    /// client as `limits` says.
+    pub fn start_with(template: &Path, replicas: &[u16], limits: ClientLimits) -> LoadBalancer {
         let text =
             std::fs::read_to_string(template).unwrap_or_else(|e| panic!("{}: {e}", template.display()));
         let folder = crate::temp_folder("kiosk-haproxy-");
         let port = crate::free_port();
         let config = folder.path().join("haproxy.cfg");
-        std::fs::write(&config, configuration(&text, port, replicas)).expect("write haproxy.cfg");
+        std::fs::write(&config, configuration(&text, port, replicas, limits)).expect("write haproxy.cfg");
         let program = process::find_program("haproxy")
             .or_else(|| Some(std::path::PathBuf::from("/usr/sbin/haproxy")).filter(|p| p.is_file()))
             .expect("haproxy is not installed: run installers/debian-deps.sh");
@@ -91,6 +112,11 @@ impl LoadBalancer {
     /// Its address (`http://127.0.0.1:PORT`).
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.process.id()
     }
 
     /// Its log so far.

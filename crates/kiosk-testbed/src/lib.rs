@@ -9,12 +9,15 @@
 //!   reads, and a fresh bucket for every caller;
 //! - [`haproxy`]: Debian's HAProxy with the deployment's configuration in
 //!   front of server replicas;
+//! - [`deployment`]: the documented production deployment, `kiosk-server`
+//!   replicas on the above behind HAProxy;
 //! - [`process`]: the child processes behind them, which die with the test
 //!   process even when it is killed.
 //!
 //! Nothing here is faked: a test that uses these talks to the same servers a
 //! production deployment does.
 
+pub mod deployment;
 pub mod haproxy;
 pub mod postgres;
 pub mod process;

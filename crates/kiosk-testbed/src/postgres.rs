@@ -81,6 +81,16 @@ impl Cluster {
 
     /// Starts a new cluster.
     pub fn start() -> Cluster {
+        Self::launch(false)
+    }
+
+    /// Starts a new cluster that writes as a production one does (`fsync`,
+    /// synchronous commits, full-page writes, 16 MB WAL segments), for benchmarks.
+    pub fn start_durable() -> Cluster {
+        Self::launch(true)
+    }
+
+    fn launch(durable: bool) -> Cluster {
         let bin = bin_dir();
         let user = run_as();
         let folder = crate::temp_folder("kiosk-postgres-");
@@ -92,31 +102,21 @@ impl Cluster {
                 std::os::unix::fs::chown(path, Some(uid), Some(gid)).expect("hand the folder to postgres");
             }
         }
-        let init = command(bin.join("initdb"), user)
-            .args([
-                "--auth=trust",
-                "--username=kiosk",
-                "--encoding=UTF8",
-                "--no-sync",
-                "--wal-segsize=1",
-                "-D",
-            ])
-            .arg(&data)
-            .output()
-            .expect("run initdb");
+        let mut init = command(bin.join("initdb"), user);
+        init.args(["--auth=trust", "--username=kiosk", "--encoding=UTF8"]);
+        if !durable {
+            init.args(["--no-sync", "--wal-segsize=1"]);
+        }
+        let init = init.arg("-D").arg(&data).output().expect("run initdb");
         assert!(init.status.success(), "initdb failed: {}", String::from_utf8_lossy(&init.stderr));
         let port = crate::free_port();
         let mut server = command(bin.join("postgres"), None);
-        server
-            .arg("-D")
-            .arg(&data)
-            .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=400"])
-            .args(["-c", "full_page_writes=off", "-c", "synchronous_commit=off"])
-            .args(["-c", "max_wal_size=32MB", "-c", "min_wal_size=4MB"])
-            .arg("-p")
-            .arg(port.to_string())
-            .arg("-k")
-            .arg(&sockets);
+        server.arg("-D").arg(&data).args(["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=400"]);
+        if !durable {
+            server.args(["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off"]);
+            server.args(["-c", "max_wal_size=32MB", "-c", "min_wal_size=4MB"]);
+        }
+        server.arg("-p").arg(port.to_string()).arg("-k").arg(&sockets);
         let log = folder.path().join("postgres.log");
         let mut server = process::spawn_as(server, &log, user);
         crate::wait_for_port(port, "postgres", &mut server);

@@ -1,7 +1,7 @@
 //! The fleet view's routes: every screen with its liveness and last heartbeat,
 //! where it stands, and its alerts (`docs/console-api.md`, "The fleet").
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::Json;
 use axum::extract::{Path as UrlPath, Query, State};
@@ -36,7 +36,7 @@ pub struct FleetScreen {
     pub country: Option<String>,
     /// Online, late, offline or never seen.
     pub status: ScreenStatus,
-    /// Whether it holds an event stream to this server now.
+    /// Whether it holds an event stream to the server (to any replica) now.
     pub streaming: bool,
     /// The server's time of its last heartbeat.
     pub last_seen: Option<String>,
@@ -107,13 +107,14 @@ pub async fn fleet(State(state): State<AppState>, who: Principal) -> ApiResult<J
     let now = state.clock.now();
     let live: HashMap<String, u64> =
         state.db.channels().await?.into_iter().filter_map(|c| Some((c.name, c.version?))).collect();
+    let elsewhere = state.replicas.streaming_elsewhere().await;
     let screens = state
         .fleet
         .screens()
         .await?
         .into_iter()
         .filter(|s| who.role_on(&s.channel).is_some())
-        .map(|row| screen(&state, row, now, &live))
+        .map(|row| screen(&state, row, now, &live, &elsewhere))
         .collect();
     let mut alerts = state.fleet.alerts(true, 1000).await?;
     alerts.retain(|a| who.role_on(&a.channel).is_some());
@@ -167,7 +168,8 @@ pub async fn change(
     let detail = format!("set the {} of screen {}", said.join(" and "), row.name);
     audit::by(&state, &who, "device.location", Some(&row.channel), detail).await?;
     let live = state.current_release(&row.channel).await?.map(|r| (row.channel.clone(), r.version));
-    Ok(Json(screen(&state, row, state.clock.now(), &live.into_iter().collect())))
+    let elsewhere = state.replicas.streaming_elsewhere().await;
+    Ok(Json(screen(&state, row, state.clock.now(), &live.into_iter().collect(), &elsewhere)))
 }
 
 /// `GET /v1/admin/alerts`.
@@ -186,10 +188,17 @@ fn no_device(id: &str) -> ApiError {
     ApiError::not_found("no_device", format!("there is no screen {id:?}"))
 }
 
-fn screen(state: &AppState, row: ScreenRow, now: Timestamp, live: &HashMap<String, u64>) -> FleetScreen {
+/// A screen as the console shows it; `elsewhere`: the devices streaming to other replicas.
+fn screen(
+    state: &AppState,
+    row: ScreenRow,
+    now: Timestamp,
+    live: &HashMap<String, u64>,
+    elsewhere: &HashSet<String>,
+) -> FleetScreen {
     FleetScreen {
         status: row.status(now, state.settings.offline_after),
-        streaming: state.streams.is_streaming(&row.id),
+        streaming: state.streams.is_streaming(&row.id) || elsewhere.contains(&row.id),
         live_version: live.get(&row.channel).copied(),
         last_seen: row.last_heartbeat_at,
         id: row.id,

@@ -1,6 +1,6 @@
 //! Which screens hold an event stream to this server right now: at most so
 //! many per device, and all of a device's ended at once when its token is
-//! revoked.
+//! revoked. Replicas share the list ([`crate::replicas::share_streams`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -15,6 +15,8 @@ pub struct Streams(Arc<Mutex<Open>>);
 struct Open {
     /// Device → how many streams it holds, and what tells them to end.
     held: HashMap<String, (usize, watch::Sender<bool>)>,
+    /// Counts every change of which devices hold a stream.
+    changes: u64,
     /// Devices whose streams were ended for good (their token was revoked).
     ended: HashSet<String>,
 }
@@ -50,7 +52,21 @@ impl Streams {
             return Err(StreamRefused::TooMany);
         }
         *count += 1;
-        Ok(StreamHeld { streams: self.clone(), device: device.to_owned(), ended: ending.subscribe() })
+        let ended = ending.subscribe();
+        open.changes += 1;
+        Ok(StreamHeld { streams: self.clone(), device: device.to_owned(), ended })
+    }
+
+    /// The devices holding a stream, and the count of changes so far (equal
+    /// counts: the same devices).
+    pub fn devices(&self) -> (Vec<String>, u64) {
+        let open = self.0.lock().expect("streams lock");
+        (open.held.keys().cloned().collect(), open.changes)
+    }
+
+    /// The count of changes so far.
+    pub fn changes(&self) -> u64 {
+        self.0.lock().expect("streams lock").changes
     }
 
     /// Whether `device` holds a stream.
@@ -85,6 +101,7 @@ impl Drop for StreamHeld {
                 open.held.remove(&self.device);
             }
         }
+        open.changes += 1;
     }
 }
 
@@ -102,6 +119,20 @@ mod tests {
         assert!(streams.is_streaming("a"));
         drop(second);
         assert!(!streams.is_streaming("a"));
+    }
+
+    #[test]
+    fn the_list_of_devices_tells_when_it_changed() {
+        let streams = Streams::default();
+        let (none, before) = streams.devices();
+        assert!(none.is_empty());
+        let held = streams.hold("a", 4).unwrap();
+        let (devices, after) = streams.devices();
+        assert_eq!((devices, after > before), (vec!["a".to_owned()], true));
+        assert_eq!(streams.changes(), after, "nothing changed since");
+        drop(held);
+        assert!(streams.changes() > after);
+        assert!(streams.devices().0.is_empty());
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod db;
 mod fleet;
 mod keys;
 pub mod notify;
+mod presence;
 mod reports;
 mod schema;
 mod screenshots;

@@ -7,6 +7,8 @@
 //! JSON as the text the device sent. `sessions.user` is `user_name` (`user`
 //! is a reserved word). `server_keys` records the public halves of the keys the
 //! first replica signed with, so a replica holding other keys refuses to start.
+//! Step 2 adds `replica_streams`, which has no counterpart in SQLite (one
+//! embedded server knows its own streams).
 
 /// The schema, one step per entry. Append only.
 pub const MIGRATIONS: &[&str] = &[
@@ -252,5 +254,13 @@ pub const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         public_key TEXT NOT NULL,
         recorded_at TEXT NOT NULL
+    );",
+    // 2: which devices hold an event stream to which replica, so that every
+    // replica's fleet view shows them all. The database's clock, not the
+    // replicas', tells a live replica from one gone.
+    "CREATE TABLE replica_streams (
+        replica TEXT PRIMARY KEY,
+        seen_at TIMESTAMPTZ NOT NULL,
+        devices TEXT[] NOT NULL
     );",
 ];

@@ -86,7 +86,8 @@ pub async fn ask(
     let news =
         Announcement::Screenshot(ScreenshotRequested { device: device.id.clone(), request: request.clone() });
     state.announcer.announce(ChannelNews { channel: device.channel, news });
-    let streaming = state.streams.is_streaming(&device.id);
+    let streaming = state.streams.is_streaming(&device.id)
+        || state.replicas.streaming_elsewhere().await.contains(&device.id);
     Ok((StatusCode::ACCEPTED, Json(ScreenshotAsked { request, streaming })))
 }
 
