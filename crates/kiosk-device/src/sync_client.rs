@@ -460,9 +460,13 @@ impl SyncClient {
 /// An HTTP client with short connect and read timeouts (a read that waits a
 /// minute means a dead connection), trusting only `pinned` over TLS when given.
 pub fn http_client(pinned: Option<&kiosk_tls::PinnedServer>) -> reqwest::blocking::Client {
+    // A connection idle for 20 s is not used again: servers and load balancers
+    // close idle ones after 30 s or more (HAProxy's keep-alive timeout is 30 s),
+    // and a request sent on one just as it closes fails.
     let mut builder = reqwest::blocking::Client::builder()
         .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(60));
+        .timeout(Duration::from_secs(60))
+        .pool_idle_timeout(Duration::from_secs(20));
     if let Some(pinned) = pinned {
         builder = builder.tls_backend_preconfigured(pinned.client_config());
     }

@@ -3,7 +3,8 @@
 //! configuration (`installers/replicas/haproxy.cfg`): what one replica does,
 //! the screens whose streams another holds hear within a second; a revoked
 //! token stops working on both; a console session works on both; the fleet
-//! view of each shows the screens streaming to the other; a replica
+//! view of each shows the screens streaming to the other; an upload made
+//! with a token through HAProxy stays with the replica that keeps it; a replica
 //! holding other keys refuses to start; and a replica killed during a fleet
 //! sync loses nothing.
 
@@ -251,6 +252,41 @@ async fn a_console_session_made_on_one_replica_works_on_the_other() {
             balanced.client.get(balanced.url("/v1/session")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(me.status(), 200);
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_made_with_a_token_through_haproxy_goes_on_at_the_replica_that_began_it() {
+    let deployment = Deployment::start(2).await;
+    let balanced = deployment.balanced().await;
+    // A program with a token and no cookie, each request on a new connection.
+    let program = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let request = |method: Method, path: &str| program.request(method, balanced.url(path)).bearer_auth(ADMIN);
+    let begun = request(Method::POST, "/v1/admin/uploads")
+        .json(&json!({ "name": "Phim ngắn.mp4", "size": support::FILM.len() }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(begun.status(), 201);
+    let id = begun.headers()["upload-id"].to_str().unwrap().to_owned();
+    assert_eq!(begun.json::<Value>().await.unwrap()["id"], id.as_str());
+    let path = format!("/v1/admin/uploads/{id}");
+    for (n, piece) in support::FILM.chunks(support::FILM.len().div_ceil(6)).enumerate() {
+        let offset =
+            support::FILM.chunks(support::FILM.len().div_ceil(6)).take(n).map(<[u8]>::len).sum::<usize>();
+        let sent = request(Method::PATCH, &path)
+            .header("upload-offset", offset.to_string())
+            .body(piece.to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), 200, "piece {n}: {:?}", sent.text().await);
+    }
+    let finished = request(Method::POST, &format!("{path}/finish")).send().await.unwrap();
+    assert_eq!(finished.status(), 201, "{:?}", finished.text().await);
+    // Its bytes were kept by one replica only.
+    let kept: Vec<bool> =
+        deployment.0.replicas().iter().map(|r| r.data_dir.join("uploads").exists()).collect();
+    assert_eq!(kept.iter().filter(|k| **k).count(), 1, "the upload lived on one replica: {kept:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

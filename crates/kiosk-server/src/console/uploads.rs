@@ -4,7 +4,8 @@
 //! there), and it is finished by checking the file: a film or sound must
 //! decode here from its first to its last frame, a picture must decode, a PDF
 //! must be one. Only then is it stored by its SHA-256 and listed in the library.
-//! The bytes so far live in `uploads/<id>.part` in the data folder.
+//! The bytes so far live in `uploads/<id>.part` in the data folder of the
+//! server (the replica) that began it, which the answer names in `Upload-Id`.
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,11 @@ use crate::state::AppState;
 
 /// The header a piece states its offset in.
 pub const UPLOAD_OFFSET: &str = "upload-offset";
+
+/// The header the answer that begins an upload names it in, besides its body:
+/// HAProxy sends every later request of the upload to the replica that keeps
+/// its bytes (`installers/replicas/haproxy.cfg`).
+pub const UPLOAD_ID: &str = "upload-id";
 
 /// The body of `POST /v1/admin/uploads`.
 #[derive(Debug, Deserialize, ts_rs::TS)]
@@ -96,7 +102,7 @@ pub async fn begin(
     State(state): State<AppState>,
     who: Principal,
     ApiJson(body): ApiJson<NewUpload>,
-) -> ApiResult<(StatusCode, Json<Upload>)> {
+) -> ApiResult<(StatusCode, [(&'static str, String); 1], Json<Upload>)> {
     who.require_somewhere(Role::Editor)?;
     media_type_of(&body.name)?;
     let name = body.name.trim();
@@ -126,6 +132,7 @@ pub async fn begin(
     state.staff.insert_upload(upload.clone()).await?;
     Ok((
         StatusCode::CREATED,
+        [(UPLOAD_ID, upload.id.clone())],
         Json(Upload { id: upload.id, name: upload.name, size: upload.size, received: 0 }),
     ))
 }
@@ -164,7 +171,12 @@ pub async fn append(
         ));
     }
     let io = |e: std::io::Error| ApiError::internal(&format!("{}: {e}", path.display()));
-    let mut file = tokio::fs::OpenOptions::new().append(true).open(&path).await.map_err(io)?;
+    // Made here when missing: an upload whose first piece reaches another
+    // replica than the one that began it starts over here.
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir).await.map_err(io)?;
+    }
+    let mut file = tokio::fs::OpenOptions::new().append(true).create(true).open(&path).await.map_err(io)?;
     let mut stream = body.into_data_stream().map_err(std::io::Error::other).boxed();
     let mut total = have;
     let mut cut = None;
