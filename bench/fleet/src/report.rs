@@ -306,6 +306,16 @@ fn seconds(value: Option<f64>) -> String {
     value.map_or_else(|| "–".to_owned(), |v| format!("{v:.2} s"))
 }
 
+/// `p50 / p95 / max` of `values`, in seconds.
+fn spread(values: &[f64]) -> String {
+    format!(
+        "{} / {} / {}",
+        seconds(quantile(values, 0.5)),
+        seconds(quantile(values, 0.95)),
+        seconds(quantile(values, 1.0))
+    )
+}
+
 fn cost_line(costs: &Costs) -> String {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     format!(
@@ -371,23 +381,9 @@ pub fn markdown(results: &Results) -> String {
     row("publish request", format!("{:.3} s", p.publish_request_seconds));
     row(
         "publish → active (sync loop's callback): first / p50 / p95 / max",
-        format!(
-            "{} / {} / {} / {}",
-            seconds(quantile(&arrived, 0.0)),
-            seconds(quantile(&arrived, 0.5)),
-            seconds(quantile(&arrived, 0.95)),
-            seconds(quantile(&arrived, 1.0))
-        ),
+        format!("{} / {}", seconds(quantile(&arrived, 0.0)), spread(&arrived)),
     );
-    row(
-        "publish → `active.json` renamed: p50 / p95 / max",
-        format!(
-            "{} / {} / {}",
-            seconds(quantile(&on_disk, 0.5)),
-            seconds(quantile(&on_disk, 0.95)),
-            seconds(quantile(&on_disk, 1.0))
-        ),
-    );
+    row("publish → `active.json` renamed: p50 / p95 / max", spread(&on_disk));
     row(
         "bytes received by the screens in phase 2 (kernel TCP counters)",
         format!(
@@ -477,26 +473,12 @@ pub fn markdown(results: &Results) -> String {
         let heard = idle.heard();
         row(
             "release 3 → heard on the idle streams: p50 / p95 / max",
-            format!(
-                "{} / {} / {} ({} of {})",
-                seconds(quantile(&heard, 0.5)),
-                seconds(quantile(&heard, 0.95)),
-                seconds(quantile(&heard, 1.0)),
-                heard.len(),
-                idle.streams
-            ),
+            format!("{} ({} of {})", spread(&heard), heard.len(), idle.streams),
         );
         let active: Vec<f64> = idle.screens_active_seconds.iter().flatten().copied().collect();
         row(
             "release 3 → active on the screens, the idle streams open: p50 / p95 / max",
-            format!(
-                "{} / {} / {} ({} of {})",
-                seconds(quantile(&active, 0.5)),
-                seconds(quantile(&active, 0.95)),
-                seconds(quantile(&active, 1.0)),
-                active.len(),
-                idle.screens_active_seconds.len()
-            ),
+            format!("{} ({} of {})", spread(&active), active.len(), idle.screens_active_seconds.len()),
         );
     }
     md

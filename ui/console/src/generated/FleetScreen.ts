@@ -31,7 +31,7 @@ country: string | null,
  */
 status: ScreenStatus, 
 /**
- * Whether it holds an event stream to this server now.
+ * Whether it holds an event stream to the server (to any replica) now.
  */
 streaming: boolean, 
 /**
