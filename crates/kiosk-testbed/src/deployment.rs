@@ -84,7 +84,8 @@ pub struct Deployment {
     pub database: TestDatabase,
     /// The shared bucket.
     pub bucket: TestBucket,
-    own_cluster: Option<Cluster>,
+    /// Kept running while the deployment is: its own cluster, when durable.
+    _own_cluster: Option<Cluster>,
     dir: tempfile::TempDir,
 }
 
@@ -103,7 +104,7 @@ impl Deployment {
             bucket: s3::fresh_bucket(),
             replicas: Vec::new(),
             balancer: None,
-            own_cluster,
+            _own_cluster: own_cluster,
             dir,
             plan,
         };
@@ -207,11 +208,6 @@ impl Deployment {
     /// HAProxy's address, where screens and staff go.
     pub fn url(&self) -> String {
         self.balancer().url()
-    }
-
-    /// The PostgreSQL cluster's postmaster, when the deployment has a cluster of its own.
-    pub fn postgres_pid(&self) -> Option<u32> {
-        self.own_cluster.as_ref().map(Cluster::pid)
     }
 }
 
