@@ -22,6 +22,8 @@ fn main() {
             "staff_status",
             "emergency",
             "check_in",
+            "group_clock",
+            "log_frames",
         ]),
     ))
     .expect("tauri build step");

@@ -41,6 +41,9 @@ if [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
   exit 1
 fi
 
+step "the interface's own tests (the shared timeline of screens in step)"
+(cd ui/kiosk && npm test --silent)
+
 step "the device and admin API against two replicas on PostgreSQL and S3 behind HAProxy"
 KIOSK_TEST_STORAGE=replicas cargo test --locked -p kiosk-server \
   --test api --test device_sync --test device_tokens --test console --test screenshots --test fleet --test reports

@@ -2,7 +2,8 @@
 """Runs one player under its own Xvfb and measures it.
 
     python3 measure.py --label NAME --events FILE --seconds N --out FILE.json \
-        [--log FILE] [--env K=V ...] [--startup-timeout S] -- COMMAND ARGS...
+        [--log FILE] [--env K=V ...] [--startup-timeout S] [--samples FILE.jsonl] \
+        [--progress S] -- COMMAND ARGS...
 
 Starts Xvfb at 1920x1080 (a free display, chosen by Xvfb itself with -displayfd),
 then COMMAND with DISPLAY set, and from that moment samples once a second the
@@ -22,6 +23,17 @@ with SIGTERM, its remaining descendants and Xvfb after it (SIGKILL only for what
 outlives a grace period). Everything is stopped on error and on SIGINT/SIGTERM.
 
 The result (spawn time, first-frame event, samples) is written to --out as JSON.
+With --samples, each sample is instead appended to FILE.jsonl as one JSON line as
+soon as it is taken, and not kept in memory: a run of hours then costs this
+process nothing per sample, and the samples taken so far survive an interrupted
+run. With --progress S, one line every S seconds after the first frame says how
+far the run is (time, memory, CPU, items started), on stderr.
+
+Every sample has `t` (seconds since the spawn, monotonic) and `at` (wall clock,
+Unix seconds, the clock of the events' `at`). The result also lists, with `t` and
+`at`, the processes that joined or left COMMAND's tree after the first sample
+(`process_changes`, at most MAX_PROCESS_CHANGES; `process_changes_left_off`
+counts the rest): a helper process that died and was started again shows there.
 """
 
 import argparse
@@ -37,8 +49,10 @@ from datetime import datetime
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-SCREEN = "1920x1080x24"
+# The virtual screen: $BENCH_SCREEN (WIDTHxHEIGHT) when set, else 1920x1080.
+SCREEN = os.environ.get("BENCH_SCREEN", "1920x1080") + "x24"
 STOP_GRACE_S = 10.0
+MAX_PROCESS_CHANGES = 500  # a helper restarting in a loop for hours must not fill the memory
 
 
 class Stopped(Exception):
@@ -46,6 +60,10 @@ class Stopped(Exception):
 
 
 def on_signal(signum, _frame):
+    # A second signal (Ctrl-C also reaches the caller, which passes it on) must not
+    # interrupt the handling of the first.
+    for other in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(other, signal.SIG_IGN)
     raise Stopped(f"signal {signum}")
 
 
@@ -105,15 +123,22 @@ def tree(root: int, table: dict) -> list[int]:
     return found
 
 
-def pss_kb(pid: int) -> int:
+def pss_kb(pid: int) -> tuple[int, int | None]:
+    """Pss, and Pss_File (the part in pages of mapped files; None on kernels without
+    it): a file's pages are shared with every process that maps the same file,
+    including ones outside the tree, so that part moves when other programs start
+    or stop. A process gone meanwhile counts 0."""
+    pss, pss_file = 0, None
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
                 if line.startswith("Pss:"):
-                    return int(line.split()[1])
+                    pss = int(line.split()[1])
+                elif line.startswith("Pss_File:"):
+                    pss_file = int(line.split()[1])
     except OSError:
-        pass
-    return 0
+        return 0, 0
+    return pss, pss_file
 
 
 class CpuMeter:
@@ -157,6 +182,12 @@ class SystemCpu:
         pct = 100.0 * (busy - self.busy) / CLOCK_TICKS / max(now - self.at, 1e-3)
         self.busy, self.at = busy, now
         return pct
+
+
+def clock(seconds: float) -> str:
+    """H:MM:SS."""
+    s = max(0, int(round(seconds)))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def alive(pid: int, start: int) -> bool:
@@ -230,6 +261,8 @@ def main() -> int:
     ap.add_argument("--log", type=Path)
     ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--startup-timeout", type=float, default=90.0)
+    ap.add_argument("--samples", type=Path, help="append the samples to this JSON-lines file instead of keeping them")
+    ap.add_argument("--progress", type=float, default=0.0, help="a progress line on stderr every this many seconds")
     ap.add_argument("command", nargs="+")
     args = ap.parse_args()
 
@@ -240,8 +273,17 @@ def main() -> int:
     env = dict(os.environ)
     env.update(kv.split("=", 1) for kv in args.env)
     result = {"label": args.label, "command": args.command, "error": None, "samples": []}
+    # Line-buffered: every sample is on disk once taken (and can be followed with tail -f).
+    samples_out = open(args.samples, "w", buffering=1) if args.samples else None
+    if args.samples:
+        result["samples_file"] = str(args.samples)
+    sample_count = 0
     xvfb = proc = None
     known: dict[tuple[int, int], str] = {}  # every process seen in the tree
+    in_tree: set[tuple[int, int]] | None = None  # the tree at the previous sample
+    result["process_changes"] = []
+    result["process_changes_left_off"] = 0
+    progress = {"next": None, "cpu": 0.0, "n": 0}
     try:
         xvfb, display = start_xvfb(log)
         env["DISPLAY"] = display
@@ -269,31 +311,68 @@ def main() -> int:
                     result["first_item_start"] = first
                     result["first_frame_at"] = parse_at(first["at"])
                     end_at = result["first_frame_at"] + args.seconds
+                    if args.progress > 0:
+                        progress["next"] = result["first_frame_at"] + args.progress
                 elif now_mono - spawn_mono > args.startup_timeout:
                     raise RuntimeError(f"no item_start in {args.events} within {args.startup_timeout:.0f} s")
             if now_mono >= next_sample:
                 table = proc_table()
                 pids = tree(proc.pid, table)
+                sampled_at = time.time()
                 for pid in pids:
                     known.setdefault((pid, table[pid][2]), table[pid][3])
+                now_tree = {(pid, table[pid][2]) for pid in pids}
+                if in_tree is not None:
+                    changes = [(key, "started") for key in sorted(now_tree - in_tree)]
+                    changes += [(key, "left the tree" if alive(*key) else "exited") for key in sorted(in_tree - now_tree)]
+                    for key, how in changes:
+                        if len(result["process_changes"]) < MAX_PROCESS_CHANGES:
+                            result["process_changes"].append(
+                                {"t": round(now_mono - spawn_mono, 3), "at": round(sampled_at, 3), "pid": key[0], "name": known[key], "change": how}
+                            )
+                        else:
+                            result["process_changes_left_off"] += 1
+                in_tree = now_tree
                 by_name: dict[str, float] = {}
                 total_kb = 0
+                file_kb: int | None = 0
                 for pid in pids:
-                    kb = pss_kb(pid)
+                    kb, fkb = pss_kb(pid)
                     total_kb += kb
+                    file_kb = None if file_kb is None or fkb is None else file_kb + fkb
                     by_name[table[pid][3]] = by_name.get(table[pid][3], 0) + kb / 1024
                 xvfb_row = table.get(xvfb.pid)
-                result["samples"].append(
-                    {
-                        "t": round(now_mono - spawn_mono, 3),
-                        "pss_mb": round(total_kb / 1024, 1),
-                        "cpu_pct": round(cpu.sample(pids, table), 1),
-                        "xvfb_cpu_pct": round(xcpu.sample([xvfb.pid], {xvfb.pid: xvfb_row}), 1) if xvfb_row else None,
-                        "system_cpu_pct": round(system.sample(), 1),
-                        "procs": len(pids),
-                        "pss_mb_by_process": {k: round(v, 1) for k, v in sorted(by_name.items())},
-                    }
-                )
+                sample = {
+                    "t": round(now_mono - spawn_mono, 3),
+                    "at": round(sampled_at, 3),
+                    "pss_mb": round(total_kb / 1024, 1),
+                    # Without the file pages: heap, shared memory (only the tree and Xvfb map it).
+                    "pss_no_file_mb": round((total_kb - file_kb) / 1024, 1) if file_kb is not None else None,
+                    "cpu_pct": round(cpu.sample(pids, table), 1),
+                    "xvfb_cpu_pct": round(xcpu.sample([xvfb.pid], {xvfb.pid: xvfb_row}), 1) if xvfb_row else None,
+                    "system_cpu_pct": round(system.sample(), 1),
+                    "procs": len(pids),
+                    "pss_mb_by_process": {k: round(v, 1) for k, v in sorted(by_name.items())},
+                }
+                if samples_out is not None:
+                    samples_out.write(json.dumps(sample, separators=(",", ":")) + "\n")
+                else:
+                    result["samples"].append(sample)
+                sample_count += 1
+                if first is not None:
+                    progress["cpu"] += sample["cpu_pct"]
+                    progress["n"] += 1
+                if progress["next"] is not None and sampled_at >= progress["next"]:
+                    starts = sum(1 for e in read_events(args.events) if e.get("kind") == "item_start")
+                    done = sampled_at - result["first_frame_at"]
+                    print(
+                        f"{args.label}: {clock(done)} of {clock(args.seconds)}, PSS {sample['pss_mb']:.0f} MB,"
+                        f" CPU {progress['cpu'] / max(progress['n'], 1):.0f} % of a core (since the last line),"
+                        f" {len(pids)} processes, {starts} items started",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    progress.update(next=progress["next"] + args.progress, cpu=0.0, n=0)
                 next_sample += 1.0
                 if next_sample < now_mono:  # a slow sample: skip ahead, keep the 1 s rhythm
                     next_sample = now_mono + 1.0
@@ -335,6 +414,9 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 xvfb.kill()
                 xvfb.wait()
+        if samples_out is not None:
+            samples_out.close()
+        result["sample_count"] = sample_count
         args.out.write_text(json.dumps(result, indent=1) + "\n")
     if result["error"]:
         print(f"measure {args.label}: {result['error']}", file=sys.stderr)

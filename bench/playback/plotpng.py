@@ -1,6 +1,12 @@
 """A small line-chart PNG writer with the standard library only, used by report.py
-when matplotlib cannot be installed. Text is drawn with a built-in 5x7 font
-(upper case, digits and a few signs)."""
+and soak_report.py when matplotlib cannot be installed. Text is drawn with a
+built-in 5x7 font (upper case, digits and a few signs).
+
+A panel is a dict: title, xlabel, ylabel, series, and optionally hlines and vlines
+([(value, color, label)], dashed), spans ([(x0, x1, color, label)], a shaded band
+behind the data), xlim and ylim ((low, high), else from the data). A series: label,
+color, points [(x, y)], and optionally line (default True), markers (default
+False) and bars (a width in x units: a bar from 0 to y centred on each x)."""
 
 import math
 import struct
@@ -150,10 +156,17 @@ def chart(canvas: Canvas, box, panel) -> None:
     x0, y0, x1, y1 = box
     pl, pr, pt, pb = 90, 20, 40, 60
     ax0, ay0, ax1, ay1 = x0 + pl, y0 + pt, x1 - pr, y1 - pb
-    xs = [p[0] for s in panel["series"] for p in s["points"]] or [0, 1]
+    xs = [p[0] for s in panel["series"] for p in s["points"]]
+    xs += [p[0] + d * s["bars"] / 2 for s in panel["series"] if s.get("bars") for p in s["points"] for d in (-1, 1)]
+    xs += [v[0] for v in panel.get("vlines", [])] + [x for sp in panel.get("spans", []) for x in sp[:2]]
+    xs = xs or [0, 1]
     ys = [p[1] for s in panel["series"] for p in s["points"]] + [h[0] for h in panel.get("hlines", [])] or [0, 1]
     xlo, xhi = min(0.0, min(xs)), max(xs) if max(xs) > 0 else 1.0
     ylo, yhi = min(0.0, min(ys)), max(ys) * 1.1 if max(ys) > 0 else 1.0
+    if panel.get("xlim"):
+        xlo, xhi = panel["xlim"]
+    if panel.get("ylim"):
+        ylo, yhi = panel["ylim"]
 
     def px(x):
         return ax0 + (x - xlo) / (xhi - xlo or 1) * (ax1 - ax0)
@@ -163,6 +176,9 @@ def chart(canvas: Canvas, box, panel) -> None:
 
     canvas.text(x0 + pl, y0 + 10, panel["title"], scale=2)
     grid, axis = (225, 225, 225), (80, 80, 80)
+    for sx0, sx1, color, _label in panel.get("spans", []):
+        canvas.rect(max(ax0, px(sx0)), ay0, min(ax1, px(sx1)), ay1, color)
+    inside = lambda x: xlo <= x <= xhi  # noqa: E731  (points outside xlim are left out)
     for t in _ticks(xlo, xhi):
         canvas.line(px(t), ay0, px(t), ay1, grid)
         label = _fmt(t)
@@ -177,8 +193,19 @@ def chart(canvas: Canvas, box, panel) -> None:
     canvas.text(x0 + 4, ay0 - 22, panel["ylabel"], axis)
     for y, color, _label in panel.get("hlines", []):
         canvas.line(ax0, py(y), ax1, py(y), color, dash=6)
+    for x, color, _label in panel.get("vlines", []):
+        if inside(x):
+            canvas.line(px(x), ay0, px(x), ay1, color, dash=6)
     for s in panel["series"]:
-        pts = sorted(s["points"])
+        pts = sorted(p for p in s["points"] if inside(p[0]))
+        if s.get("bars"):
+            half = s["bars"] / 2
+            for a, b in pts:
+                # At least 1 px wide and high, so that a small value still shows.
+                left, right = px(a - half) + 1, max(px(a - half) + 1, px(a + half) - 1)
+                canvas.rect(left, min(py(b), py(0) - 1), right, py(0), s["color"])
+            continue
+        pts = [(a, min(max(b, ylo), yhi)) for a, b in pts]  # clipped to the axes (ylim)
         if s.get("line", True):
             for (a, b), (c, d) in zip(pts, pts[1:]):
                 canvas.line(px(a), py(b), px(c), py(d), s["color"], width=1)
@@ -186,7 +213,10 @@ def chart(canvas: Canvas, box, panel) -> None:
             for a, b in pts:
                 canvas.rect(px(a) - 3, py(b) - 3, px(a) + 3, py(b) + 3, s["color"])
     # The legend: one row in the top margin, after the title.
-    entries = [(s["label"], s["color"]) for s in panel["series"]] + [(h[2], h[1]) for h in panel.get("hlines", [])]
+    entries = [(s["label"], s["color"]) for s in panel["series"]]
+    entries += [(h[2], h[1]) for h in panel.get("hlines", []) + panel.get("vlines", [])]
+    entries += [(sp[3], sp[2]) for sp in panel.get("spans", [])]
+    entries = list(dict.fromkeys(entries))  # several lines of one kind: one entry
     lx = x0 + pl + Canvas.text_width(panel["title"]) + 40
     for label, color in entries:
         canvas.rect(lx, y0 + 12, lx + 16, y0 + 22, color)

@@ -55,6 +55,19 @@ pub fn emergency(screen: tauri::State<'_, Screen>) -> Option<EmergencyView> {
     screen.emergency()
 }
 
+/// The sync group's clock, for the player to keep in step; none without
+/// `[lockstep]` in the config.
+#[tauri::command]
+pub fn group_clock(screen: tauri::State<'_, Screen>) -> Option<kiosk_lockstep::GroupClockView> {
+    screen.group_clock()
+}
+
+/// Appends the player's presented frames to `--frame-log`, when given.
+#[tauri::command]
+pub fn log_frames(log: tauri::State<'_, crate::frame_log::FrameLog>, frames: Vec<serde_json::Value>) {
+    log.append(&frames);
+}
+
 /// Records a batch of events; they are committed before this returns.
 #[tauri::command]
 pub async fn record_events(app: tauri::AppHandle, events: Vec<InterfaceEvent>) -> Answer<usize> {

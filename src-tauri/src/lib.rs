@@ -11,10 +11,12 @@
 //! - [`commands`]: the commands the interface calls, one line each.
 //! - [`capture`]: the window's snapshot, for the screen's screenshots.
 //! - [`watchdog`]: ready and alive, told to systemd in the kiosk session.
+//! - [`frame_log`]: the frames the player presented, for measurement.
 
 pub mod built_in;
 pub mod capture;
 pub mod commands;
+pub mod frame_log;
 pub mod startup;
 pub mod watchdog;
 pub mod window;
@@ -35,6 +37,11 @@ pub struct Args {
     /// lines with monotonic milliseconds (for measurement).
     #[arg(long, value_name = "FILE")]
     pub event_log: Option<PathBuf>,
+    /// Also append each film frame the player presented, and each item's first
+    /// frame, to FILE as JSON lines with the wall-clock time they appeared (for
+    /// measuring how closely the screens of a sync group agree).
+    #[arg(long, value_name = "FILE")]
+    pub frame_log: Option<PathBuf>,
     /// Run the device clock from this instant, e.g. `2026-12-07T17:29:50+07:00`:
     /// rehearse how the schedule plays on another date and hour.
     #[arg(long, value_name = "TIMESTAMP")]
@@ -60,6 +67,7 @@ pub fn run() -> ExitCode {
     let app = tauri::Builder::default()
         .manage(prepared.screen)
         .manage(liveness)
+        .manage(frame_log::FrameLog::open(args.frame_log.as_deref()))
         .invoke_handler(tauri::generate_handler![
             commands::session,
             commands::content,
@@ -74,6 +82,8 @@ pub fn run() -> ExitCode {
             commands::staff_status,
             commands::emergency,
             commands::check_in,
+            commands::group_clock,
+            commands::log_frames,
         ])
         .setup(move |app| {
             window::open_kiosk_window(app.handle(), &prepared.window)?;

@@ -114,6 +114,42 @@ pub struct DeviceConfig {
     pub sync: Option<SyncConfig>,
     /// Serving this screen's release to a booth's other screens; none: not served.
     pub mirror: Option<MirrorConfig>,
+    /// Playing in step with the booth's other screens; none: on this screen's own.
+    pub lockstep: Option<LockstepConfig>,
+}
+
+/// `[lockstep]`: the screens of one sync group start each item at the same
+/// instant and keep their films on the same frame, over the booth LAN.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockstepConfig {
+    /// The group's name, the same on every screen of it, e.g. `"wtc-hall-a"`.
+    pub group: GroupName,
+    /// This screen's id in the group; default: the machine's host name.
+    pub member: Option<GroupName>,
+    /// Address and UDP port to listen on, e.g. `"0.0.0.0:47470"`.
+    pub listen: SocketAddr,
+    /// Where this screen's greetings go: the booth LAN's broadcast address
+    /// (`"192.168.1.255:47470"`), or each other screen of the group.
+    pub peers: Vec<SocketAddr>,
+}
+
+/// A sync group's or member's name: 1–64 letters, digits, `-`, `_` or `.`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct GroupName(pub String);
+
+impl TryFrom<String> for GroupName {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        let fine = (1..=64).contains(&value.len())
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if fine {
+            Ok(Self(value))
+        } else {
+            Err(format!("{value:?} must be 1 to 64 letters, digits, '-', '_' or '.'"))
+        }
+    }
 }
 
 /// `[sync]`: fetching releases from the server or a lead kiosk's mirror.
@@ -729,6 +765,12 @@ mod tests {
             (config("[sync]\nserver = \"http://x\"\nevery_secs = 1\n"), "between 5 and 3600"),
             (config("[sync]\nserver = \"http://x\"\nscreenshot_every_minutes = 0\n"), "between 5 and 1440"),
             (config("[mirror]\nlisten = \"lan\"\n"), "listen"),
+            (
+                config("[lockstep]\ngroup = \"hall a\"\nlisten = \"0.0.0.0:1\"\npeers = []\n"),
+                "must be 1 to 64",
+            ),
+            (config("[lockstep]\ngroup = \"a\"\nlisten = \"0.0.0.0:1\"\npeers = [\"lan\"]\n"), "peers"),
+            (config("[lockstep]\ngroup = \"a\"\nlisten = \"0.0.0.0:1\"\n"), "missing field `peers`"),
             (config("[sound]\nquiet_hours = { start = \"25:00\", end = \"07:00\" }\n"), "quiet_hours"),
         ];
         for (text, expected) in cases {

@@ -77,6 +77,7 @@ pub mod events;
 pub mod kiosk_view;
 mod lan_address;
 pub mod library;
+mod lockstep;
 pub mod media_server;
 pub mod mirror;
 mod playability;

@@ -316,6 +316,7 @@ pub struct Screen {
     capture: CaptureSlot,
     screenshot_asks: ScreenshotAsks,
     usb_notices: Arc<UsbNotices>,
+    lockstep: Option<kiosk_lockstep::Lockstep>,
 }
 
 impl Screen {
@@ -382,6 +383,7 @@ impl Screen {
             capture: CaptureSlot::default(),
             screenshot_asks: ScreenshotAsks::default(),
             usb_notices: Arc::default(),
+            lockstep: None,
         })
     }
 
@@ -444,6 +446,9 @@ impl Screen {
                 Err(error) => tracing::error!(%error, "mirror unavailable"),
             }
         }
+        if let Some(lockstep) = &config.lockstep {
+            screen.lockstep = crate::lockstep::join(lockstep, clock).await;
+        }
         screen.serve_media().await?;
         match screen.serve_brochures().await {
             Ok(addr) => {
@@ -458,6 +463,12 @@ impl Screen {
             "device ready"
         );
         Ok(screen)
+    }
+
+    /// The sync group's clock and this screen's place in the group; none
+    /// without `[lockstep]`.
+    pub fn group_clock(&self) -> Option<kiosk_lockstep::GroupClockView> {
+        self.lockstep.as_ref().map(kiosk_lockstep::Lockstep::view)
     }
 
     /// The release shown now, if any.

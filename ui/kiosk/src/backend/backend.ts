@@ -1,4 +1,4 @@
-import type { CheckIn, EmergencyView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
+import type { CheckIn, EmergencyView, GroupClockView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
 
 /** Everything the interface asks of the app. The Tauri implementation calls the
  *  app's commands; the mock serves a small fixed pack for design work in a browser. */
@@ -29,4 +29,25 @@ export interface KioskBackend {
    *  last check-in (`painting`: frames are expected); answers the display's off
    *  hours and the last USB stick's outcome. */
   checkIn(pulse: { frames: number; painting: boolean }): Promise<CheckIn>;
+  /** The booth's sync group clock, or null when this screen plays on its own. */
+  groupClock(): Promise<GroupClockView | null>;
+  /** Frames the player presented, for the app's `--frame-log` (measurement). */
+  logFrames(frames: PresentedFrameRecord[]): Promise<void>;
+}
+
+/** One line of the frame log: an item's first frame, a film's frame, or a
+ *  correction of a film to the group's clock. `wall` is the wall-clock time it
+ *  was presented (ms since the epoch), comparable between screens of one machine. */
+export interface PresentedFrameRecord {
+  kind: "start" | "frame" | "rate" | "seek";
+  /** The item's turn on the group's timeline (its start, group ms). */
+  slot: number;
+  item: string;
+  wall: number;
+  /** The film's media time of the frame, in seconds. */
+  media?: number;
+  rate?: number;
+  error_ms?: number;
+  /** A start mid-turn: the screen joined the group while the item played. */
+  joined?: boolean;
 }

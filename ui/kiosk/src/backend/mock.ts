@@ -195,6 +195,17 @@ export const mockBackend: KioskBackend = {
     if (!res.ok) throw new Error(`plan ${url}: HTTP ${res.status}`);
     return (await res.json()) as PlayerPlan;
   },
+  async groupClock() {
+    // ?lockstep=GROUP: in a group whose clock is the wall clock, so that browser
+    // windows on one machine play in step.
+    const group = params().get("lockstep");
+    if (!group) return null;
+    return { group, member: "browser", clock_ms: performance.timeOrigin + performance.now(), role: "leader", leader: "browser", members: 1, in_step: true, note: null };
+  },
+  async logFrames(frames) {
+    const url = params().get("frames");
+    if (url) await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(frames) });
+  },
   async newVisit() {
     console.info("[mock] a new visit: surveys may be answered again");
   },

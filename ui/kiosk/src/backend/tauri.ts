@@ -1,6 +1,6 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { KioskBackend } from "./backend";
-import type { CheckIn, EmergencyView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
+import type { CheckIn, EmergencyView, GroupClockView, KioskEvent, LocalizedContent, PlayerPlan, Session, StaffStatus } from "./types";
 
 /** The real backend: the app's commands (src-tauri/src/commands.rs). */
 export const tauriBackend: KioskBackend = {
@@ -17,4 +17,6 @@ export const tauriBackend: KioskBackend = {
   staffStatus: () => invoke<StaffStatus>("staff_status"),
   emergency: () => invoke<EmergencyView | null>("emergency"),
   checkIn: (pulse) => invoke<CheckIn>("check_in", { pulse }),
+  groupClock: () => invoke<GroupClockView | null>("group_clock"),
+  logFrames: (frames) => invoke<void>("log_frames", { frames }),
 };

@@ -16,6 +16,8 @@ export type { Brochure } from "../generated/Brochure";
 export type { Social } from "../generated/Social";
 export type { SocialChannel } from "../generated/SocialChannel";
 export type { PlayerPlan } from "../generated/PlayerPlan";
+export type { GroupClockView } from "../generated/GroupClockView";
+export type { Role } from "../generated/Role";
 export type { PlanReason } from "../generated/PlanReason";
 export type { PlayerItem } from "../generated/PlayerItem";
 export type { CardText } from "../generated/CardText";

@@ -3,8 +3,12 @@ import type { PlayerPlan } from "../backend/types";
 import type { EventQueue } from "../events";
 import { h } from "../ui/dom";
 import { reportMediaError } from "../ui/media-errors";
+import { FilmFollower } from "./film-follower";
 import { FrameClock } from "./frame-clock";
+import { FrameLog } from "./frame-log";
+import { GroupTime } from "./group-time";
 import { buildSlide, type Slide } from "./slide";
+import { joinAt, type Slot } from "./timeline";
 
 /**
  * The playlist player, for unattended screens and for the kiosk's attract loop.
@@ -20,7 +24,25 @@ import { buildSlide, type Slide } from "./slide";
  * window edge (`next_change_ms`); a new playlist then starts at once. An item that
  * fails to load, or a film that stalls, is skipped with its reason. Every start and
  * end is recorded (proof of play).
+ *
+ * In a sync group (`[lockstep]`), the screens share a timeline instead
+ * (`timeline.ts`): each item starts when the group's clock reaches its turn, a
+ * screen that starts late joins the turn under way (a film decoded at the right
+ * frame), and films are kept on the group's clock by `FilmFollower`.
  */
+
+/** In a sync group: how far ahead a screen plans the turn it joins, so the item
+ *  is built and decoded in time. */
+const JOIN_LEAD_MS = 1500;
+/** A turn with less than this left is not joined; the next one is. */
+const MIN_JOIN_MS = 1000;
+
+/** An item's turn on the group's timeline: its slot, and when it starts
+ *  showing (the slot's start, or later for a screen that joins mid-turn). */
+interface Turn {
+  slot: Slot;
+  from: number;
+}
 
 /** How long after a switch is presented before heavy work (teardown, building). */
 const SETTLE_MS = 120;
@@ -44,6 +66,9 @@ interface Showing {
   /** When the planned end is (for films without a set length: unknown until the last frame). */
   plannedEnd: number;
   gapMs: number;
+  /** Its turn, in a sync group. */
+  turn: Turn | null;
+  follower: FilmFollower | null;
 }
 
 interface Upcoming {
@@ -52,6 +77,7 @@ interface Upcoming {
   /** Start without waiting for the current item (the schedule changed). */
   cutIn: boolean;
   isReady: boolean;
+  turn: Turn | null;
 }
 
 export class PlaylistPlayer {
@@ -66,6 +92,9 @@ export class PlaylistPlayer {
   private preparing = 0;
   private readonly reportedDrops = new Set<string>();
   private readonly corner = h("div", { class: "player-corner" });
+  /** The sync group's clock; null when this screen plays on its own. */
+  private group: GroupTime | null = null;
+  private frameLog: FrameLog | null = null;
 
   constructor(private readonly opts: PlayerOptions) {
     this.el = h("div", { class: "playlist-player", dataset: { testid: "player", purpose: opts.purpose } }, this.stage, this.corner);
@@ -73,15 +102,45 @@ export class PlaylistPlayer {
 
   async start(): Promise<void> {
     this.frames.start((ts) => this.tick(ts));
+    this.group = await GroupTime.join(this.opts.backend).catch(() => null);
+    if (this.destroyed) return this.group?.stop();
+    if (this.group) {
+      this.frameLog = new FrameLog(this.opts.backend);
+      this.el.dataset.group = this.group.view?.group ?? "";
+      this.group.onJump = () => void this.replan();
+    }
     const plan = await this.fetchPlan();
     if (!plan || this.destroyed) return;
     this.setCorner(plan);
-    await this.prepare(plan, 0, false);
+    await this.prepareStart(plan, false);
+  }
+
+  /** The group's clock jumped: what was built for the old timeline goes, and
+   *  the turn under way on the new one is joined; what shows stays until then. */
+  private async replan(): Promise<void> {
+    const plan = (await this.fetchPlan()) ?? this.plan;
+    if (!plan || this.destroyed) return;
+    this.upcoming?.slide.dispose();
+    this.upcoming = null;
+    if (this.current) {
+      this.current.turn = null;
+      this.current.follower = null;
+    }
+    await this.prepareStart(plan, true);
+  }
+
+  /** The first item of `plan`: its first, or in a sync group the turn under way. */
+  private prepareStart(plan: PlayerPlan, cutIn: boolean): Promise<void> {
+    if (!this.group) return this.prepare(plan, 0, cutIn);
+    const turn = joinAt(plan.items, this.group.now() + JOIN_LEAD_MS, MIN_JOIN_MS);
+    return this.prepare(plan, turn.slot.index, cutIn, turn);
   }
 
   destroy(): void {
     this.destroyed = true;
     this.frames.stop();
+    this.group?.stop();
+    this.frameLog?.stop();
     window.clearTimeout(this.edgeTimer);
     if (this.current) this.end(this.current, performance.now(), "stopped");
     this.current?.slide.dispose();
@@ -116,7 +175,7 @@ export class PlaylistPlayer {
       if (fresh.playlist !== this.current?.plan.playlist) {
         this.upcoming?.slide.dispose();
         this.upcoming = null;
-        await this.prepare(fresh, 0, true);
+        await this.prepareStart(fresh, true);
       }
     }, wait);
   }
@@ -138,6 +197,15 @@ export class PlaylistPlayer {
     const plan = (await this.fetchPlan()) ?? current.plan;
     if (this.destroyed || token !== this.preparing || this.upcoming) return;
     const samePlaylist = plan.playlist === current.plan.playlist && plan.release.version === current.plan.release.version;
+    if (this.group && current.turn) {
+      // The turn after this one on the timeline of the freshest plan (a new plan
+      // is joined where this turn ends); a screen fallen behind joins anew.
+      const late = this.group.now() > current.turn.slot.end - SETTLE_MS;
+      const at = late ? this.group.now() + JOIN_LEAD_MS : current.turn.slot.end;
+      const turn = joinAt(plan.items, at, late ? MIN_JOIN_MS : 1);
+      await this.prepare(plan, turn.slot.index, false, turn);
+      return;
+    }
     if (!samePlaylist) {
       await this.prepare(plan, 0, false);
       return;
@@ -146,14 +214,18 @@ export class PlaylistPlayer {
     await this.prepare(plan, (at + 1) % plan.items.length, false);
   }
 
-  /** Builds item `index` of `plan` (or the first after it that can be shown). */
-  private async prepare(plan: PlayerPlan, index: number, cutIn: boolean): Promise<void> {
+  /** Builds item `index` of `plan` (or the first after it that can be shown);
+   *  in a sync group, for `turn` (or the next turns). */
+  private async prepare(plan: PlayerPlan, index: number, cutIn: boolean, firstTurn?: Turn): Promise<void> {
     const token = ++this.preparing;
+    let turn = firstTurn ?? null;
     for (let attempt = 0; attempt < plan.items.length; attempt++) {
-      const item = plan.items[(index + attempt) % plan.items.length];
-      const slide = buildSlide(item, { sound: this.opts.sound && plan.sound });
+      if (attempt > 0 && turn) turn = joinAt(plan.items, turn.slot.end, 1);
+      const item = plan.items[turn ? turn.slot.index : (index + attempt) % plan.items.length];
+      const startAtMs = turn && item.kind === "video" ? turn.from - turn.slot.start : 0;
+      const slide = buildSlide(item, { sound: this.opts.sound && plan.sound, startAtMs });
       this.stage.prepend(slide.el); // underneath what shows
-      const upcoming: Upcoming = { slide, plan, cutIn, isReady: false };
+      const upcoming: Upcoming = { slide, plan, cutIn, isReady: false, turn };
       this.upcoming = upcoming;
       try {
         await slide.ready;
@@ -199,7 +271,15 @@ export class PlaylistPlayer {
         return;
       }
     }
+    cur?.follower?.onTick(ts);
     if (!next?.isReady) return;
+    if (this.group && next.turn) {
+      // In a sync group: in the frame whose successor is presented closest to
+      // the instant the group's clock reaches the turn.
+      const at = this.group.toPerf(next.turn.from);
+      if (ts + frame >= at - frame / 2) this.switchTo(next, ts, null, at);
+      return;
+    }
     if (!cur) return this.switchTo(next, ts, null, ts);
     if (next.cutIn) return this.switchTo(next, ts, null, ts, "schedule changed");
     const end = this.plannedEnd(cur);
@@ -238,7 +318,7 @@ export class PlaylistPlayer {
     }
     this.plan = plan;
     this.setCorner(plan);
-    const showing: Showing = { slide, plan, shownAt: ts, plannedEnd: Infinity, gapMs: 0 };
+    const showing: Showing = { slide, plan, shownAt: ts, plannedEnd: Infinity, gapMs: 0, turn: next.turn, follower: null };
     this.current = showing;
     this.el.dataset.playing = `${plan.playlist}/${slide.item.id}`;
     // The frame after this one is the first that shows the new item. Only then is
@@ -255,6 +335,7 @@ export class PlaylistPlayer {
       showing.shownAt = presented;
       showing.plannedEnd = presented + slide.item.planned_ms;
       showing.gapMs = prev && !failure ? Math.max(0, presented - expectedAt) : 0;
+      this.followGroup(showing, presented);
       this.opts.events?.record("item_start", {
         playlist: plan.playlist,
         item: slide.item.id,
@@ -269,6 +350,17 @@ export class PlaylistPlayer {
         late_ms: round(ts - expectedAt),
       });
     });
+  }
+
+  /** In a sync group: the frame log's record of the item's first frame, and a
+   *  film kept on the group's clock. */
+  private followGroup(showing: Showing, presented: number): void {
+    const { turn, slide } = showing;
+    if (!this.group || !turn) return;
+    const log = this.frameLog ? { record: this.frameLog, slot: turn.slot.start, item: slide.item.id } : null;
+    const joined = turn.from > turn.slot.start;
+    log?.record.add({ kind: "start", slot: turn.slot.start, item: slide.item.id, wall: FrameLog.wall(presented), ...(joined ? { joined } : {}) });
+    if (slide.video) showing.follower = new FilmFollower(slide.video, turn.slot.start, this.group, this.frames, log);
   }
 
   private end(shown: Showing, at: number, reason: string | null): void {

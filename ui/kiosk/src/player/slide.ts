@@ -30,6 +30,8 @@ export interface Slide {
 export interface SlideOptions {
   /** Films with sound play it (signage with sound on); otherwise all are muted. */
   sound: boolean;
+  /** A film starts this far in (a screen joining its sync group mid-film); default 0. */
+  startAtMs?: number;
 }
 
 export function buildSlide(item: PlayerItem, opts: SlideOptions): Slide {
@@ -79,11 +81,23 @@ function videoSlide(item: PlayerItem, opts: SlideOptions): Slide {
   };
   video.addEventListener("error", onError);
 
+  const startAt = Math.max(0, opts.startAtMs ?? 0) / 1000;
+  let atStart = startAt === 0;
   const ready = withTimeout(
     new Promise<void>((resolve, reject) => {
-      const done = () => (video.readyState >= 2 ? resolve() : undefined);
+      const done = () => (video.readyState >= 2 && atStart ? resolve() : undefined);
       video.addEventListener("loadeddata", done);
       video.addEventListener("canplay", done);
+      if (!atStart) {
+        // Decoded where it starts, so that showing it is still one repaint.
+        video.addEventListener("loadedmetadata", () => {
+          video.currentTime = Math.min(startAt, Math.max(0, video.duration - 0.1));
+        }, { once: true });
+        video.addEventListener("seeked", () => {
+          atStart = true;
+          done();
+        }, { once: true });
+      }
       video.addEventListener("error", () => reject(new Error(describeMediaError(video))), { once: true });
     }),
     "the film",

@@ -1,0 +1,100 @@
+//! What members say to each other: small JSON datagrams.
+
+use serde::{Deserialize, Serialize};
+
+/// The version of these messages; others are ignored.
+pub const VERSION: u8 = 1;
+/// The largest datagram read; anything longer is not ours.
+pub const MAX_DATAGRAM: usize = 1024;
+
+/// One datagram.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// [`VERSION`].
+    pub v: u8,
+    /// The sync group's name.
+    pub group: String,
+    /// The sender's id.
+    pub from: String,
+    /// What it says.
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+/// What a message says.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Body {
+    /// "I am here": sent to every peer four times a second.
+    Hello {
+        /// When the sender started (unix ms): the smallest leads.
+        rank: u64,
+        /// The sender's group clock as it sent this.
+        clock_ms: f64,
+        /// Whom the sender follows (itself when it leads).
+        leader: String,
+    },
+    /// A follower asks its leader for the time.
+    Ping {
+        /// Matches the answer to the question.
+        seq: u64,
+        /// The follower's own clock as it sent this (local ms).
+        sent: f64,
+    },
+    /// The answer to a ping.
+    Pong {
+        /// The follower asking.
+        to: String,
+        /// The ping's `seq`.
+        seq: u64,
+        /// The ping's `sent`.
+        sent: f64,
+        /// The answering member's group clock when the ping arrived.
+        received: f64,
+        /// The answering member's group clock as it answered.
+        replied: f64,
+    },
+}
+
+impl Message {
+    /// The datagram's bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// A datagram of `group` (not from `me`), or `None` for anything else.
+    pub fn decode(bytes: &[u8], group: &str, me: &str) -> Option<Self> {
+        let message: Self = serde_json::from_slice(bytes).ok()?;
+        let ours = message.v == VERSION && message.group == group && message.from != me;
+        let sane = match &message.body {
+            Body::Hello { clock_ms, .. } => clock_ms.is_finite(),
+            Body::Ping { sent, .. } => sent.is_finite(),
+            Body::Pong { sent, received, replied, .. } => {
+                sent.is_finite() && received.is_finite() && replied.is_finite() && replied >= received
+            }
+        };
+        (ours && sane).then_some(message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_round_trips_and_others_groups_are_ignored() {
+        let m = Message {
+            v: VERSION,
+            group: "hall-a".into(),
+            from: "s1".into(),
+            body: Body::Hello { rank: 7, clock_ms: 12.5, leader: "s1".into() },
+        };
+        let bytes = m.encode();
+        assert_eq!(Message::decode(&bytes, "hall-a", "s2"), Some(m));
+        assert_eq!(Message::decode(&bytes, "hall-b", "s2"), None);
+        assert_eq!(Message::decode(&bytes, "hall-a", "s1"), None, "our own broadcast");
+        assert_eq!(Message::decode(b"\x00garbage", "hall-a", "s2"), None);
+        let bad = br#"{"v":1,"group":"hall-a","from":"x","kind":"pong","to":"s2","seq":1,"sent":1,"received":5,"replied":4}"#;
+        assert_eq!(Message::decode(bad, "hall-a", "s2"), None, "answered before it arrived");
+    }
+}
