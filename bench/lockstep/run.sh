@@ -76,8 +76,10 @@ step "prerequisites"
 for tool in Xvfb gst-launch-1.0; do
   command -v "$tool" >/dev/null || bash "$repo/installers/debian-deps.sh"
 done
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 if ! gst-inspect-1.0 timeoverlay >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gstreamer1.0-x
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gstreamer1.0-x
 fi
 if [[ ! -x "$kiosk" || ! -x "$kioskctl" ]]; then
   echo "building the app and kioskctl (no binaries in $CARGO_TARGET_DIR/debug)"
@@ -159,8 +161,12 @@ total=$((seconds + late * (screens - 1)))
 # of a second off, so that only the group's clock can put it in step.
 for i in $(seq "$screens"); do
   clock=()
-  ((i == 1)) || clock=(--clock-start "$(date -u -d "@$(($(date +%s) + i * 3 * 3600))" +%Y-%m-%dT%H:%M:%S.${i}37Z)")
-  python3 "$playback/measure.py" --label "screen-$i" --seconds $((total - late * (i - 1))) \
+  offset=0
+  if ((i > 1)); then
+    offset="$((i * 3 * 3600)).${i}37"
+    clock=(--clock-start "$(date -u -d "@$(($(date +%s) + i * 3 * 3600))" +%Y-%m-%dT%H:%M:%S.${i}37Z)")
+  fi
+  python3 "$playback/measure.py" --label "screen-$i" --seconds $((total - late * (i - 1))) --clock-offset "$offset" \
     --events "$raw/screen-$i-events.jsonl" --out "$raw/screen-$i-measure.json" --log "$raw/screen-$i.log" \
     --env RUST_LOG=info -- "$kiosk" --config "$work/screen-$i/kiosk.toml" "${clock[@]}" \
     --event-log "$raw/screen-$i-events.jsonl" --frame-log "$raw/screen-$i-frames.jsonl" &

@@ -260,6 +260,8 @@ def main() -> int:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--log", type=Path)
     ap.add_argument("--env", action="append", default=[])
+    ap.add_argument("--clock-offset", type=float, default=0.0,
+                    help="seconds the app's device clock runs ahead of the wall clock (its --clock-start)")
     ap.add_argument("--startup-timeout", type=float, default=90.0)
     ap.add_argument("--samples", type=Path, help="append the samples to this JSON-lines file instead of keeping them")
     ap.add_argument("--progress", type=float, default=0.0, help="a progress line on stderr every this many seconds")
@@ -309,7 +311,8 @@ def main() -> int:
                 if starts:
                     first = starts[0]
                     result["first_item_start"] = first
-                    result["first_frame_at"] = parse_at(first["at"])
+                    # A device clock run from --clock-start stamps events that far off.
+                    result["first_frame_at"] = parse_at(first["at"]) - args.clock_offset
                     end_at = result["first_frame_at"] + args.seconds
                     if args.progress > 0:
                         progress["next"] = result["first_frame_at"] + args.progress

@@ -62,10 +62,14 @@ pub fn group_clock(screen: tauri::State<'_, Screen>) -> Option<kiosk_lockstep::G
     screen.group_clock()
 }
 
-/// Appends the player's presented frames to `--frame-log`, when given.
+/// Appends the player's presented frames to `--frame-log`; false without one,
+/// and the player stops sending them. Off the main thread, which paints.
 #[tauri::command]
-pub fn log_frames(log: tauri::State<'_, crate::frame_log::FrameLog>, frames: Vec<serde_json::Value>) {
-    log.append(&frames);
+pub async fn log_frames(
+    log: tauri::State<'_, crate::frame_log::FrameLog>,
+    frames: Vec<serde_json::Value>,
+) -> Result<bool, ()> {
+    Ok(log.append(&frames))
 }
 
 /// Records a batch of events; they are committed before this returns.

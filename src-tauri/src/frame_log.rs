@@ -25,9 +25,9 @@ impl FrameLog {
         Self(file.map(|f| Mutex::new(BufWriter::new(f))))
     }
 
-    /// Appends `frames`, one line each, and flushes.
-    pub fn append(&self, frames: &[serde_json::Value]) {
-        let Some(file) = &self.0 else { return };
+    /// Appends `frames`, one line each, and flushes; false when no log is kept.
+    pub fn append(&self, frames: &[serde_json::Value]) -> bool {
+        let Some(file) = &self.0 else { return false };
         let mut file = file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let written = frames.iter().try_for_each(|frame| {
             serde_json::to_writer(&mut *file, frame)?;
@@ -36,5 +36,6 @@ impl FrameLog {
         if let Err(error) = written.and_then(|()| file.flush().map_err(serde_json::Error::io)) {
             tracing::warn!(%error, "frame log: could not write");
         }
+        true
     }
 }

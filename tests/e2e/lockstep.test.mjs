@@ -146,6 +146,7 @@ test("when the leader goes, the other screen plays on without a jump", async () 
   const closedAt = Date.now();
   await first.close();
   first = null;
+  await until(() => second.log().includes("leading the sync group"), "the second screen did not take the lead", 10_000, 200);
   await until(() => frames(1).filter((r) => r.kind === "start").length >= before + 3, "the second screen stopped after the leader went", 40_000, 500);
   const after = frames(1).filter((r) => r.wall > closedAt);
   assert.deepEqual(after.filter((r) => r.kind === "seek"), [], "a film was moved by a seek after the leader went");

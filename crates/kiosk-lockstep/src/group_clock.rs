@@ -18,6 +18,12 @@ pub const IN_STEP_MS: f64 = 20.0;
 /// A leader that moves further than this from a follower in step with it is not
 /// followed.
 pub const REFUSE_OVER_MS: f64 = 250.0;
+/// Not in step with a leader it followed before (the two were cut off for long
+/// and drifted apart), a member steps when further apart than this rather than
+/// spend minutes slewing.
+pub const STEP_BACK_OVER_MS: f64 = 1000.0;
+/// Leaders remembered as followed before.
+const REMEMBERED: usize = 16;
 /// Exchanges kept per leader; the one with the shortest round trip counts.
 const WINDOW: usize = 8;
 /// Exchanges needed before a follower acts on them.
@@ -73,14 +79,14 @@ pub enum Heard {
     },
 }
 
-/// Who a follower follows: a member's id and when that run of it started, so a
-/// member restarted is a leader never followed before.
+/// Who a follower follows: a member's id and which run of it, so a member
+/// restarted is a leader never followed before.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LeaderKey {
     /// The member's id.
     pub id: String,
-    /// Its rank (when it started).
-    pub rank: u64,
+    /// A number the member picked at random when it started.
+    pub run: u64,
 }
 
 #[derive(Debug)]
@@ -99,14 +105,14 @@ pub struct GroupClock {
     target: f64,
     anchor: f64,
     lock: Option<Lock>,
-    followed: Vec<LeaderKey>,
+    followed: VecDeque<LeaderKey>,
 }
 
 impl GroupClock {
     /// A clock that reads `group` at local time `local`.
     pub fn new(local: f64, group: f64) -> Self {
         let offset = group - local;
-        Self { offset, target: offset, anchor: local, lock: None, followed: Vec::new() }
+        Self { offset, target: offset, anchor: local, lock: None, followed: VecDeque::new() }
     }
 
     /// The group's time at local time `local`.
@@ -151,19 +157,18 @@ impl GroupClock {
             self.target = self.offset;
             return Heard::Refused { error_ms };
         }
-        if never_followed && !lock.in_step && error_ms.abs() > STEP_OVER_MS {
+        let step_over = if never_followed { STEP_OVER_MS } else { STEP_BACK_OVER_MS };
+        if !lock.in_step && error_ms.abs() > step_over {
             self.offset = estimate;
             self.target = estimate;
             lock.in_step = true;
-            self.followed.push(leader.clone());
+            remember(&mut self.followed, leader, never_followed);
             return Heard::Stepped { by_ms: error_ms };
         }
         self.target = estimate;
         if error_ms.abs() <= IN_STEP_MS {
             lock.in_step = true;
-            if never_followed {
-                self.followed.push(leader.clone());
-            }
+            remember(&mut self.followed, leader, never_followed);
         }
         Heard::Slewing { error_ms, in_step: lock.in_step }
     }
@@ -181,12 +186,22 @@ impl GroupClock {
     }
 }
 
+/// Adds `leader` to the leaders followed before, when `new`, forgetting the oldest.
+fn remember(followed: &mut VecDeque<LeaderKey>, leader: &LeaderKey, new: bool) {
+    if new {
+        followed.push_back(leader.clone());
+        if followed.len() > REMEMBERED {
+            followed.pop_front();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn key(id: &str) -> LeaderKey {
-        LeaderKey { id: id.into(), rank: 1 }
+        LeaderKey { id: id.into(), run: 1 }
     }
 
     /// An exchange at local time `at` with a leader whose clock is `local + offset`,
@@ -295,7 +310,7 @@ mod tests {
     }
 
     #[test]
-    fn rejoining_the_same_leader_after_losing_it_slews_even_far() {
+    fn rejoining_the_same_leader_after_losing_it_slews_unless_far() {
         let mut clock = GroupClock::new(0.0, 0.0);
         for i in 0..3 {
             clock.hear(&key("a"), exchange(f64::from(i) * 250.0, 1000.0, 1.0));
@@ -308,6 +323,15 @@ mod tests {
             assert!(!matches!(heard, Heard::Stepped { .. } | Heard::Refused { .. }), "{heard:?}");
         }
         assert!((clock.now(at + 1000.0) - (at + 1000.0 + 1000.0)).abs() < 10.0);
+
+        // Cut off for a day: four seconds apart is stepped back, not slewed for minutes.
+        clock.lead(at + 2000.0);
+        let later = at + 86_400_000.0;
+        let mut heard = Heard::Collecting;
+        for i in 0..3 {
+            heard = clock.hear(&key("a"), exchange(later + f64::from(i) * 250.0, 5400.0, 1.0));
+        }
+        assert!(matches!(heard, Heard::Stepped { .. }), "{heard:?}");
     }
 
     #[test]
@@ -316,7 +340,7 @@ mod tests {
         for i in 0..3 {
             clock.hear(&key("a"), exchange(f64::from(i) * 250.0, 1000.0, 1.0));
         }
-        let again = LeaderKey { id: "a".into(), rank: 2 };
+        let again = LeaderKey { id: "a".into(), run: 2 };
         let mut heard = Heard::Collecting;
         for i in 0..3 {
             heard = clock.hear(&again, exchange(1000.0 + f64::from(i) * 250.0, 9000.0, 1.0));

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use tokio::net::UdpSocket;
 
-use crate::election::{Peer, Roster};
+use crate::election::{Peer, Roster, UNRANKED};
 use crate::group_clock::{Exchange, GroupClock, Heard, LeaderKey};
 use crate::message::{Body, MAX_DATAGRAM, Message, VERSION};
 
@@ -92,7 +92,9 @@ struct Shared {
     base: Instant,
     group: String,
     member: String,
-    rank: u64,
+    /// This run's random number: tells this member's own datagrams from those of
+    /// another screen given the same id.
+    run: u64,
     peers: Vec<SocketAddr>,
     state: Mutex<State>,
 }
@@ -102,9 +104,12 @@ struct State {
     roster: Roster,
     leader: LeaderKey,
     role: Role,
+    /// The group clock's time when this member joined; [`UNRANKED`] while it listens.
+    rank: u64,
     note: Option<String>,
     next_seq: u64,
     send_failing: bool,
+    warned_same_id: bool,
 }
 
 impl Lockstep {
@@ -114,26 +119,28 @@ impl Lockstep {
         let socket = UdpSocket::bind(settings.listen).await?;
         socket.set_broadcast(true)?;
         let local_addr = socket.local_addr()?;
-        let rank = unix_ms();
-        let me = LeaderKey { id: settings.member.clone(), rank };
+        let run = random_run();
+        let me = LeaderKey { id: settings.member.clone(), run };
         let shared = Arc::new(Shared {
             base: Instant::now(),
             group: settings.group,
             member: settings.member,
-            rank,
+            run,
             peers: settings.peers,
             state: Mutex::new(State {
                 clock: GroupClock::new(0.0, settings.initial_clock_ms),
                 roster: Roster::default(),
                 leader: me,
                 role: Role::Joining,
+                rank: UNRANKED,
                 note: None,
                 next_seq: 0,
                 send_failing: false,
+                warned_same_id: false,
             }),
         });
         tracing::info!(group = shared.group, member = shared.member, %local_addr, "joining the sync group");
-        let task = tokio::spawn(run(Arc::clone(&shared), socket));
+        let task = tokio::spawn(serve(Arc::clone(&shared), socket));
         Ok(Self { shared, local_addr, task })
     }
 
@@ -185,7 +192,7 @@ impl Shared {
     }
 }
 
-async fn run(shared: Arc<Shared>, socket: UdpSocket) {
+async fn serve(shared: Arc<Shared>, socket: UdpSocket) {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut buf = vec![0u8; MAX_DATAGRAM];
@@ -199,7 +206,6 @@ async fn run(shared: Arc<Shared>, socket: UdpSocket) {
                             send(&shared, &socket, &answer, from).await;
                         }
                     }
-                    // An ICMP "port unreachable" from a peer not yet up, on Linux.
                     Err(error) => tracing::trace!(%error, "sync group receive"),
                 }
             }
@@ -227,7 +233,8 @@ fn on_tick(shared: &Shared) -> ((Message, Option<Message>), Option<SocketAddr>) 
         elect(shared, state, local);
     }
     let hello = shared.message(Body::Hello {
-        rank: shared.rank,
+        run: shared.run,
+        rank: state.rank,
         clock_ms: state.clock.now(local),
         leader: state.leader.id.clone(),
     });
@@ -242,13 +249,15 @@ fn on_tick(shared: &Shared) -> ((Message, Option<Message>), Option<SocketAddr>) 
 }
 
 fn elect(shared: &Shared, state: &mut State, local: f64) {
-    let leader = state.roster.leader(&shared.member, shared.rank, local);
+    let me = LeaderKey { id: shared.member.clone(), run: shared.run };
+    let leader = state.roster.leader(&me, state.rank, local);
     if leader == state.leader && state.role != Role::Joining {
         return;
     }
-    if leader.id == shared.member {
+    if leader == me {
         state.clock.lead(local);
         state.role = Role::Leader;
+        rank_once(state, local);
         tracing::info!(group = shared.group, "leading the sync group");
     } else {
         state.role = Role::Follower;
@@ -259,17 +268,36 @@ fn elect(shared: &Shared, state: &mut State, local: f64) {
 
 /// Takes in a datagram; returns the answer to send back, if any.
 fn hear(shared: &Shared, bytes: &[u8], from: SocketAddr, local: f64) -> Option<Message> {
-    let message = Message::decode(bytes, &shared.group, &shared.member)?;
+    let message = Message::decode(bytes, &shared.group)?;
     let mut state = shared.state();
     let state = &mut *state;
+    if message.from == shared.member {
+        // Our own broadcast, or another screen given the same id.
+        if let Body::Hello { run, .. } = message.body
+            && run != shared.run
+            && !std::mem::replace(&mut state.warned_same_id, true)
+        {
+            tracing::error!(
+                group = shared.group,
+                member = shared.member,
+                %from,
+                "another screen of the sync group has this screen's id; give each its own [lockstep] member"
+            );
+        }
+        return None;
+    }
     match message.body {
-        Body::Hello { rank, clock_ms, leader } => {
+        Body::Hello { run, rank, clock_ms, leader } => {
             let clock_gap_ms = clock_ms - state.clock.now(local);
-            state
-                .roster
-                .heard(&message.from, Peer { rank, addr: from, heard_at: local, clock_gap_ms, leader });
+            let peer = Peer { rank, run, addr: from, heard_at: local, clock_gap_ms, leader };
+            if !state.roster.heard(&message.from, peer) {
+                tracing::debug!(from = message.from, "sync group roster full; greeting ignored");
+            }
             None
         }
+        // Only members heard lately are answered, so strangers cannot bounce
+        // traffic off a screen.
+        Body::Ping { .. } if state.roster.get(&message.from).is_none_or(|p| p.addr != from) => None,
         Body::Ping { seq, sent } => {
             let received = state.clock.now(local);
             let replied = state.clock.now(shared.local_now());
@@ -287,6 +315,7 @@ fn hear(shared: &Shared, bytes: &[u8], from: SocketAddr, local: f64) -> Option<M
             match state.clock.hear(&leader, exchange) {
                 Heard::Stepped { by_ms } => {
                     state.note = None;
+                    rank_once(state, local);
                     tracing::info!(
                         leader = leader.id,
                         by_ms = by_ms.round(),
@@ -303,7 +332,10 @@ fn hear(shared: &Shared, bytes: &[u8], from: SocketAddr, local: f64) -> Option<M
                     state.roster.distrust(leader);
                     elect(shared, state, local);
                 }
-                Heard::Slewing { in_step: true, .. } => state.note = None,
+                Heard::Slewing { in_step: true, .. } => {
+                    state.note = None;
+                    rank_once(state, local);
+                }
                 Heard::Slewing { .. } | Heard::Collecting => {}
             }
             None
@@ -327,6 +359,23 @@ async fn send(shared: &Shared, socket: &UdpSocket, message: &Message, to: Socket
     }
 }
 
+/// A member takes its rank when it first leads or is in step: the group clock's
+/// time then, later than that of every member already in the group.
+fn rank_once(state: &mut State, local: f64) {
+    if state.rank == UNRANKED {
+        state.rank = state.clock.now(local).max(0.0) as u64;
+    }
+}
+
 fn unix_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// A random number for this run, from the standard library's random hash keys.
+fn random_run() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    hasher.write_u32(std::process::id());
+    hasher.finish()
 }

@@ -27,7 +27,10 @@ pub struct Message {
 pub enum Body {
     /// "I am here": sent to every peer four times a second.
     Hello {
-        /// When the sender started (unix ms): the smallest leads.
+        /// A number the sender picked at random when it started.
+        run: u64,
+        /// The group clock's time when the sender joined (ms), or
+        /// `u64::MAX` while it listens: the smallest leads.
         rank: u64,
         /// The sender's group clock as it sent this.
         clock_ms: f64,
@@ -62,10 +65,11 @@ impl Message {
         serde_json::to_vec(self).unwrap_or_default()
     }
 
-    /// A datagram of `group` (not from `me`), or `None` for anything else.
-    pub fn decode(bytes: &[u8], group: &str, me: &str) -> Option<Self> {
+    /// A datagram of `group` from a member with a well-formed id, or `None` for
+    /// anything else.
+    pub fn decode(bytes: &[u8], group: &str) -> Option<Self> {
         let message: Self = serde_json::from_slice(bytes).ok()?;
-        let ours = message.v == VERSION && message.group == group && message.from != me;
+        let ours = message.v == VERSION && message.group == group && is_member_id(&message.from);
         let sane = match &message.body {
             Body::Hello { clock_ms, .. } => clock_ms.is_finite(),
             Body::Ping { sent, .. } => sent.is_finite(),
@@ -75,6 +79,12 @@ impl Message {
         };
         (ours && sane).then_some(message)
     }
+}
+
+/// 1 to 64 letters, digits, `-`, `_` or `.`, as the config allows.
+pub fn is_member_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 #[cfg(test)]
@@ -87,14 +97,15 @@ mod tests {
             v: VERSION,
             group: "hall-a".into(),
             from: "s1".into(),
-            body: Body::Hello { rank: 7, clock_ms: 12.5, leader: "s1".into() },
+            body: Body::Hello { run: 3, rank: 7, clock_ms: 12.5, leader: "s1".into() },
         };
         let bytes = m.encode();
-        assert_eq!(Message::decode(&bytes, "hall-a", "s2"), Some(m));
-        assert_eq!(Message::decode(&bytes, "hall-b", "s2"), None);
-        assert_eq!(Message::decode(&bytes, "hall-a", "s1"), None, "our own broadcast");
-        assert_eq!(Message::decode(b"\x00garbage", "hall-a", "s2"), None);
+        assert_eq!(Message::decode(&bytes, "hall-a"), Some(m.clone()));
+        assert_eq!(Message::decode(&bytes, "hall-b"), None);
+        assert_eq!(Message::decode(b"\x00garbage", "hall-a"), None);
         let bad = br#"{"v":1,"group":"hall-a","from":"x","kind":"pong","to":"s2","seq":1,"sent":1,"received":5,"replied":4}"#;
-        assert_eq!(Message::decode(bad, "hall-a", "s2"), None, "answered before it arrived");
+        assert_eq!(Message::decode(bad, "hall-a"), None, "answered before it arrived");
+        let odd = Message { from: "a b\n".into(), ..m };
+        assert_eq!(Message::decode(&odd.encode(), "hall-a"), None, "not a member id");
     }
 }

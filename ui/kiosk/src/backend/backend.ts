@@ -31,8 +31,9 @@ export interface KioskBackend {
   checkIn(pulse: { frames: number; painting: boolean }): Promise<CheckIn>;
   /** The booth's sync group clock, or null when this screen plays on its own. */
   groupClock(): Promise<GroupClockView | null>;
-  /** Frames the player presented, for the app's `--frame-log` (measurement). */
-  logFrames(frames: PresentedFrameRecord[]): Promise<void>;
+  /** Frames the player presented, for the app's `--frame-log` (measurement);
+   *  false when the app keeps no such log. */
+  logFrames(frames: PresentedFrameRecord[]): Promise<boolean>;
 }
 
 /** One line of the frame log: an item's first frame, a film's frame, or a

@@ -204,7 +204,9 @@ export const mockBackend: KioskBackend = {
   },
   async logFrames(frames) {
     const url = params().get("frames");
-    if (url) await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(frames) });
+    if (!url) return false;
+    await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(frames) });
+    return true;
   },
   async newVisit() {
     console.info("[mock] a new visit: surveys may be answered again");

@@ -18,5 +18,5 @@ export const tauriBackend: KioskBackend = {
   emergency: () => invoke<EmergencyView | null>("emergency"),
   checkIn: (pulse) => invoke<CheckIn>("check_in", { pulse }),
   groupClock: () => invoke<GroupClockView | null>("group_clock"),
-  logFrames: (frames) => invoke<void>("log_frames", { frames }),
+  logFrames: (frames) => invoke<boolean>("log_frames", { frames }),
 };

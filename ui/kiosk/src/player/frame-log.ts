@@ -3,7 +3,7 @@ import type { KioskBackend, PresentedFrameRecord } from "../backend/backend";
 /**
  * The frames the player presented, sent to the app once a second for its
  * `--frame-log` (how closely the screens of a sync group agree is measured
- * from it). Stops for good when the app refuses them.
+ * from it). Stops for good when the app keeps no log, or refuses them.
  */
 export class FrameLog {
   private batch: PresentedFrameRecord[] = [];
@@ -27,13 +27,18 @@ export class FrameLog {
     if (this.off || this.batch.length === 0) return;
     const frames = this.batch;
     this.batch = [];
-    this.backend.logFrames(frames).catch(() => {
-      this.off = true;
-    });
+    this.backend.logFrames(frames).then(
+      (kept) => {
+        if (!kept) this.stop();
+      },
+      () => this.stop(),
+    );
   }
 
   stop(): void {
     this.flush();
+    this.off = true;
+    this.batch = [];
     window.clearInterval(this.timer);
   }
 }

@@ -197,11 +197,12 @@ export class PlaylistPlayer {
     const plan = (await this.fetchPlan()) ?? current.plan;
     if (this.destroyed || token !== this.preparing || this.upcoming) return;
     const samePlaylist = plan.playlist === current.plan.playlist && plan.release.version === current.plan.release.version;
-    if (this.group && current.turn) {
+    if (this.group) {
       // The turn after this one on the timeline of the freshest plan (a new plan
-      // is joined where this turn ends); a screen fallen behind joins anew.
-      const late = this.group.now() > current.turn.slot.end - SETTLE_MS;
-      const at = late ? this.group.now() + JOIN_LEAD_MS : current.turn.slot.end;
+      // is joined where this turn ends); a screen fallen behind, or showing an
+      // item outside the timeline, joins anew.
+      const late = !current.turn || this.group.now() > current.turn.slot.end - SETTLE_MS;
+      const at = late || !current.turn ? this.group.now() + JOIN_LEAD_MS : current.turn.slot.end;
       const turn = joinAt(plan.items, at, late ? MIN_JOIN_MS : 1);
       await this.prepare(plan, turn.slot.index, false, turn);
       return;
@@ -251,7 +252,7 @@ export class PlaylistPlayer {
   private async prepareFollowingOrFirst(): Promise<void> {
     if (this.current) return this.prepareFollowing();
     const plan = await this.fetchPlan();
-    if (plan && !this.destroyed) await this.prepare(plan, 0, false);
+    if (plan && !this.destroyed) await this.prepareStart(plan, false);
   }
 
   // --- frames ------------------------------------------------------------------------
@@ -275,7 +276,14 @@ export class PlaylistPlayer {
     if (!next?.isReady) return;
     if (this.group && next.turn) {
       // In a sync group: in the frame whose successor is presented closest to
-      // the instant the group's clock reaches the turn.
+      // the instant the group's clock reaches the turn. An item ready only after
+      // its turn ended would show what the other screens no longer do.
+      if (ts >= this.group.toPerf(next.turn.slot.end) - frame) {
+        this.upcoming = null;
+        next.slide.dispose();
+        void this.prepareStart(next.plan, false);
+        return;
+      }
       const at = this.group.toPerf(next.turn.from);
       if (ts + frame >= at - frame / 2) this.switchTo(next, ts, null, at);
       return;
