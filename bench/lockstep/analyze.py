@@ -19,6 +19,7 @@ offset between any two. Writes lockstep.md, lockstep.json and lockstep.png.
 import argparse
 import json
 import math
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -98,6 +99,21 @@ def film_seconds(logs: list[list[dict]]) -> list[dict]:
 def corrections(logs: list[list[dict]]) -> list[dict]:
     return [{"screen": i + 1, **r} for i, records in enumerate(logs) for r in records
             if r.get("kind") in ("rate", "seek")]
+
+
+def cpu_of(frame_log: Path) -> dict | None:
+    """Mean CPU of a screen's app (its whole process tree) and of the machine, from
+    the samples measure.py wrote beside its frame log, if any."""
+    measure = frame_log.with_name(frame_log.name.replace("-frames.jsonl", "-measure.json"))
+    try:
+        samples = json.loads(measure.read_text()).get("samples") or []
+    except (OSError, json.JSONDecodeError):
+        return None
+    own = [s["cpu_pct"] for s in samples[3:] if isinstance(s.get("cpu_pct"), (int, float))]
+    machine = [s["system_cpu_pct"] for s in samples[3:] if isinstance(s.get("system_cpu_pct"), (int, float))]
+    if not own:
+        return None
+    return {"app_cpu_pct": sum(own) / len(own), "machine_cpu_pct": sum(machine) / len(machine) if machine else None}
 
 
 def stats(rows: list[dict]) -> dict:
@@ -181,6 +197,7 @@ def main() -> int:
         "start_rows": start_rows,
         "film_rows": film_rows,
         "corrections": corrections(logs),
+        "cpu": [cpu_of(p) for p in args.logs],
         "meta": json.loads(args.meta.read_text()) if args.meta and args.meta.exists() else {},
     }
     args.out.mkdir(parents=True, exist_ok=True)
@@ -196,6 +213,13 @@ def main() -> int:
                f"{meta.get('seconds', '?')} s, {meta.get('screen', '')} per screen. {meta.get('scenario', '')}", ""]
     md += [table(result), "",
            f"Films were corrected {rates} times by speed and {seeks} times by a seek (all screens together).", ""]
+    cpu = [c for c in result["cpu"] if c]
+    if cpu:
+        md += ["Mean CPU (% of one core): " + ", ".join(
+            f"screen {i + 1} {c['app_cpu_pct']:.0f}" for i, c in enumerate(result["cpu"]) if c)
+            + (f"; the whole machine {cpu[0]['machine_cpu_pct']:.0f} of {100 * (os.cpu_count() or 1)}"
+               if cpu[0].get("machine_cpu_pct") is not None else "")
+            + ". All screens share this machine: a busy machine presents frames late.", ""]
     if worst:
         md += ["Worst moments:", ""] + [
             f"- {r['item']} (turn at {r['slot']:.0f}{', frame at ' + str(r['media_ms']) + ' ms' if 'media_ms' in r else ', first frame'}): "
