@@ -10,7 +10,8 @@
 #                                missing), gstreamer1.0-x, the binaries, matplotlib
 #   bench_pack                   $work/pack, $work/bundle and $run_dir/plan.json
 #   write_meta FILE [K=V...]     facts about the run (date, machine, versions) and K=V
-#   ours_config                  the app's data folder and $work/ours/kiosk.toml
+#   ours_config [DIR]            the app's data folder and DIR/kiosk.toml (default
+#                                $work/ours)
 #   ours_first_start             the app's first start, which imports the bundle
 #
 # The caller sets $run_dir (where the measured files go) before bench_pack.
@@ -148,14 +149,14 @@ EOF
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 ours_config() {
-  local pin_line brochure_port
+  local dir="${1:-$work/ours}" pin_line brochure_port
   pin_line="$(grep -m1 '^pin_hash = ' "$repo/kiosk-config/booth.toml")"
-  mkdir -p "$work/ours/data/incoming"
-  cp -r "$work/bundle" "$work/ours/data/incoming/bench"
+  mkdir -p "$dir/data/incoming"
+  cp -r "$work/bundle" "$dir/data/incoming/bench"
   brochure_port="$(free_port)"
-  cat >"$work/ours/kiosk.toml" <<EOF
+  cat >"$dir/kiosk.toml" <<EOF
 mode = "signage"
-data_dir = "$work/ours/data"
+data_dir = "$dir/data"
 
 [content]
 channel = "wtc-booths"

@@ -353,6 +353,21 @@ export function checkLargerText(o) {
         await sleep(100);
       }
       await app.s.click('[data-testid="close-languages"]');
+      // The first chapter card, once the closing sheet no longer covers it.
+      await until(
+        async () =>
+          app.s.run(
+            `const c = document.querySelector('.view:not(.view-leaving) [data-testid="chapter-card"]');
+             if (!c) return false;
+             c.scrollIntoView({ block: "center" });
+             const r = c.getBoundingClientRect();
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             return r.width > 0 && r.height > 0 && !!hit && c.contains(hit);`,
+          ),
+        "the chapter card is not shown after the language sheet closed",
+        5_000,
+        100,
+      );
       await app.s.click('.view:not(.view-leaving) [data-testid="chapter-card"]');
       await app.s.click('.view:not(.view-leaving) [data-testid="scene-next"]');
       assert.deepEqual(await moving(app.s), [], "the next scene does not slide in, its picture does not drift");
